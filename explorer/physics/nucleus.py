@@ -1,0 +1,262 @@
+"""Coherent elastic neutrino–nucleus scattering (CEvNS) with μν, qν and ⟨r²⟩ (paper eqs. 12–16).
+
+Units: T (nuclear recoil kinetic energy) and E in energy units; dσ/dT in area/energy (hepunits),
+per nucleus for an isotope and per atom (abundance-weighted sum over isotopes) for a natural element.
+
+Conventions (DESIGN §4.4, §4.5, §4.10, §4.11):
+
+* Section 3 of the paper uses Gaussian charge units, e² = α. Read that way, eq. 15 is
+  πα² Z² (μν/μ_B)²/m_e² · (1/T − 1/E + T/4E²), consistent with eq. 8 (with e² = 4πα it would be
+  4π too large) and with eq. 16, which is exactly its T → 0 ratio to eq. 14.
+* eq. 13 (interference of qν and ⟨r²⟩ with the weak amplitude) is used with the photon-exchange sign
+  that also holds for electrons (charge −1 there, +Z here):
+  η = 1 − (√2 π α Z/(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)],   C_V = [Z(1 − 4 sin²θ_W) − N]/2 < 0,
+  so a positive ⟨r²⟩ *raises* CEvNS (Cadeddu et al., Phys. Rev. D 98, 113010 (2018)).
+  **Eq. 13 as printed has the opposite overall sign of the correction.**
+* eq. 14 with the exact (1 − T/T_max), T_max = 2E²/(2E + M_N); nuclear mass M_N per isotope.
+* F(q²) = 1 as in the paper (valid for E of a few MeV); optional Helm form factor (Lewin & Smith,
+  Astropart. Phys. 6, 87 (1996)) applied to the weak and electromagnetic parts alike.
+* EM = total − SM; every part is 0 outside 0 < T ≤ T_max.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hepunits import fermi
+
+from . import _crossing
+from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
+from .constants import ALPHA, G_FERMI, HBARC, HBARC2, ME, SIN2W_DEFAULT
+from .electron import _check_nu
+from .result import CrossSection
+from .targets import target as _as_target
+
+__all__ = [
+    "crossover",
+    "crossover_estimate",
+    "dsigma_dT",
+    "eta",
+    "helm_form_factor",
+    "weak_charge",
+]
+
+_K_WEAK = G_FERMI**2 / math.pi * HBARC2  # × M_N C_V² → area/energy
+_K_MAG = math.pi * ALPHA**2 / ME**2 * HBARC2  # × Z² μ² (1/T − 1/E + T/4E²) → area/energy
+_K_SHIFT = math.sqrt(2.0) * math.pi * ALPHA / G_FERMI
+
+# Helm parameters, Lewin & Smith (1996) §4: c = 1.23 A^{1/3} − 0.60 fm, a = 0.52 fm, s = 0.9 fm.
+HELM_S = 0.9 * fermi
+HELM_A = 0.52 * fermi
+
+
+def weak_charge(tgt, sin2w=SIN2W_DEFAULT):
+    """C_V = [Z(1 − 4 sin²θ_W) − N]/2 (below eq. 12); N is the abundance-weighted mean for an element.
+
+    Dimensionless, negative. The weak charge in the other common normalisation is Q_W = −2 C_V.
+
+    >>> round(weak_charge("Xe132", sin2w=0.25), 6)     # Z(1 − 1) − 78, halved
+    -39.0
+    """
+    tgt = _as_target(tgt)
+    s = check_sin2w(sin2w)
+    return 0.5 * (tgt.Z * (1.0 - 4.0 * s) - tgt.N)
+
+
+def _helm(T, M, A):
+    """Unchecked Helm F(q) with |q|² = 2 M T + T² (recoil three-momentum); broadcasts."""
+    c = 1.23 * A ** (1.0 / 3.0) * fermi - 0.60 * fermi
+    rn = np.sqrt(c * c + (7.0 / 3.0) * math.pi**2 * HELM_A**2 - 5.0 * HELM_S**2)
+    q = np.sqrt(2.0 * M * T + T * T) / HBARC  # 1/length
+    x = q * rn
+    xs = np.where(x > 1e-3, x, 1.0)
+    j1_over_x = np.where(x > 1e-3, (np.sin(xs) - xs * np.cos(xs)) / xs**3, 1.0 / 3.0 - x * x / 30.0)
+    return 3.0 * j1_over_x * np.exp(-0.5 * (q * HELM_S) ** 2)
+
+
+def helm_form_factor(T, tgt):
+    """Helm nuclear form factor F(q), |q|² = 2 M_N T + T² (Lewin & Smith 1996, eq. 4.7).
+
+    T ≥ 0 in energy units; dimensionless, F = 1 at T = 0. For a natural element the isotopes'
+    values are abundance-averaged.
+
+    >>> from hepunits import keV
+    >>> round(helm_form_factor(0.0, "Xe"), 12)
+    1.0
+    >>> round(helm_form_factor(10 * keV, "Xe132"), 4)
+    0.7798
+    """
+    tgt = _as_target(tgt)
+    T = check_finite_nonneg("T", T)
+    a = tgt.arrays
+    shape = (-1,) + (1,) * T.ndim
+    A = (a["N"] + tgt.Z).reshape(shape)
+    out = np.tensordot(a["fraction"], _helm(T[None, ...], a["mass"].reshape(shape), A), axes=1)
+    return float(out) if out.ndim == 0 else out
+
+
+def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
+    """Unchecked kernel: (sm, em) per atom, summed over isotopes; 0 outside 0 < T ≤ T_max."""
+    a = tgt.arrays
+    Z = float(tgt.Z)
+    shape = (-1,) + (1,) * max(np.ndim(T), np.ndim(E))
+    M = a["mass"].reshape(shape)
+    w = a["fraction"].reshape(shape)
+    cv = 0.5 * (Z * (1.0 - 4.0 * sin2w) - a["N"]).reshape(shape)
+    T = np.asarray(T)[None, ...]
+    E = np.asarray(E)[None, ...]
+    tmax = 2.0 * E * E / (2.0 * E + M)
+    inside = (T > 0.0) & (T <= tmax)
+    Ts = np.where(inside, T, tmax)
+    sm = (w * _K_WEAK * cv * cv) * M * (1.0 - Ts / tmax)
+    if mu != 0.0:
+        u = 1.0 - 0.5 * Ts / E
+        mag = w * (_K_MAG * Z * Z * mu * mu) * (u * u / Ts)  # (1/T − 1/E + T/4E²) = (1 − T/2E)²/T
+    else:
+        mag = 0.0
+    if q != 0.0 or r2 != 0.0:
+        d = -(_K_SHIFT * Z / cv) * (r2 / HBARC2 / 3.0 - q / (M * Ts))  # η − 1
+        em = sm * d * (2.0 + d) + mag  # (η² − 1) SM
+    else:
+        em = mag + np.zeros_like(sm)
+    if helm:
+        f2 = _helm(Ts, M, a["N"].reshape(shape) + Z) ** 2
+        sm, em = sm * f2, em * f2
+    sm = np.where(inside, sm, 0.0).sum(axis=0)
+    em = np.where(inside, em, 0.0).sum(axis=0)
+    return sm, em
+
+
+def _check_ff(form_factor):
+    ff = "none" if form_factor is None else form_factor
+    check_choice("form_factor", ff, {"none", "helm"})
+    return ff == "helm"
+
+
+def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
+    """CEvNS dσ/dT with μν, qν and ⟨r²⟩: η² × eq. 14 + eq. 15 (Gaussian units, DESIGN §4.4–4.5).
+
+    Parameters
+    ----------
+    T : float or array, energy units, T ≥ 0
+        Nuclear recoil kinetic energy T_N.
+    E : float or array, energy units, E > 0; broadcasts against T.
+    nu : Neutrino       (CEvNS is the same for every flavour and for ν̄ at this order)
+    tgt : str or Target (natural element: per atom, summed over isotopes; isotope: per nucleus)
+    form_factor : None, "none" or "helm"
+        None/"none": F = 1 (the paper, E of a few MeV); "helm": Lewin–Smith Helm F(q)², applied to
+        every part.
+    sin2w : float in (0, 1)
+
+    Returns
+    -------
+    CrossSection in area/energy; each part 0 outside 0 < T ≤ T_max(E, M_N).
+
+    Examples
+    --------
+    At T → 0 the SM part is G_F² M_N C_V²/π (eq. 14):
+
+    >>> from hepunits import keV, MeV, cm2
+    >>> from explorer.physics import Neutrino
+    >>> xs = dsigma_dT(1e-9 * keV, 10 * MeV, Neutrino(), "Xe132")
+    >>> f"{xs.sm / (cm2 / keV):.4e}"
+    '2.9559e-39'
+    >>> f"{dsigma_dT(1e-12, 10.0, Neutrino(), 'Xe132').sm / (cm2 / keV):.4e}"   # plain MeV
+    '2.9559e-39'
+    """
+    _check_nu(nu)
+    tgt = _as_target(tgt)
+    sin2w = check_sin2w(sin2w)
+    helm = _check_ff(form_factor)
+    T = check_finite_nonneg("T", T)
+    E = check_positive("E", E)
+    sm, em = _kernel(T, E, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
+    total = sm + em
+    if np.ndim(total) == 0:
+        sm, em, total = float(sm), float(em), float(total)
+    return CrossSection(sm=sm, em=em, total=total)
+
+
+def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
+    """η of eq. 13 with the sign of DESIGN §4.5: (dσ/dT)_SM^Q = η² (dσ/dT)_SM.
+
+    η = 1 − (√2 π α Z/(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)]   (Gaussian units, e² = α).
+    The paper prints the bracket with the opposite overall sign; see the module docstring.
+
+    η depends on T, not on E; E is validated and broadcast so that the call matches
+    :func:`dsigma_dT`. For a natural element, the abundance-weighted mean nucleus (mean N and M_N)
+    is used. T > 0 (the millicharge term has a 1/T pole).
+
+    >>> from hepunits import keV, MeV, cm2
+    >>> from explorer.physics import Neutrino
+    >>> eta(1 * keV, 10 * MeV, Neutrino(), "Ge")
+    1.0
+    >>> bool(eta(1 * keV, 10 * MeV, Neutrino(r2=1e-32 * cm2), "Ge") > 1)   # ⟨r²⟩ > 0 raises CEvNS
+    True
+    """
+    _check_nu(nu)
+    tgt = _as_target(tgt)
+    s = check_sin2w(sin2w)
+    T = check_positive("T", T)
+    E = check_positive("E", E)
+    cv = weak_charge(tgt, s)
+    out = 1.0 - (_K_SHIFT * tgt.Z / cv) * (nu.r2 / HBARC2 / 3.0 - nu.q / (tgt.mass * T))
+    out = np.broadcast_to(out, np.broadcast(T, E).shape)
+    return float(out) if out.ndim == 0 else out.copy()
+
+
+def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
+    """Nuclear recoil T where |EM| = SM: upper edge of the low-T region where |EM| ≥ SM.
+
+    From the full formulas (eqs. 13–15, summed over the isotopes of a natural element).
+    Returns 0 when there is no such region (or it lies below 10⁻¹⁶ T_max), T_max of the lightest
+    isotope when |EM| ≥ SM all the way. Energy units.
+
+    >>> from hepunits import MeV, eV
+    >>> from explorer.physics import Neutrino
+    >>> round(crossover(10 * MeV, Neutrino(mu=2.9e-11), "Ge") / eV, 5)
+    0.48696
+    """
+    _check_nu(nu)
+    tgt = _as_target(tgt)
+    sin2w = check_sin2w(sin2w)
+    helm = _check_ff(form_factor)
+    E = check_positive("E", E)
+    mlight = float(tgt.arrays["mass"].min())
+
+    def one(e):
+        if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
+            return 0.0
+
+        def log_ratio(T):
+            sm, em = _kernel(T, e, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
+            with np.errstate(divide="ignore"):
+                return np.log(np.abs(em)) - np.log(sm)
+
+        # stop just below the lightest isotope's T_max, where SM → 0 linearly
+        return _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + mlight) * (1 - 1e-12))
+
+    if E.ndim == 0:
+        return one(float(E))
+    return np.vectorize(one, otypes=[float])(E)
+
+
+def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
+    """Scale of eq. 16: T ≈ π²α²/(G_F² M_N m_e²) (Z/C_V)² (μν/μ_B)²; magnetic moment only.
+
+    This is the exact T → 0 ratio of eq. 15 to eq. 14. For a natural element, M_N C_V² is replaced
+    by its abundance-weighted mean Σ_i f_i M_i C_V,i², which keeps that property. Energy units.
+
+    >>> from hepunits import eV
+    >>> from explorer.physics import Neutrino
+    >>> f"{crossover_estimate(Neutrino(mu=2.9e-11), 'Ge') / eV:.4e}"
+    '4.8688e-01'
+    """
+    _check_nu(nu)
+    tgt = _as_target(tgt)
+    s = check_sin2w(sin2w)
+    a = tgt.arrays
+    cv = 0.5 * (tgt.Z * (1.0 - 4.0 * s) - a["N"])
+    mcv2 = float(np.sum(a["fraction"] * a["mass"] * cv * cv))
+    return math.pi**2 * ALPHA**2 * tgt.Z**2 * nu.mu**2 / (G_FERMI**2 * ME**2 * mcv2)
