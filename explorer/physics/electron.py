@@ -55,7 +55,13 @@ def couplings(nu: Neutrino, sin2w: float = SIN2W_DEFAULT) -> tuple:
 
 
 def _free(T, E, gv, ga, mu, q, r2):
-    """Unchecked kernel: (sm, em) per free electron, 0 outside 0 < T ≤ T_max. Broadcasts T, E."""
+    """Unchecked kernel: (sm, em, total) per free electron, 0 outside 0 < T ≤ T_max; broadcasts.
+
+    ``em`` is expanded analytically, so it keeps full precision when it is 10⁻²⁰ of ``sm``.
+    ``total`` is eq. 6 with the shifted g_V plus eq. 8. In g_L, g_R form eq. 6 is
+    g_L² + a² g_R² − b g_L g_R (a = 1 − T/E, b = m_e T/E²), and b ≤ 2a inside the kinematic region,
+    so it is ≥ (|g_L| − a|g_R|)² ≥ 0; it is clipped at 0 only against rounding where it vanishes.
+    """
     tmax = 2.0 * E * E / (2.0 * E + ME)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)  # a safe T where the point is outside (result masked below)
@@ -63,15 +69,20 @@ def _free(T, E, gv, ga, mu, q, r2):
     y1sq = y1 * y1
     mt = ME * Ts / (E * E)
     sm = _K_WEAK * ((gv + ga) ** 2 + (gv - ga) ** 2 * y1sq + (ga * ga - gv * gv) * mt)
-    em = np.zeros(np.broadcast(Ts, E).shape) if mu == 0.0 else _K_MAG * mu * mu * (1.0 / Ts - 1.0 / E)
+    mag = _K_MAG * mu * mu * (1.0 / Ts - 1.0 / E) if mu != 0.0 else 0.0
     if q != 0.0 or r2 != 0.0:
         d = _K_SHIFT * (r2 / HBARC2 / 3.0 - q / (ME * Ts))  # shift of g_V
-        em = em + _K_WEAK * (
+        em = mag + _K_WEAK * (
             d * (2.0 * (gv + ga) + d) + d * (2.0 * (gv - ga) + d) * y1sq - d * (2.0 * gv + d) * mt
         )
-    sm = np.where(inside, sm, 0.0)
-    em = np.where(inside, em, 0.0)
-    return sm, em
+        g = gv + d
+        weak = _K_WEAK * ((g + ga) ** 2 + (g - ga) ** 2 * y1sq + (ga * ga - g * g) * mt)
+        total = np.maximum(weak, 0.0) + mag
+    else:
+        em = mag + np.zeros_like(sm)
+        total = sm + em
+    zero = 0.0
+    return np.where(inside, sm, zero), np.where(inside, em, zero), np.where(inside, total, zero)
 
 
 def _check_nu(nu):
@@ -128,12 +139,11 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     E = check_positive("E", E)
     check_choice("binding", binding, {"stepping", "free"})
     gv, ga = couplings(nu, sin2w)
-    sm, em = _free(T, E, gv, ga, nu.mu, nu.q, nu.r2)
+    sm, em, total = _free(T, E, gv, ga, nu.mu, nu.q, nu.r2)
     if target is not None:
         tgt = _as_target(target)
         factor = _step(T, tgt) if binding == "stepping" else float(tgt.Z)
-        sm, em = sm * factor, em * factor
-    total = sm + em
+        sm, em, total = sm * factor, em * factor, total * factor
     if np.ndim(total) == 0:
         sm, em, total = float(sm), float(em), float(total)
     return CrossSection(sm=sm, em=em, total=total)
@@ -181,7 +191,7 @@ def crossover(E, nu, target=None, sin2w=SIN2W_DEFAULT):
             return 0.0
 
         def log_ratio(T):
-            sm, em = _free(T, e, gv, ga, nu.mu, nu.q, nu.r2)
+            sm, em, _ = _free(T, e, gv, ga, nu.mu, nu.q, nu.r2)
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 

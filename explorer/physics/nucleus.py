@@ -97,7 +97,7 @@ def helm_form_factor(T, tgt):
 
 
 def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
-    """Unchecked kernel: (sm, em) per atom, summed over isotopes; 0 outside 0 < T ≤ T_max."""
+    """Unchecked kernel: (sm, em, total) per atom, summed over isotopes; 0 outside 0 < T ≤ T_max."""
     a = tgt.arrays
     Z = float(tgt.Z)
     shape = (-1,) + (1,) * max(np.ndim(T), np.ndim(E))
@@ -117,15 +117,18 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
         mag = 0.0
     if q != 0.0 or r2 != 0.0:
         d = -(_K_SHIFT * Z / cv) * (r2 / HBARC2 / 3.0 - q / (M * Ts))  # η − 1
-        em = sm * d * (2.0 + d) + mag  # (η² − 1) SM
+        em = sm * d * (2.0 + d) + mag  # (η² − 1) SM + mag
+        total = sm * (1.0 + d) ** 2 + mag  # η² SM + mag, ≥ 0 term by term
     else:
         em = mag + np.zeros_like(sm)
+        total = sm + em
     if helm:
         f2 = _helm(Ts, M, a["N"].reshape(shape) + Z) ** 2
-        sm, em = sm * f2, em * f2
+        sm, em, total = sm * f2, em * f2, total * f2
     sm = np.where(inside, sm, 0.0).sum(axis=0)
     em = np.where(inside, em, 0.0).sum(axis=0)
-    return sm, em
+    total = np.where(inside, total, 0.0).sum(axis=0)
+    return sm, em, total
 
 
 def _check_ff(form_factor):
@@ -171,8 +174,7 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     helm = _check_ff(form_factor)
     T = check_finite_nonneg("T", T)
     E = check_positive("E", E)
-    sm, em = _kernel(T, E, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
-    total = sm + em
+    sm, em, total = _kernel(T, E, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
     if np.ndim(total) == 0:
         sm, em, total = float(sm), float(em), float(total)
     return CrossSection(sm=sm, em=em, total=total)
@@ -230,7 +232,7 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
             return 0.0
 
         def log_ratio(T):
-            sm, em = _kernel(T, e, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
+            sm, em, _ = _kernel(T, e, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
