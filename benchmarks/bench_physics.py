@@ -48,7 +48,10 @@ def main():
     T_n = np.geomspace(1e-6, 1.0, N_POINTS) * keV
     rows = [
         ("electron.dsigma_dT (Xe, stepping, 2000 T)", lambda: electron.dsigma_dT(T_e, E, nu, xe)),
-        ("nucleus.dsigma_dT (natural Xe, 9 isotopes, 2000 T)", lambda: nucleus.dsigma_dT(T_n, E, nu, xe)),
+        (
+            "nucleus.dsigma_dT (natural Xe, 9 isotopes, 2000 T)",
+            lambda: nucleus.dsigma_dT(T_n, E, nu, xe),
+        ),
         ("electron.crossover", lambda: electron.crossover(E, nu, xe)),
         ("nucleus.crossover (natural Xe)", lambda: nucleus.crossover(E, nu, xe)),
         ("full recompute of both panels", lambda: recompute(T_e, T_n, E, nu, xe)),
@@ -60,7 +63,9 @@ def main():
         results[name] = med
         print(f"{name:55s} {med * 1e3:8.3f} ms {q1 * 1e3:7.3f} {q3 * 1e3:7.3f}")
     full = results["full recompute of both panels"]
-    print(f"\nfull recompute median {full * 1e3:.3f} ms; design target 2 ms; ratio to target {full / 2e-3:.2f}")
+    print(
+        f"\nfull recompute median {full * 1e3:.3f} ms; design target 2 ms; ratio to target {full / 2e-3:.2f}"
+    )
 
 
 if __name__ == "__main__":

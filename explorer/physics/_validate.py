@@ -21,7 +21,9 @@ def as_float_array(name: str, value) -> np.ndarray:
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number or an array of real numbers, got {value!r}") from None
+        raise ValueError(
+            f"{name} must be a real number or an array of real numbers, got {value!r}"
+        ) from None
     if not np.all(np.isfinite(a)):
         bad = a[~np.isfinite(a)].ravel()[0] if a.ndim else a.item()
         raise ValueError(f"{name} must be finite, got {bad!r} in {_show(value)}")

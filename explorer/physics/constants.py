@@ -23,11 +23,11 @@ from scipy import constants as _sc
 
 __all__ = [
     "ALPHA",
+    "ATOMIC_MASS_UNIT",
     "E_HARTREE",
     "G_FERMI",
     "HBARC",
     "HBARC2",
-    "ATOMIC_MASS_UNIT",
     "ME",
     "SIN2W_DEFAULT",
     "dirac_magnetic_moment",
@@ -44,7 +44,9 @@ G_FERMI: float = _sc.physical_constants["Fermi coupling constant"][0] / GeV**2
 ME: float = _sc.physical_constants["electron mass energy equivalent in MeV"][0] * MeV
 
 #: Atomic mass unit u c² (CODATA 2022 via scipy.constants: 931.49410372 MeV), in MeV.
-ATOMIC_MASS_UNIT: float = _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV
+ATOMIC_MASS_UNIT: float = (
+    _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV
+)
 
 #: ħc from hepunits (197.3269804 MeV fm), in MeV·mm.
 HBARC: float = hbarc

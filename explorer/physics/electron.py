@@ -27,7 +27,6 @@ from .atomic import _step
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
 from .neutrino import Neutrino
 from .result import CrossSection
-from .targets import Target
 from .targets import target as _as_target
 
 __all__ = ["couplings", "crossover", "crossover_estimate", "dsigma_dT"]

@@ -10,8 +10,8 @@ from hepunits import cm2
 FLAVOURS = ("e", "mu", "tau")
 
 #: Slider-domain ceilings used for validation messages and property tests (not physics limits).
-MU_MAX = 1e-6        # μν / μ_B
-Q_MAX = 1e-3         # |qν| / e
+MU_MAX = 1e-6  # μν / μ_B
+Q_MAX = 1e-3  # |qν| / e
 R2_MAX = 1e-26 * cm2  # |⟨r²⟩|
 
 
@@ -53,11 +53,7 @@ class Neutrino:
             raise ValueError(f"flavour must be one of {list(FLAVOURS)!r}, got {self.flavour!r}")
         if not isinstance(self.anti, bool):
             raise ValueError(f"anti must be True or False, got {self.anti!r}")
-        for name, value, hi, unit in (
-            ("mu", self.mu, MU_MAX, "μ_B"),
-            ("q", self.q, Q_MAX, "e"),
-            ("r2", self.r2, R2_MAX / cm2, "cm²"),
-        ):
+        for name, value in (("mu", self.mu), ("q", self.q), ("r2", self.r2)):
             try:
                 v = float(value)
             except (TypeError, ValueError):

@@ -43,11 +43,37 @@ _SHELL_NAMES = (
 ).split()
 # Spectroscopic names of the X-ray levels, for labels.
 _ORBITALS = {
-    "K": "1s", "L1": "2s", "L2": "2p1/2", "L3": "2p3/2", "M1": "3s", "M2": "3p1/2", "M3": "3p3/2",
-    "M4": "3d3/2", "M5": "3d5/2", "N1": "4s", "N2": "4p1/2", "N3": "4p3/2", "N4": "4d3/2",
-    "N5": "4d5/2", "N6": "4f5/2", "N7": "4f7/2", "O1": "5s", "O2": "5p1/2", "O3": "5p3/2",
-    "O4": "5d3/2", "O5": "5d5/2", "O6": "5f5/2", "O7": "5f7/2", "P1": "6s", "P2": "6p1/2",
-    "P3": "6p3/2", "P4": "6d3/2", "P5": "6d5/2", "Q1": "7s", "Q2": "7p1/2", "Q3": "7p3/2",
+    "K": "1s",
+    "L1": "2s",
+    "L2": "2p1/2",
+    "L3": "2p3/2",
+    "M1": "3s",
+    "M2": "3p1/2",
+    "M3": "3p3/2",
+    "M4": "3d3/2",
+    "M5": "3d5/2",
+    "N1": "4s",
+    "N2": "4p1/2",
+    "N3": "4p3/2",
+    "N4": "4d3/2",
+    "N5": "4d5/2",
+    "N6": "4f5/2",
+    "N7": "4f7/2",
+    "O1": "5s",
+    "O2": "5p1/2",
+    "O3": "5p3/2",
+    "O4": "5d3/2",
+    "O5": "5d5/2",
+    "O6": "5f5/2",
+    "O7": "5f7/2",
+    "P1": "6s",
+    "P2": "6p1/2",
+    "P3": "6p3/2",
+    "P4": "6d3/2",
+    "P5": "6d5/2",
+    "Q1": "7s",
+    "Q2": "7p1/2",
+    "Q3": "7p3/2",
 }
 
 
@@ -66,7 +92,9 @@ class Shell:
     source: str = "xraylib"
 
     def __repr__(self) -> str:
-        return f"Shell({self.name} {self.orbital}, n={self.occupancy:g}, I={self.binding / eV:.4g} eV)"
+        return (
+            f"Shell({self.name} {self.orbital}, n={self.occupancy:g}, I={self.binding / eV:.4g} eV)"
+        )
 
 
 @dataclass(frozen=True)
@@ -168,7 +196,7 @@ class Target:
         return isinstance(other, Target) and other.key == self.key
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ionization_energies() -> dict:
     text = resources.files(__package__).joinpath("data/ionization_energies.csv").read_text()
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
@@ -205,7 +233,9 @@ def _nuclear_mass(element, A: int) -> float:
     return element[A].mass * ATOMIC_MASS_UNIT - element.number * ME
 
 
-_ISOTOPE_RE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-?\s*(\d{1,3})\s*$|^\s*(\d{1,3})\s*-?\s*([A-Za-z]{1,2})\s*$")
+_ISOTOPE_RE = re.compile(
+    r"^\s*([A-Za-z]{1,2})\s*-?\s*(\d{1,3})\s*$|^\s*(\d{1,3})\s*-?\s*([A-Za-z]{1,2})\s*$"
+)
 
 
 def available_elements() -> list:
@@ -252,7 +282,9 @@ def _target(name: str) -> Target:
         single = True
     else:
         el = _element(name)
-        abund = _ABUNDANCE_OVERRIDE.get(el.number) or {i.isotope: i.abundance for i in el if i.abundance}
+        abund = _ABUNDANCE_OVERRIDE.get(el.number) or {
+            i.isotope: i.abundance for i in el if i.abundance
+        }
         if not abund:
             raise ValueError(
                 f"target {name!r}: {el.symbol} has no natural isotopic composition; name one isotope "

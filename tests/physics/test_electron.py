@@ -39,7 +39,9 @@ def sm_gl_gr(T, E, flavour, anti, s2):
 
 
 @pytest.mark.parametrize(("flavour", "anti"), STATES)
-@pytest.mark.parametrize(("T", "E"), [(10 * keV, 1 * MeV), (1 * MeV, 10 * MeV), (1 * eV, 20 * keV), (0.7 * MeV, 1 * MeV)])
+@pytest.mark.parametrize(
+    ("T", "E"), [(10 * keV, 1 * MeV), (1 * MeV, 10 * MeV), (1 * eV, 20 * keV), (0.7 * MeV, 1 * MeV)]
+)
 @pytest.mark.parametrize("s2", [0.23867, 0.2312])
 def test_sm_equals_gl_gr_form(flavour, anti, T, E, s2):
     nu = Neutrino(flavour, anti=anti)
@@ -134,7 +136,9 @@ def test_stepping_and_free_binding_per_atom():
     free = electron.dsigma_dT(T, 1 * MeV, nu)
     step = electron.dsigma_dT(T, 1 * MeV, nu, target=ge)
     allz = electron.dsigma_dT(T, 1 * MeV, nu, target=ge, binding="free")
-    n = np.array([0, 4, 14, 30, 32])  # Ge: below I₁, n = 4 shell, + 3d, all but K, all (see targets)
+    n = np.array(
+        [0, 4, 14, 30, 32]
+    )  # Ge: below I₁, n = 4 shell, + 3d, all but K, all (see targets)
     np.testing.assert_allclose(step.total, n * free.total, rtol=1e-14)
     np.testing.assert_allclose(allz.sm, 32 * free.sm, rtol=1e-14)
     np.testing.assert_array_equal(atomic.step_factor(T, ge), n)
@@ -167,7 +171,9 @@ def test_crossover_is_root_of_independent_formulas(mu, flavour, anti):
 
     def f(t):
         mag = mp.pi * mp.mpf(ALPHA) ** 2 / mp.mpf(ME) ** 2 * (1 / t - 1 / mp.mpf(E)) * mu**2
-        return mp.log(mag * mp.mpf(HBARC2) / mp.mpf(cm2)) - mp.log(sm_gl_gr(t, E, flavour, anti, 0.23867))
+        return mp.log(mag * mp.mpf(HBARC2) / mp.mpf(cm2)) - mp.log(
+            sm_gl_gr(t, E, flavour, anti, 0.23867)
+        )
 
     root = mp.findroot(f, got)
     assert got == pytest.approx(float(root), rel=1e-8)

@@ -18,10 +18,14 @@ from explorer.physics.constants import ALPHA, G_FERMI, HBARC, HBARC2, ME
 
 def test_weak_charge_by_hand():
     # C_V = [Z(1 − 4 s²) − N]/2; ¹³²Xe at s² = 0.23867: [54·0.04532 − 78]/2 = −37.77636
-    assert nucleus.weak_charge("Xe132") == pytest.approx((54 * (1 - 4 * 0.23867) - 78) / 2, rel=1e-14)
+    assert nucleus.weak_charge("Xe132") == pytest.approx(
+        (54 * (1 - 4 * 0.23867) - 78) / 2, rel=1e-14
+    )
     assert nucleus.weak_charge("Xe132") == pytest.approx(-37.77636, rel=1e-6)
     # natural Ge: mean N from the abundances, 40.708 (IUPAC composition)
-    assert nucleus.weak_charge("Ge") == pytest.approx((32 * (1 - 4 * 0.23867) - 40.7075) / 2, abs=2e-3)
+    assert nucleus.weak_charge("Ge") == pytest.approx(
+        (32 * (1 - 4 * 0.23867) - 40.7075) / 2, abs=2e-3
+    )
 
 
 @pytest.mark.parametrize("iso", ["Ge72", "Xe132", "Cs133", "Ar40", "Na23"])
@@ -101,7 +105,8 @@ def test_eta_by_hand_and_millicharge_rutherford_limit():
     # pure millicharge (q-even part) is Rutherford-like: 2πα² Z² q²/(M T²) (1 − T/T_max)
     E, t = 10 * MeV, 0.01 * keV
     avg = 0.5 * (
-        nucleus.dsigma_dT(t, E, Neutrino(q=q), ge).em + nucleus.dsigma_dT(t, E, Neutrino(q=-q), ge).em
+        nucleus.dsigma_dT(t, E, Neutrino(q=q), ge).em
+        + nucleus.dsigma_dT(t, E, Neutrino(q=-q), ge).em
     )
     tmax = 2 * E * E / (2 * E + ge.mass)
     ruth = 2 * math.pi * ALPHA**2 * 32**2 * q**2 / (ge.mass * t**2) * (1 - t / tmax) * HBARC2
@@ -109,7 +114,9 @@ def test_eta_by_hand_and_millicharge_rutherford_limit():
 
 
 def test_eta_is_one_without_em_properties():
-    assert nucleus.eta(np.geomspace(1e-3, 1, 5) * keV, 1 * MeV, Neutrino(mu=1e-10), "Xe") == pytest.approx(1.0)
+    assert nucleus.eta(
+        np.geomspace(1e-3, 1, 5) * keV, 1 * MeV, Neutrino(mu=1e-10), "Xe"
+    ) == pytest.approx(1.0)
 
 
 def test_natural_target_is_abundance_weighted_sum():
@@ -167,13 +174,18 @@ def test_crossover_estimate_eq16_by_hand_and_limit():
     cv = (32 * (1 - 4 * 0.23867) - 40) / 2
     m = 71.922075826 * 931.49410372 - 32 * 0.51099895  # MeV, AME2020 mass
     by_hand = (
-        math.pi**2 / 137.035999084**2 / ((1.1663788e-11) ** 2 * m * 0.51099895**2)
-        * (32 / cv) ** 2 * (2.9e-11) ** 2
+        math.pi**2
+        / 137.035999084**2
+        / ((1.1663788e-11) ** 2 * m * 0.51099895**2)
+        * (32 / cv) ** 2
+        * (2.9e-11) ** 2
     )
     nu = Neutrino(mu=2.9e-11)
     assert nucleus.crossover_estimate(nu, ge) / MeV == pytest.approx(by_hand, rel=1e-6)
     # The exact crossing tends to eq. 16 when it lies far below T_max (T/T_max ~ 1e-6 here)
-    assert nucleus.crossover(50 * MeV, nu, ge) == pytest.approx(nucleus.crossover_estimate(nu, ge), rel=1e-5)
+    assert nucleus.crossover(50 * MeV, nu, ge) == pytest.approx(
+        nucleus.crossover_estimate(nu, ge), rel=1e-5
+    )
     # and eq. 16 is orders of magnitude below eq. 9 (paper, last paragraph): ratio = m_e Z²/(M C_V²)
     ratio = nucleus.crossover_estimate(nu, ge) / electron.crossover_estimate(nu)
     assert ratio == pytest.approx(0.51099895 * 32**2 / (m * cv**2), rel=1e-6)

@@ -2,9 +2,9 @@
 |⟨r²⟩| ≤ 1e-29 cm², 10 keV ≤ Eν ≤ 300 MeV, every target, both channels, both form factors."""
 
 import numpy as np
+from hepunits import MeV, cm2, keV
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hepunits import MeV, cm2, keV
 
 from explorer.physics import Neutrino, atomic, available_elements, electron, nucleus, target
 from explorer.physics.constants import ME
@@ -43,7 +43,12 @@ def check_parts(xs, outside):
 
 
 @SETTINGS
-@given(nu=neutrinos, E=energies, sym=st.sampled_from(ELEMENTS), binding=st.sampled_from(["stepping", "free"]))
+@given(
+    nu=neutrinos,
+    E=energies,
+    sym=st.sampled_from(ELEMENTS),
+    binding=st.sampled_from(["stepping", "free"]),
+)
 def test_electron_channel_is_physical_everywhere(nu, E, sym, binding):
     tmax = 2 * E * E / (2 * E + ME)
     T = FRACTIONS * tmax
@@ -67,7 +72,12 @@ def test_nuclear_channel_is_physical_everywhere(nu, E, sym, ff):
 
 
 @SETTINGS
-@given(mu=log_uniform(1e-14, 5e-9), E=energies, sym=st.sampled_from(ELEMENTS), frac=st.floats(1e-9, 1.0))
+@given(
+    mu=log_uniform(1e-14, 5e-9),
+    E=energies,
+    sym=st.sampled_from(ELEMENTS),
+    frac=st.floats(1e-9, 1.0),
+)
 def test_magnetic_terms_scale_as_mu_squared(mu, E, sym, frac):
     T = frac * 2 * E * E / (2 * E + ME)
     a = electron.dsigma_dT(T, E, Neutrino(mu=mu), target=sym, binding="free").em
@@ -82,8 +92,11 @@ def test_magnetic_terms_scale_as_mu_squared(mu, E, sym, frac):
 
 @SETTINGS
 @given(
-    q=signed(1e-15, 1e-6), r2=signed(1e-34, 1e-29), sym=st.sampled_from(ELEMENTS),
-    T=log_uniform(1e-6 * keV, 100 * keV), eps=log_uniform(1e-12, 1e-6),
+    q=signed(1e-15, 1e-6),
+    r2=signed(1e-34, 1e-29),
+    sym=st.sampled_from(ELEMENTS),
+    T=log_uniform(1e-6 * keV, 100 * keV),
+    eps=log_uniform(1e-12, 1e-6),
 )
 def test_eta_tends_to_one(q, r2, sym, T, eps):
     base = nucleus.eta(T, 10 * MeV, Neutrino(q=q, r2=r2 * cm2), sym) - 1
