@@ -1,0 +1,17 @@
+"""The widget application: one state model, two channel panels, readouts, presets, links, export.
+
+>>> from explorer.app import build_dashboard
+>>> dash = build_dashboard(query="")
+>>> dash.state.target, sorted(dash.panels)
+('Ge', ['electron', 'nucleus'])
+
+Modules: :mod:`.state` (the model), :mod:`.compute` (physics → panel data), :mod:`.figures`
+(persistent Agg figures), :mod:`.panels`, :mod:`.controls`, :mod:`.presets`, :mod:`.urlstate`,
+:mod:`.export`, :mod:`.dashboard`.
+"""
+
+from .dashboard import Dashboard, build_dashboard
+from .presets import EXPERIMENTS, LIMITS
+from .state import ExplorerState
+
+__all__ = ["EXPERIMENTS", "LIMITS", "Dashboard", "ExplorerState", "build_dashboard"]

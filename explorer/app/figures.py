@@ -1,0 +1,273 @@
+"""Persistent matplotlib figures, one per channel, mutated in place and rendered to PNG bytes.
+
+A :class:`PanelFigure` owns a :class:`matplotlib.figure.Figure` on an Agg canvas (no pyplot, no
+backend switching). Every artist is made once in ``__init__``; :meth:`PanelFigure.update` moves
+them with ``set_data``/``set_verts``/``set_segments``; :meth:`PanelFigure.render` draws and
+encodes. One encoder, :func:`encode_png`, with fixed settings, serves the dashboard, the export and
+the benchmark floor.
+
+>>> from explorer.app.state import ExplorerState
+>>> from explorer.app.compute import compute_electron
+>>> fig = PanelFigure("electron")
+>>> fig.update(compute_electron(ExplorerState()), ExplorerState())
+>>> fig.render()[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+>>> render_png(fig.figure)[:8]      # a full draw (export) gives the same kind of bytes
+b'\\x89PNG\\r\\n\\x1a\\n'
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.transforms import blended_transform_factory
+from PIL import Image
+
+from .fmt import energy, sup
+
+#: Figure size in inches and resolution (640 × 460 px): readable at half a laptop screen and
+#: scaled down to a phone's width.
+FIGSIZE = (6.4, 4.6)
+DPI = 100
+#: PNG encoder settings (zlib level 1: the fastest; the image is sent over a local socket).
+PNG_COMPRESS_LEVEL = 1
+#: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
+N_EDGE_LABELS = 8
+
+COLORS = {"sm": "#1f5fa8", "em": "#c0392b", "total": "#222222", "cross": "#c0392b",
+          "estimate": "#7f7f7f", "tmax": "#444444", "threshold": "#1a8a3a", "edge": "#9a7b4f"}
+
+_FLAV = {"e": "ₑ", "mu": "μ", "tau": "τ"}
+
+
+def neutrino_label(flavour: str, anti: bool) -> str:
+    """Plain-text label for the figure: ``ν̄ₑ``, ``νμ``.
+
+    >>> neutrino_label("e", True), neutrino_label("mu", False)
+    ('ν̄ₑ', 'νμ')
+    """
+    return ("ν̄" if anti else "ν") + _FLAV[flavour]
+
+
+def _decade_label(x, _pos=None) -> str:
+    """Tick label for a power of ten in Unicode (``10⁻⁴³``), cheaper to draw than mathtext.
+
+    >>> _decade_label(1e-43), _decade_label(1.0), _decade_label(10.0)
+    ('10⁻⁴³', '1', '10')
+    """
+    if x <= 0:
+        return ""
+    e = int(round(np.log10(x)))
+    if e == 0:
+        return "1"
+    if e == 1:
+        return "10"
+    return "10" + sup(e)
+
+
+def encode_png(canvas) -> bytes:
+    """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings."""
+    rgba = np.asarray(canvas.buffer_rgba())
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+def render_png(figure: Figure) -> bytes:
+    """Draw every artist of ``figure`` (animated ones too) and encode it as PNG (for export)."""
+    animated = [a for a in figure.findobj() if a.get_animated()]
+    for a in animated:
+        a.set_animated(False)
+    try:
+        figure.canvas.draw()
+        return encode_png(figure.canvas)
+    finally:
+        for a in animated:
+            a.set_animated(True)
+
+
+class PanelFigure:
+    """The figure of one channel (``"electron"`` or ``"nucleus"``), built once.
+
+    Rendering blits: the static layer (frame, ticks, grid, labels, legend) is drawn once per set of
+    axis limits and kept as a bitmap; :meth:`render` restores it and draws only the artists that
+    data move (curves, shading, markers, lines, edge labels, title). The y limits snap to whole
+    decades so that most slider moves keep the static layer.
+"""
+
+    def __init__(self, channel: str):
+        self.channel = channel
+        self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
+        FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.14, right=0.97, top=0.92, bottom=0.29)
+        self.ax = ax = fig.add_subplot()
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
+        # placement measures every tick label on each draw, which costs more than the curves.
+        fig.text(0.55, 0.205, "electron recoil energy T (keV)" if channel == "electron"
+                 else "nuclear recoil energy T_N (keV)", ha="center", va="center")
+        fig.text(0.015, 0.60, "dσ/dT (cm²/keV per atom)", rotation=90, ha="left", va="center")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(LogLocator(base=10.0, numticks=12))
+            axis.set_minor_locator(NullLocator())
+            axis.set_major_formatter(FuncFormatter(_decade_label))
+        ax.grid(True, which="major", alpha=0.25)
+        xy = blended_transform_factory(ax.transData, ax.transAxes)
+        self._xy = xy
+        nan2 = ([np.nan], [np.nan])
+        # shaded low-T region(s) where |EM| ≥ SM: bands in (data x, axes y)
+        self.shade = PolyCollection([], facecolors=COLORS["em"], alpha=0.10, edgecolors="none",
+                                    transform=xy, zorder=0)
+        ax.add_collection(self.shade, autolim=False)
+        # binding edges (electron panel)
+        self.edges = LineCollection([], colors=COLORS["edge"], linewidths=0.8, linestyles=":",
+                                    transform=xy, zorder=1)
+        ax.add_collection(self.edges, autolim=False)
+        self.edge_labels = [
+            ax.text(np.nan, 0.985, "", transform=xy, rotation=90, ha="right", va="top", fontsize=7,
+                    color=COLORS["edge"], visible=False)
+            for _ in range(N_EDGE_LABELS)
+        ]
+        (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.8, zorder=4)
+        (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, zorder=4)
+        (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", zorder=4)
+        (self.line_total,) = ax.plot(*nan2, color=COLORS["total"], lw=1.0, zorder=5)
+        self.vline_cross = ax.plot(*nan2, color=COLORS["cross"], lw=1.0, ls="-.", transform=xy)[0]
+        (self.marker_cross,) = ax.plot(*nan2, ls="none", marker="o", ms=7, mfc="white",
+                                       mec=COLORS["cross"], mew=2, zorder=6)
+        self.vline_est = ax.plot(*nan2, color=COLORS["estimate"], lw=1.2, ls=":", transform=xy)[0]
+        self.vline_tmax = ax.plot(*nan2, color=COLORS["tmax"], lw=1.2, ls=(0, (6, 2, 1, 2)),
+                                  transform=xy)[0]
+        self.vline_thr = ax.plot(*nan2, color=COLORS["threshold"], lw=1.2, transform=xy)[0]
+        self.cross_text = ax.text(np.nan, 0.03, "", transform=xy, ha="left", va="bottom",
+                                  fontsize=8, color=COLORS["cross"], zorder=7)
+        self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                               fontsize=10, color="#555555", visible=False)
+        self.title = fig.text(0.55, 0.955, "", ha="center", va="center", fontsize=10)
+        est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
+        handles = [
+            Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
+            Line2D([], [], color=COLORS["em"], lw=1.8, label="|EM|, EM > 0"),
+            Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
+            Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
+            Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
+            Line2D([], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white", label="crossover"),
+            Line2D([], [], color=COLORS["estimate"], ls=":", lw=1.2, label=est),
+            Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="T_max"),
+            Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
+        ]
+        if channel == "electron":
+            handles.append(Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"))
+        fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8, frameon=False,
+                   bbox_to_anchor=(0.5, 0.0), handlelength=2.2, columnspacing=1.2)
+
+        self._dynamic = [self.shade, self.edges, *self.edge_labels, self.line_sm,
+                         self.line_em_pos, self.line_em_neg, self.line_total, self.vline_cross,
+                         self.marker_cross, self.vline_est, self.vline_tmax, self.vline_thr,
+                         self.cross_text, self.message, self.title]
+        for a in self._dynamic:
+            a.set_animated(True)
+        self._background = None
+        self._bg_key = None
+
+    # ------------------------------------------------------------------------------------
+    def render(self) -> bytes:
+        """Draw the current state and return PNG bytes (blitting over the cached static layer)."""
+        canvas = self.figure.canvas
+        key = (self.ax.get_xlim(), self.ax.get_ylim())
+        if self._background is None or key != self._bg_key:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._bg_key = key
+        else:
+            canvas.restore_region(self._background)
+        for a in self._dynamic:
+            if a.get_visible():
+                self.figure.draw_artist(a)
+        return encode_png(canvas)
+
+    @staticmethod
+    def _vline(line: Line2D, x: float, show: bool) -> None:
+        if show and np.isfinite(x) and x > 0:
+            line.set_data([x, x], [0.0, 1.0])
+            line.set_visible(True)
+        else:
+            line.set_visible(False)
+
+    def update(self, data, state) -> None:
+        """Move every artist to ``data`` (a :class:`~explorer.app.compute.PanelData`)."""
+        ax = self.ax
+        T, sm, em, total = data.T, data.sm, data.em, data.total
+        self.line_sm.set_data(T, sm)
+        self.line_total.set_data(T, total)
+        self.line_em_pos.set_data(T, np.where(em > 0, em, np.nan))
+        self.line_em_neg.set_data(T, np.where(em < 0, -em, np.nan))
+        lo, hi = float(T[0]), float(T[-1])
+        ax.set_xlim(lo, hi)
+        top = max(float(sm.max()), float(np.abs(em).max()), float(total.max()))
+        if top > 0:
+            self.message.set_visible(False)
+            top = 10.0 ** np.ceil(np.log10(top * 2.0))  # whole decades: the static layer survives
+            ax.set_ylim(top / 10.0**state.y_decades, top)
+        else:
+            self.message.set_text(f"no recoils in this T range\n(T_max = {energy(data.tmax)})")
+            self.message.set_visible(True)
+        # shading where |EM| ≥ SM (and there are events)
+        dom = (np.abs(em) >= sm) & (sm > 0)
+        bands = []
+        if dom.any():
+            d = np.diff(dom.astype(np.int8))
+            starts = list(np.flatnonzero(d == 1) + 1)
+            stops = list(np.flatnonzero(d == -1))
+            if dom[0]:
+                starts.insert(0, 0)
+            if dom[-1]:
+                stops.append(len(T) - 1)
+            for a, b in zip(starts, stops):
+                x0, x1 = T[a], T[b]
+                bands.append([(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)])
+        self.shade.set_verts(bands)
+        # crossover marker and line
+        edge = data.crossover_kind == "edge"
+        self._vline(self.vline_cross, data.crossover, edge)
+        inside = edge and lo <= data.crossover <= hi and data.sm_at_crossover > 0
+        if inside:
+            self.marker_cross.set_data([data.crossover], [data.sm_at_crossover])
+        self.marker_cross.set_visible(inside)
+        if edge and lo <= data.crossover <= hi:
+            self.cross_text.set_position((data.crossover * 1.08, 0.03))
+            self.cross_text.set_text(f"|EM| = SM at {energy(data.crossover)}")
+            self.cross_text.set_visible(True)
+        else:
+            self.cross_text.set_visible(False)
+        self._vline(self.vline_est, data.estimate, data.estimate > 0)
+        self._vline(self.vline_tmax, data.tmax, True)
+        self._vline(self.vline_thr, data.threshold, True)
+        # binding edges with labels on the s levels (and K)
+        self.edges.set_segments([[(x, 0.0), (x, 1.0)] for _, x in data.edges])
+        labelled = [(n, x) for n, x in data.edges if n == "K" or n.endswith("1")]
+        for text, item in zip(self.edge_labels, labelled + [None] * N_EDGE_LABELS):
+            if item is None:
+                text.set_visible(False)
+            else:
+                text.set_position((item[1], 0.985))
+                text.set_text(item[0])
+                text.set_visible(True)
+        self.title.set_text(self._title(data, state))
+
+    def _title(self, data, state) -> str:
+        e = f"Eν = {state.E:.3g} MeV"
+        if self.channel == "electron":
+            nu = neutrino_label(state.flavour, state.anti)
+            how = "stepping" if state.binding == "stepping" else "free electrons"
+            return f"{nu}–e⁻ on {state.target} ({how}), {e}"
+        ff = ", Helm F(q)" if state.form_factor == "helm" else ", F = 1"
+        return f"CEvNS on {state.target}{ff}, {e}"
