@@ -1,0 +1,129 @@
+"""Fixtures for the end-to-end tests: servers for both routes and Debian's Chromium.
+
+Plain Playwright sync API (no pytest-playwright plugin): the browser is Debian's
+``/usr/bin/chromium``, never a browser that Playwright downloads. A missing browser FAILS the
+run; ``make test`` installs it with apt first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location("explorer_browser_harness",
+                                               Path(__file__).with_name("harness.py"))
+harness = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = harness
+_spec.loader.exec_module(harness)
+
+ROUTES = ["standalone", "jupyter"]
+SCREENSHOTS = harness.ROOT / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def H():
+    """The harness module (servers, page model, constants)."""
+    return harness
+
+
+@pytest.fixture(scope="session")
+def notebook():
+    path = harness.ROOT / harness.notebook_path()
+    if not path.exists():
+        pytest.fail(f"{path} does not exist (set EXPLORER_NOTEBOOK to test another notebook)")
+    return harness.notebook_path()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    try:
+        b = harness.launch_browser(playwright_instance)
+    except FileNotFoundError as e:  # a missing browser is a failure, never a skip
+        pytest.fail(str(e))
+    yield b
+    b.close()
+
+
+_servers: dict[str, harness.Server] = {}
+
+
+@pytest.fixture(scope="session")
+def servers(notebook):
+    """Lazily started, shared servers, one per route; stopped at the end of the session."""
+    yield _servers
+    for s in _servers.values():
+        s.stop()
+    _servers.clear()
+
+
+@pytest.fixture(params=ROUTES)
+def server(request, servers, notebook) -> harness.Server:
+    route = request.param
+    if route not in servers:
+        servers[route] = harness.Server(route, notebook).start()
+    return servers[route]
+
+
+@pytest.fixture
+def standalone(servers, notebook) -> harness.Server:
+    if "standalone" not in servers:
+        servers["standalone"] = harness.Server("standalone", notebook).start()
+    return servers["standalone"]
+
+
+class Console:
+    """Console errors and uncaught exceptions of a page, with what is not ours filtered out."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _on_console(self, msg):
+        if msg.type == "error":
+            url = (msg.location or {}).get("url", "")
+            if harness.is_ours(url, msg.text):
+                self.errors.append(f"{msg.text} @ {url}")
+
+
+@pytest.fixture
+def context(browser, request):
+    ctx = browser.new_context(viewport=harness.DESKTOP, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def open_dashboard(context, server):
+    """Open the dashboard (optionally with a query string); returns (Dashboard, Console)."""
+    server.login(context)
+
+    def _open(query: str = "", viewport=None):
+        page = context.new_page()
+        if viewport:
+            page.set_viewport_size(viewport)
+        console = Console(page)
+        page.goto(server.url(query))
+        dash = harness.Dashboard(page)
+        dash.wait_ready()
+        dash.settle()
+        return dash, console
+
+    return _open
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
