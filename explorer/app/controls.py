@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import periodictable
-from traitlets import link
 
 from .presets import TARGET_PRESETS
 from .state import BOUNDS, ExplorerState, elements
 
-_STYLE = {"description_width": "9.5em"}
+_STYLE = {"description_width": "10.5em"}
 _WIDE = widgets.Layout(width="98%")
 
 
-def _log_slider(name: str, description: str, step: float = 0.01, fmt: str = ".3g", tooltip: str = ""):
-    import math
+class Binding:
+    """Two-way sync of ``state.<name>`` and ``widget.value`` that ignores slider snapping.
 
+    A browser slider rounds a value it is given to its step and sends the rounded value back
+    (a preset's Eν = 1.5 MeV would come back as 10^0.18 = 1.51 MeV). A change from the widget
+    that lies within half a step of the state's value is that echo, not a user's move, so it is
+    not written to the state; everything else is.
+    """
+
+    def __init__(self, state, name: str, widget):
+        self.state, self.name, self.widget = state, name, widget
+        self.log = isinstance(widget, widgets.FloatLogSlider)
+        step = getattr(widget, "step", None)
+        self.tol = 0.5 * step * (1 + 1e-9) if isinstance(step, float) else 0.0
+        widget.value = getattr(state, name)
+        state.observe(self._to_widget, names=name)
+        widget.observe(self._to_state, names="value")
+
+    def _to_widget(self, change):
+        if self.widget.value != change["new"]:
+            self.widget.value = change["new"]
+
+    def _to_state(self, change):
+        new, cur = change["new"], getattr(self.state, self.name)
+        if new == cur:
+            return
+        if self.tol:
+            gap = abs(math.log10(new) - math.log10(cur)) if self.log else abs(new - cur)
+            if gap <= self.tol:
+                return
+        setattr(self.state, self.name, new)
+
+
+def _log_slider(name: str, description: str, step: float = 0.01, fmt: str = ".3g", tooltip: str = ""):
     lo, hi = BOUNDS[name]
     return widgets.FloatLogSlider(
         base=10, min=math.log10(lo), max=math.log10(hi), step=step, description=description,
@@ -59,16 +91,16 @@ class Controls:
         w["sin2w"] = _lin_slider("sin2w", "sin²θ_W", 0.0001, ".5f")
         w["channel"] = _toggle([("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus")],
                                "Show")
-        w["Te_min"] = _log_slider("Te_min", "ν–e: T from (keV)")
-        w["Te_max"] = _log_slider("Te_max", "ν–e: T to (keV)")
-        w["TN_min"] = _log_slider("TN_min", "CEvNS: T_N from (keV)")
-        w["TN_max"] = _log_slider("TN_max", "CEvNS: T_N to (keV)")
+        w["Te_min"] = _log_slider("Te_min", "ν–e: T min (keV)", fmt=".2e")
+        w["Te_max"] = _log_slider("Te_max", "ν–e: T max (keV)")
+        w["TN_min"] = _log_slider("TN_min", "CEvNS: T min (keV)", fmt=".2e")
+        w["TN_max"] = _log_slider("TN_max", "CEvNS: T max (keV)", fmt=".2e")
         w["y_decades"] = _lin_slider("y_decades", "dσ/dT decades", 1.0, ".0f")
         w["thr_e"] = _log_slider("thr_e", "ν–e threshold (keV)")
-        w["thr_n"] = _log_slider("thr_n", "CEvNS threshold (keV)")
+        w["thr_n"] = _log_slider("thr_n", "CEvNS threshold (keV)", fmt=".2e")
         w["m_nu"] = _log_slider("m_nu", "m_ν for eq. 1 (eV)")
         self.widgets = w
-        self.links = [link((state, name), (widget, "value")) for name, widget in w.items()]
+        self.links = [Binding(state, name, widget) for name, widget in w.items()]
         self.target_buttons = []
         for sym in TARGET_PRESETS:
             b = widgets.Button(description=sym, tooltip=f"target {sym}",

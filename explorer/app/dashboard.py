@@ -108,6 +108,7 @@ class Dashboard(widgets.VBox):
             layout=widgets.Layout(width="100%"),
         )
         self.add_class("nac-dashboard")
+        self.global_readout.value = self._global_html()
         state.observe(self._on_revision, names="revision")
         notes = []
         if query:

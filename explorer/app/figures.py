@@ -120,37 +120,41 @@ class PanelFigure:
             axis.set_minor_locator(NullLocator())
             axis.set_major_formatter(FuncFormatter(_decade_label))
         ax.grid(True, which="major", alpha=0.25)
+        ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
         xy = blended_transform_factory(ax.transData, ax.transAxes)
         self._xy = xy
         nan2 = ([np.nan], [np.nan])
         # shaded low-T region(s) where |EM| ≥ SM: bands in (data x, axes y)
         self.shade = PolyCollection([], facecolors=COLORS["em"], alpha=0.10, edgecolors="none",
-                                    transform=xy, zorder=0)
+                                    transform=xy, zorder=3.0)
         ax.add_collection(self.shade, autolim=False)
         # binding edges (electron panel)
         self.edges = LineCollection([], colors=COLORS["edge"], linewidths=0.8, linestyles=":",
-                                    transform=xy, zorder=1)
+                                    transform=xy, zorder=3.1)
         ax.add_collection(self.edges, autolim=False)
         self.edge_labels = [
             ax.text(np.nan, 0.985, "", transform=xy, rotation=90, ha="right", va="top", fontsize=7,
-                    color=COLORS["edge"], visible=False)
+                    color=COLORS["edge"], visible=False, zorder=3.2)
             for _ in range(N_EDGE_LABELS)
         ]
         (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.8, zorder=4)
         (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, zorder=4)
         (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", zorder=4)
         (self.line_total,) = ax.plot(*nan2, color=COLORS["total"], lw=1.0, zorder=5)
-        self.vline_cross = ax.plot(*nan2, color=COLORS["cross"], lw=1.0, ls="-.", transform=xy)[0]
+        self.vline_cross = ax.plot(*nan2, color=COLORS["cross"], lw=1.0, ls="-.", transform=xy,
+                                   zorder=3.5)[0]
         (self.marker_cross,) = ax.plot(*nan2, ls="none", marker="o", ms=7, mfc="white",
                                        mec=COLORS["cross"], mew=2, zorder=6)
-        self.vline_est = ax.plot(*nan2, color=COLORS["estimate"], lw=1.2, ls=":", transform=xy)[0]
+        self.vline_est = ax.plot(*nan2, color=COLORS["estimate"], lw=1.2, ls=":", transform=xy,
+                                 zorder=3.5)[0]
         self.vline_tmax = ax.plot(*nan2, color=COLORS["tmax"], lw=1.2, ls=(0, (6, 2, 1, 2)),
-                                  transform=xy)[0]
-        self.vline_thr = ax.plot(*nan2, color=COLORS["threshold"], lw=1.2, transform=xy)[0]
+                                  transform=xy, zorder=3.5)[0]
+        self.vline_thr = ax.plot(*nan2, color=COLORS["threshold"], lw=1.2, transform=xy,
+                                 zorder=3.5)[0]
         self.cross_text = ax.text(np.nan, 0.03, "", transform=xy, ha="left", va="bottom",
                                   fontsize=8, color=COLORS["cross"], zorder=7)
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                               fontsize=10, color="#555555", visible=False)
+                               fontsize=10, color="#555555", visible=False, zorder=7)
         self.title = fig.text(0.55, 0.955, "", ha="center", va="center", fontsize=10)
         est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
         handles = [
@@ -173,6 +177,8 @@ class PanelFigure:
                          self.line_em_pos, self.line_em_neg, self.line_total, self.vline_cross,
                          self.marker_cross, self.vline_est, self.vline_tmax, self.vline_thr,
                          self.cross_text, self.message, self.title]
+        # the order of a full draw: axes children by zorder, then the figure-level title
+        self._dynamic.sort(key=lambda a: (a is self.title, a.get_zorder()))
         for a in self._dynamic:
             a.set_animated(True)
         self._background = None

@@ -47,7 +47,7 @@ def readout_html(d: PanelData, state) -> str:
         rows.append(("Electrons ionisable at threshold", f"{n:g} of {x['Z']}"
                      + (" (free: all)" if state.binding == "free" else " (stepping, eqs. 10–11)")))
         rows.append(("First ionisation energy I₁", energy(x["ionisation"])))
-        rows.append(("Atomic-recoil scale 2Z^{4/3}E_h m_e/M_N", energy(x["recoil_scale"])))
+        rows.append(("Atomic-recoil scale 2Z^(4/3)·E_h·m_e/M_N", energy(x["recoil_scale"])))
     else:
         rows.append(("Weak charge C_V", f"{x['weak_charge']:.2f} (Z = {x['Z']}, N̄ = {x['N']:.2f})"))
         rows.append(("Nuclear mass M_N (mean)", f"{x['mass_GeV']:.2f} GeV"))

@@ -178,6 +178,8 @@ def to_query(params: dict) -> str:
                 out.append((url, _fmt(params["q_sign"] * params["q"]) if params["q_sign"] else "off"))
         elif params[name] != d[name]:
             v = params[name]
+            if isinstance(v, float) and _fmt(v) == _fmt(d[name]):
+                continue
             if isinstance(v, bool):
                 out.append((url, "1" if v else "0"))
             elif isinstance(v, float):

@@ -1,0 +1,247 @@
+"""Headless widget tests: every control changes the plotted data to what explorer.physics returns.
+
+The widgets are driven as a user would (``widget.value = …``, ``button.click()``); the figures are
+Agg figures, no browser involved. Expected curves come from ``explorer.physics`` directly
+(tests/app/conftest.py), not through ``explorer.app.compute``.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hepunits import MeV, eV, keV
+
+from explorer.app import EXPERIMENTS, LIMITS, build_dashboard
+from explorer.app.fmt import sci
+from explorer.app.state import ExplorerState
+from explorer.physics import Neutrino, constants, electron, nucleus, target
+
+# control → (new widget value, state set-up before the change, panels whose curves must change)
+PHYSICS_CONTROLS = {
+    "flavour": ("mu", {}, {"electron"}),
+    "anti": (False, {}, {"electron"}),
+    "mu_on": (False, {}, {"electron", "nucleus"}),
+    "mu": (1e-10, {}, {"electron", "nucleus"}),
+    "q_sign": (-1, {}, {"electron", "nucleus"}),
+    "q": (1e-12, {"q_sign": 1}, {"electron", "nucleus"}),
+    "r2": (5.0, {}, {"electron", "nucleus"}),
+    "E": (3.0, {}, {"electron", "nucleus"}),
+    "target": ("Xe", {}, {"electron", "nucleus"}),
+    "binding": ("free", {}, {"electron"}),
+    "form_factor": ("helm", {"E": 30.0, "TN_max": 100.0}, {"nucleus"}),
+    "sin2w": (0.25, {}, {"electron", "nucleus"}),
+    "Te_min": (0.1, {}, {"electron"}),
+    "Te_max": (100.0, {}, {"electron"}),
+    "TN_min": (1e-4, {}, {"nucleus"}),
+    "TN_max": (1.0, {}, {"nucleus"}),
+}
+
+
+def _curves(dash, phys):
+    return {ch: [a.copy() for a in phys.plotted(p)] for ch, p in dash.panels.items()}
+
+
+def _same(a, b):
+    return all(x.shape == y.shape and np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("name", sorted(PHYSICS_CONTROLS))
+def test_control_changes_plot_to_physics(name, phys):
+    new, setup, changes = PHYSICS_CONTROLS[name]
+    dash = build_dashboard(query="", **setup)
+    for ch in dash.panels:
+        phys.assert_plots_physics(dash, ch)
+    before = _curves(dash, phys)
+    widget = dash.controls.widgets[name]
+    assert widget.value != new
+    n = dash.recomputes
+    widget.value = new
+    assert getattr(dash.state, name) == new
+    assert dash.recomputes == n + 1
+    after = _curves(dash, phys)
+    for ch in dash.panels:
+        phys.assert_plots_physics(dash, ch)
+        assert (not _same(before[ch], after[ch])) == (ch in changes), ch
+
+
+def test_control_unrelated_to_a_panel_does_not_redraw_it(dash):
+    draws = dash.panels["nucleus"].draws
+    dash.controls.widgets["flavour"].value = "tau"
+    assert dash.panels["nucleus"].draws == draws
+    assert dash.panels["electron"].draws == 2
+
+
+def test_y_decades_sets_the_y_range(dash):
+    dash.controls.widgets["y_decades"].value = 12.0
+    for p in dash.panels.values():
+        lo, hi = p.figure.ax.get_ylim()
+        assert math.log10(hi / lo) == pytest.approx(12.0)
+        assert hi >= np.nanmax(p.data.total)
+
+
+@pytest.mark.parametrize("channel, name, value", [("electron", "thr_e", 10.0), ("nucleus", "thr_n", 3e-3)])
+def test_threshold_moves_line_and_readout(dash, channel, name, value):
+    dash.controls.widgets[name].value = value
+    panel = dash.panels[channel]
+    assert list(panel.figure.vline_thr.get_xdata()) == [value, value]
+    s = dash.state
+    nu = Neutrino(s.flavour, anti=s.anti, mu=s.mu)
+    if channel == "electron":
+        xs = electron.dsigma_dT(value * keV, s.E * MeV, nu)
+    else:
+        xs = nucleus.dsigma_dT(value * keV, s.E * MeV, nu, target(s.target))
+    assert panel.data.ratio_at_threshold == pytest.approx(xs.em / xs.sm, rel=1e-12)
+    assert sci(xs.em / xs.sm, 3) in panel.readout.value
+
+
+def test_neutrino_mass_readout_is_eq1(dash):
+    dash.controls.widgets["m_nu"].value = 1.0
+    assert sci(constants.dirac_magnetic_moment(1.0 * eV)) in dash.global_readout.value
+    assert "3.2×10⁻¹⁹" in dash.global_readout.value  # the paper's number for 1 eV
+
+
+def test_channel_focus_hides_and_shows_panels(dash):
+    w = dash.controls.widgets["channel"]
+    w.value = "electron"
+    assert dash.panels["nucleus"].layout.display == "none"
+    assert dash.panels["electron"].layout.display == "flex"
+    dash.state.mu = 1e-10  # hidden panel is not redrawn …
+    draws = dash.panels["nucleus"].draws
+    w.value = "nucleus"  # … until it is shown, then it is up to date
+    assert dash.panels["nucleus"].draws == draws + 1
+    assert dash.panels["electron"].layout.display == "none"
+
+
+def test_crossover_marker_and_lines_match_physics(dash, phys):
+    s = dash.state
+    nu = phys.neutrino_of(s)
+    E = s.E * MeV
+    for ch, tc, est in (
+        ("electron", electron.crossover(E, nu, target(s.target)), electron.crossover_estimate(nu)),
+        ("nucleus", nucleus.crossover(E, nu, target(s.target)), nucleus.crossover_estimate(nu, s.target)),
+    ):
+        f = dash.panels[ch].figure
+        assert f.marker_cross.get_visible()
+        assert f.marker_cross.get_xdata()[0] == pytest.approx(tc / keV, rel=1e-12)
+        assert f.vline_est.get_xdata()[0] == pytest.approx(est / keV, rel=1e-12)
+        assert f.vline_tmax.get_xdata()[0] == pytest.approx(phys.expected_tmax(s, ch), rel=1e-12)
+        # the readout prints the crossover with its unit
+        text = dash.panels[ch].readout.value
+        assert ("keV" in text) if ch == "electron" else ("eV" in text)
+
+
+def test_shading_covers_exactly_where_em_dominates(dash, phys):
+    dash.state.update(q_sign=1, q=3e-13, mu_on=False)  # interference: EM changes sign
+    for ch, panel in dash.panels.items():
+        T, xs = phys.expected(dash.state, ch)
+        dom = (np.abs(xs.em) >= xs.sm) & (xs.sm > 0)
+        bands = panel.figure.shade.get_paths()
+        inside = np.zeros_like(dom)
+        for path in bands:
+            x0, x1 = path.vertices[:, 0].min(), path.vertices[:, 0].max()
+            inside |= (T >= x0) & (T <= x1)
+        np.testing.assert_array_equal(inside, dom)
+    assert np.isfinite(phys.plotted(dash.panels["electron"])[3]).any()  # a dashed EM < 0 part
+
+
+def test_binding_edges_are_the_shells_in_range(dash):
+    f = dash.panels["electron"].figure
+    xs = sorted(seg[0][0] for seg in f.edges.get_segments())
+    shells = sorted(s.binding / keV for s in target("Ge").shells
+                    if dash.state.Te_min <= s.binding / keV <= dash.state.Te_max)
+    assert xs == pytest.approx(shells)
+    labels = {t.get_text() for t in f.edge_labels if t.get_visible()}
+    assert {"K", "L1", "M1"} <= labels
+
+
+@pytest.mark.parametrize("key", sorted(EXPERIMENTS))
+def test_preset_sets_every_control_with_one_recompute(dash, phys, key):
+    n = dash.recomputes
+    draws = {ch: p.draws for ch, p in dash.panels.items()}
+    buttons = [b for b in dash.children[4].children if b.description == EXPERIMENTS[key].label]
+    buttons[0].click()
+    assert dash.recomputes == n + 1
+    assert all(p.draws == draws[ch] + 1 for ch, p in dash.panels.items())
+    assert dash.state.as_dict() == EXPERIMENTS[key].values
+    for name, w in dash.controls.widgets.items():
+        assert w.value == getattr(dash.state, name), name
+    for ch in dash.panels:
+        phys.assert_plots_physics(dash, ch)
+    assert EXPERIMENTS[key].description in dash.preset_info.value
+
+
+def test_experiment_set_ups_cover_the_issue():
+    v = {k: e.values for k, e in EXPERIMENTS.items()}
+    assert v["gemma-ge"]["target"] == "Ge" and v["gemma-ge"]["anti"] and 1 <= v["gemma-ge"]["E"] <= 2
+    assert v["coherent-csi"]["target"] in ("Cs", "I") and v["coherent-csi"]["E"] == pytest.approx(30, abs=1)
+    assert v["xenon-pp"]["target"] == "Xe" and v["xenon-pp"]["E"] < 0.5
+    assert v["xenon-8b"]["target"] == "Xe" and v["xenon-8b"]["E"] >= 5
+
+
+def test_reset_restores_defaults(dash):
+    dash.state.update(target="Xe", mu=1e-9, channel="nucleus")
+    reset = [b for b in dash.children[4].children if b.description == "Reset"][0]
+    reset.click()
+    assert dash.state.as_dict() == ExplorerState.defaults()
+
+
+def test_quick_target_buttons(dash, phys):
+    for b in dash.controls.target_buttons:
+        b.click()
+        assert dash.state.target == b.description
+        assert dash.controls.widgets["target"].value == b.description
+    phys.assert_plots_physics(dash, "nucleus")
+
+
+def test_limit_buttons_set_mu_and_limits_are_cited(dash):
+    assert {lim.value for lim in LIMITS} >= {2.9e-11, 3e-12, 2.8e-11, 6.4e-12}
+    for lim in LIMITS:
+        assert lim.source in dash.global_readout.value.replace("&#x27;", "'")
+    limit_box = dash.children[10]
+    for b, lim in zip(limit_box.children, LIMITS):
+        dash.state.mu_on = False
+        b.click()
+        assert dash.state.mu_on and dash.state.mu == lim.value
+
+
+def test_slider_echo_within_half_a_step_is_ignored(dash):
+    """A browser slider sends back its value rounded to the step: that must not move the state."""
+    dash.state.E = 1.5
+    w = dash.controls.widgets["E"]
+    n = dash.recomputes
+    w.value = 10 ** round(math.log10(1.5), 2)  # what the front end sends back (1.5136…)
+    assert dash.state.E == 1.5 and dash.recomputes == n
+    w.value = 10 ** (round(math.log10(1.5), 2) + 0.01)  # one step: a real move
+    assert dash.state.E == w.value and dash.recomputes == n + 1
+
+
+def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
+    from explorer.app import dashboard as mod
+
+    def boom(state):
+        raise RuntimeError("kaboom <b>")
+
+    monkeypatch.setitem(mod.COMPUTE, "electron", boom)
+    dash.state.mu = 1e-10  # must not raise
+    assert dash.error.layout.display == "block"
+    assert "kaboom &lt;b&gt;" in dash.error.value and "<b>\"" not in dash.error.value
+    monkeypatch.undo()
+    dash.state.mu = 2e-10
+    assert dash.error.value == "" and dash.error.layout.display == "none"
+
+
+def test_button_errors_are_shown_on_the_page(dash, monkeypatch):
+    from explorer.app import dashboard as mod
+
+    monkeypatch.setattr(mod, "curves_csv", lambda *a: 1 / 0)
+    dash.export_button.click()
+    assert "ZeroDivisionError" in dash.error.value
+
+
+def test_no_figure_is_rebuilt_and_artists_persist(dash):
+    f = dash.panels["electron"].figure
+    ids = (id(f.figure), id(f.line_sm), id(f.shade), len(f.ax.lines), len(f.ax.collections))
+    for mu in (1e-12, 1e-11, 1e-10):
+        dash.state.mu = mu
+    assert (id(f.figure), id(f.line_sm), id(f.shade), len(f.ax.lines), len(f.ax.collections)) == ids
+    assert bytes(dash.panels["electron"].image.value[:8]) == b"\x89PNG\r\n\x1a\n"

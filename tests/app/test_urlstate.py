@@ -1,0 +1,165 @@
+"""State in the URL: every parameter round-trips through the "link to this view" readout, and bad
+or hostile query strings give a visible, escaped notice and clamped or ignored values."""
+
+import base64
+import html
+import re
+
+from html.parser import HTMLParser
+
+import pytest
+
+from explorer.app import build_dashboard
+from explorer.app.state import ExplorerState
+from explorer.app.urlstate import URL_NAMES, parse_query, to_query
+
+# one non-default value per URL parameter, and the state it must produce
+PARAMS = {
+    "channel": ("nucleus", {"channel": "nucleus"}),
+    "target": ("Xe", {"target": "Xe"}),
+    "flavour": ("tau", {"flavour": "tau"}),
+    "anti": ("0", {"anti": False}),
+    "mu": ("3e-11", {"mu": 3e-11, "mu_on": True}),
+    "q": ("-2e-13", {"q": 2e-13, "q_sign": -1}),
+    "r2": ("2.5", {"r2": 2.5}),
+    "E": ("10", {"E": 10.0}),
+    "binding": ("free", {"binding": "free"}),
+    "ff": ("helm", {"form_factor": "helm"}),
+    "sin2w": ("0.25", {"sin2w": 0.25}),
+    "Te_min": ("0.5", {"Te_min": 0.5}),
+    "Te_max": ("500", {"Te_max": 500.0}),
+    "TN_min": ("1e-4", {"TN_min": 1e-4}),
+    "TN_max": ("2", {"TN_max": 2.0}),
+    "ydec": ("12", {"y_decades": 12.0}),
+    "thr_e": ("1.5", {"thr_e": 1.5}),
+    "thr_n": ("0.005", {"thr_n": 0.005}),
+    "m_nu": ("0.05", {"m_nu": 0.05}),
+}
+
+
+def test_every_url_parameter_is_tested():
+    assert set(PARAMS) == set(URL_NAMES.values())
+    # every control has a parameter (mu_on and q_sign ride on mu and q)
+    assert set(URL_NAMES) | {"mu_on", "q_sign"} == set(ExplorerState.PARAMS)
+
+
+@pytest.mark.parametrize("url_name", sorted(PARAMS))
+def test_parameter_round_trips_through_link_readout(url_name):
+    raw, want = PARAMS[url_name]
+    dash = build_dashboard(query=f"{url_name}={raw}")
+    for k, v in want.items():
+        assert getattr(dash.state, k) == v
+    assert dash.notice.layout.display == "none"
+    link = dash.link_text.value
+    assert link.startswith("?") and f"{url_name}=" in link
+    again = build_dashboard(query=link)
+    assert again.state.as_dict() == dash.state.as_dict()
+    assert again.link_text.value == link
+    # the clickable link carries the same query, HTML-escaped
+    href = re.search(r'href="([^"]*)"', dash.link.value).group(1)
+    assert html.unescape(href) == link
+
+
+def test_the_issue_example_link():
+    dash = build_dashboard(query="?target=Xe&mu=3e-11&E=1&channel=electron")
+    s = dash.state
+    assert (s.target, s.mu, s.E, s.channel) == ("Xe", 3e-11, 1.0, "electron")
+    assert dash.panels["nucleus"].layout.display == "none"
+    assert parse_query(dash.link_text.value)[0] == parse_query("target=Xe&mu=3e-11&channel=electron")[0]
+
+
+def test_query_string_is_read_from_voila_environment(monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "target=Si&E=2")
+    dash = build_dashboard()
+    assert dash.state.target == "Si" and dash.state.E == 2.0
+
+
+def test_preset_parameter_then_overrides():
+    dash = build_dashboard(query="preset=coherent-csi&target=I")
+    assert dash.state.E == 29.8 and dash.state.target == "I" and dash.state.flavour == "mu"
+    assert dash.recomputes == 1
+
+
+def test_switched_off_properties_round_trip():
+    dash = build_dashboard(query="mu=off&q=off")
+    assert not dash.state.mu_on and dash.state.q_sign == 0
+    assert "mu=off" in dash.link_text.value
+    assert build_dashboard(query=dash.link_text.value).state.as_dict() == dash.state.as_dict()
+
+
+def _tags(markup):
+    found = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    P().feed(markup)
+    return found
+
+
+HOSTILE = [
+    ("mu=1", {"mu": 1e-8}, "outside"),
+    ("E=-5", {"E": 0.01}, "outside"),
+    ("E=1e400", {}, "not a finite"),
+    ("E=nan", {}, "not a finite"),
+    ("sin2w=abc", {}, "not a number"),
+    ("target=<script>alert(1)</script>", {"target": "Ge"}, "not an element"),
+    ("<img src=x onerror=alert(1)>=1", {}, "Unknown parameter"),
+    ("channel=\"><svg onload=alert(1)>", {"channel": "both"}, "not one of"),
+    ("anti=maybe", {"anti": True}, "not 1 or 0"),
+    ("preset=__import__('os')", {}, "unknown"),
+    ("r2=" + "9" * 100, {"r2": 0.0}, "too long"),
+    ("E=" + "1" * 5000, {"E": 1.0}, "longer than"),
+    ("%ff%fe=%00", {}, "Unknown parameter"),
+]
+
+
+@pytest.mark.parametrize("query, want, phrase", HOSTILE)
+def test_bad_query_gives_escaped_notice_and_safe_state(query, want, phrase):
+    dash = build_dashboard(query=query)
+    assert dash.notice.layout.display == "block"
+    assert phrase in html.unescape(dash.notice.value)
+    tags = _tags(dash.notice.value)  # user text only appears escaped: no tag or handler of its own
+    assert {t for t, _ in tags} <= {"div", "b", "ul", "li"}
+    assert not [a for _, attrs in tags for a, _v in attrs if a.startswith("on")]
+    for k, v in want.items():
+        assert getattr(dash.state, k) == v
+    assert dash.error.value == ""  # no traceback, the page drew
+    assert bytes(dash.panels["electron"].image.value[:4]) == b"\x89PNG"
+
+
+def test_many_parameters_are_refused():
+    values, notes = parse_query("&".join(f"a{i}=1" for i in range(100)))
+    assert values == {} and notes
+
+
+def test_to_query_writes_only_non_defaults():
+    assert to_query(ExplorerState.defaults()) == ""
+
+
+def test_export_links_have_csv_with_header_and_png():
+    dash = build_dashboard(query="target=Xe&mu=3e-11")
+    assert dash.export_links.value == ""
+    dash.export_button.click()
+    hrefs = re.findall(r'download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', dash.export_links.value)
+    names = {h[0]: (h[1], base64.b64decode(h[2])) for h in hrefs}
+    mime, csv = names["neutrino_atom_curves.csv"]
+    assert mime == "text/csv"
+    text = csv.decode("utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("cm^2/keV" in line for line in header)
+    assert any(line.startswith("# target = 'Xe'") for line in header)
+    assert any(line.startswith("# mu = 3e-11 [mu_B]") for line in header)
+    assert any("link: ?target=Xe&mu=3e-11" in line for line in header)
+    rows = [line for line in text.splitlines() if not line.startswith("#")]
+    assert rows[0].startswith("channel,T_keV,")
+    assert len(rows) == 1 + 2 * 2000
+    first = rows[1].split(",")
+    assert first[0] == "electron" and float(first[1]) == pytest.approx(dash.state.Te_min)
+    assert float(first[2]) == pytest.approx(dash.panels["electron"].data.sm[0], rel=1e-7)
+    for ch in ("electron", "nucleus"):
+        mime, png = names[f"neutrino_atom_{ch}.png"]
+        assert mime == "image/png" and png[:8] == b"\x89PNG\r\n\x1a\n"
+    dash.state.E = 2.0  # stale links are withdrawn
+    assert dash.export_links.value == ""
