@@ -76,7 +76,9 @@ def encode_png(canvas) -> bytes:
     """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings."""
     rgba = np.asarray(canvas.buffer_rgba())
     buf = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
+    # opaque figure: RGB is a quarter less to compress than RGBA, for the same picture
+    Image.fromarray(rgba, "RGBA").convert("RGB").save(buf, format="png",
+                                                      compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()
 
 
@@ -96,10 +98,12 @@ def render_png(figure: Figure) -> bytes:
 class PanelFigure:
     """The figure of one channel (``"electron"`` or ``"nucleus"``), built once.
 
-    Rendering blits: the static layer (frame, ticks, grid, labels, legend) is drawn once per set of
-    axis limits and kept as a bitmap; :meth:`render` restores it and draws only the artists that
-    data move (curves, shading, markers, lines, edge labels, title). The y limits snap to whole
-    decades so that most slider moves keep the static layer.
+    Rendering blits: the static layer (frame, ticks, grid, labels, legend, title, binding edges) is
+    drawn once per set of axis limits, title and edges and kept as a bitmap; :meth:`render`
+    restores it and draws only the artists that data move (curves, shading, crossover marker and
+    text, vertical lines, Eν). The y limits snap to whole decades, and move only when the curves
+    leave the top two decades or outgrow the axis, so that
+    most slider moves keep the static layer.
 """
 
     def __init__(self, channel: str):
@@ -130,11 +134,11 @@ class PanelFigure:
         ax.add_collection(self.shade, autolim=False)
         # binding edges (electron panel)
         self.edges = LineCollection([], colors=COLORS["edge"], linewidths=0.8, linestyles=":",
-                                    transform=xy, zorder=3.1)
+                                    transform=xy, zorder=2.9)
         ax.add_collection(self.edges, autolim=False)
         self.edge_labels = [
             ax.text(np.nan, 0.985, "", transform=xy, rotation=90, ha="right", va="top", fontsize=7,
-                    color=COLORS["edge"], visible=False, zorder=3.2)
+                    color=COLORS["edge"], visible=False, zorder=2.95)
             for _ in range(N_EDGE_LABELS)
         ]
         (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.8, zorder=4)
@@ -155,7 +159,8 @@ class PanelFigure:
                                   fontsize=8, color=COLORS["cross"], zorder=7)
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                                fontsize=10, color="#555555", visible=False, zorder=7)
-        self.title = fig.text(0.55, 0.955, "", ha="center", va="center", fontsize=10)
+        self.title = fig.text(0.14, 0.955, "", ha="left", va="center", fontsize=10)
+        self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=10)
         est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
         handles = [
             Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
@@ -173,22 +178,26 @@ class PanelFigure:
         fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), handlelength=2.2, columnspacing=1.2)
 
-        self._dynamic = [self.shade, self.edges, *self.edge_labels, self.line_sm,
+        self._dynamic = [self.shade, self.line_sm,
                          self.line_em_pos, self.line_em_neg, self.line_total, self.vline_cross,
                          self.marker_cross, self.vline_est, self.vline_tmax, self.vline_thr,
-                         self.cross_text, self.message, self.title]
-        # the order of a full draw: axes children by zorder, then the figure-level title
-        self._dynamic.sort(key=lambda a: (a is self.title, a.get_zorder()))
+                         self.cross_text, self.message, self.energy_text]
+        # The order of a full draw: axes children by zorder, then the Eν text outside the axes.
+        # Static artists all lie below zorder 3, moving ones above, so that blitting gives the
+        # same pixels as a full draw. The title and the binding edges are static: they change
+        # with the target, the model or the T range, and then the static layer is redrawn.
+        self._dynamic.sort(key=lambda a: (a is self.energy_text, a.get_zorder()))
         for a in self._dynamic:
             a.set_animated(True)
         self._background = None
         self._bg_key = None
+        self._edges_key = ()
 
     # ------------------------------------------------------------------------------------
     def render(self) -> bytes:
         """Draw the current state and return PNG bytes (blitting over the cached static layer)."""
         canvas = self.figure.canvas
-        key = (self.ax.get_xlim(), self.ax.get_ylim())
+        key = (self.ax.get_xlim(), self.ax.get_ylim(), self.title.get_text(), self._edges_key)
         if self._background is None or key != self._bg_key:
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
@@ -221,8 +230,12 @@ class PanelFigure:
         top = max(float(sm.max()), float(np.abs(em).max()), float(total.max()))
         if top > 0:
             self.message.set_visible(False)
-            top = 10.0 ** np.ceil(np.log10(top * 2.0))  # whole decades: the static layer survives
-            ax.set_ylim(top / 10.0**state.y_decades, top)
+            # whole decades, with hysteresis: the static layer (ticks, grid) survives most moves
+            y0, y1 = ax.get_ylim()
+            span = 10.0**state.y_decades
+            if not (y1 / 100.0 < top <= y1 and np.isclose(y1 / y0, span)):
+                y1 = 10.0 ** np.ceil(np.log10(top * 2.0))
+                ax.set_ylim(y1 / span, y1)
         else:
             self.message.set_text(f"no recoils in this T range\n(T_max = {energy(data.tmax)})")
             self.message.set_visible(True)
@@ -257,7 +270,8 @@ class PanelFigure:
         self._vline(self.vline_est, data.estimate, data.estimate > 0)
         self._vline(self.vline_tmax, data.tmax, True)
         self._vline(self.vline_thr, data.threshold, True)
-        # binding edges with labels on the s levels (and K)
+        # binding edges with labels on the s levels (and K): static layer, redrawn when they move
+        self._edges_key = data.edges
         self.edges.set_segments([[(x, 0.0), (x, 1.0)] for _, x in data.edges])
         labelled = [(n, x) for n, x in data.edges if n == "K" or n.endswith("1")]
         for text, item in zip(self.edge_labels, labelled + [None] * N_EDGE_LABELS):
@@ -267,13 +281,15 @@ class PanelFigure:
                 text.set_position((item[1], 0.985))
                 text.set_text(item[0])
                 text.set_visible(True)
-        self.title.set_text(self._title(data, state))
+        title = self._title(state)
+        if self.title.get_text() != title:
+            self.title.set_text(title)
+        self.energy_text.set_text(f"Eν = {state.E:.3g} MeV")
 
-    def _title(self, data, state) -> str:
-        e = f"Eν = {state.E:.3g} MeV"
+    def _title(self, state) -> str:
         if self.channel == "electron":
             nu = neutrino_label(state.flavour, state.anti)
             how = "stepping" if state.binding == "stepping" else "free electrons"
-            return f"{nu}–e⁻ on {state.target} ({how}), {e}"
-        ff = ", Helm F(q)" if state.form_factor == "helm" else ", F = 1"
-        return f"CEvNS on {state.target}{ff}, {e}"
+            return f"{nu}–e⁻ on {state.target} ({how})"
+        ff = "Helm F(q)" if state.form_factor == "helm" else "F = 1"
+        return f"CEvNS on {state.target} ({ff})"
