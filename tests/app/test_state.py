@@ -88,3 +88,15 @@ def test_defaults_cover_every_parameter():
     d = ExplorerState.defaults()
     assert set(d) == set(ExplorerState.PARAMS)
     assert ExplorerState().as_dict() == d
+
+
+def test_legend_covers_every_control():
+    from explorer.app.legend import CONTROLS, legend_markdown
+    from explorer.app import build_dashboard
+
+    dash = build_dashboard(query="")
+    assert set(CONTROLS) == set(dash.controls.widgets)
+    for name, (label, _text) in CONTROLS.items():
+        desc = getattr(dash.controls.widgets[name], "description", "")
+        assert not desc or desc.split(" (")[0] in label, (name, desc, label)
+    assert legend_markdown().count("\n") >= len(CONTROLS) + 1
