@@ -19,6 +19,6 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 # Tab close / reload shuts the page's kernel down (see explorer/serving.py).
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 
-_voila = json.loads((Path(__file__).with_name("voila.json")).read_text(encoding="utf-8"))
+_voila = json.loads(Path(__file__).resolve().with_name("voila.json").read_text(encoding="utf-8"))
 for _name, _value in _voila["MappingKernelManager"].items():
     setattr(c.MappingKernelManager, _name, _value)

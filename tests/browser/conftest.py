@@ -67,7 +67,7 @@ def servers(notebook):
     _servers.clear()
 
 
-@pytest.fixture(params=ROUTES)
+@pytest.fixture(scope="module", params=ROUTES)
 def server(request, servers, notebook) -> harness.Server:
     route = request.param
     if route not in servers:
@@ -97,11 +97,33 @@ class Console:
                 self.errors.append(f"{msg.text} @ {url}")
 
 
+def close_tabs(ctx) -> None:
+    """Close every tab as a person does (unload handlers run: the kernels shut down)."""
+    for page in list(ctx.pages):
+        page.close(run_before_unload=True)
+    ctx.close()
+
+
 @pytest.fixture
-def context(browser, request):
+def context(browser):
     ctx = browser.new_context(viewport=harness.DESKTOP, accept_downloads=True)
     yield ctx
-    ctx.close()
+    close_tabs(ctx)
+
+
+@pytest.fixture(scope="module")
+def shared(browser, server):
+    """One tab per route and module, for tests whose checks are relative (before → after)."""
+    ctx = browser.new_context(viewport=harness.DESKTOP, accept_downloads=True)
+    server.login(ctx)
+    page = ctx.new_page()
+    console = Console(page)
+    page.goto(server.url())
+    dash = harness.Dashboard(page)
+    dash.wait_ready()
+    dash.settle()
+    yield dash, console
+    close_tabs(ctx)
 
 
 @pytest.fixture
@@ -109,14 +131,14 @@ def open_dashboard(context, server):
     """Open the dashboard (optionally with a query string); returns (Dashboard, Console)."""
     server.login(context)
 
-    def _open(query: str = "", viewport=None):
+    def _open(query: str = "", viewport=None, n_plots: int = 2):
         page = context.new_page()
         if viewport:
             page.set_viewport_size(viewport)
         console = Console(page)
         page.goto(server.url(query))
         dash = harness.Dashboard(page)
-        dash.wait_ready()
+        dash.wait_ready(n_plots)
         dash.settle()
         return dash, console
 

@@ -31,7 +31,6 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = "notebooks/dashboard.ipynb"
-FIXTURE = "tests/browser/fixture_dashboard.ipynb"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a root user in a closed network (see .library/env machines notes): no sandbox, no GPU,
 # and none of Chromium's own background connections.

@@ -19,8 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHYSICS = ("μν", "qν", "⟨r²⟩", "Eν", "sin²θ")
 
 
-def test_page_loads_with_both_plots_and_no_errors(open_dashboard):
-    dash, console = open_dashboard()
+def test_page_loads_with_both_plots_and_no_errors(shared, server, screenshot_dir):
+    dash, console = shared
+    dash.page.screenshot(path=screenshot_dir / f"{server.route}-desktop.png", full_page=True)
+    overflow = dash.page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the desktop page scrolls sideways by {overflow}px"
     sizes = dash.page.eval_on_selector_all(
         "img.widget-image", "els => els.map(e => [e.naturalWidth, e.naturalHeight])")
     assert len(sizes) >= 2, f"expected two plots, found {sizes}"
@@ -34,8 +38,8 @@ def _snapshot(dash):
     return dash.image_hashes(), dash.crossovers(), dash.text(), dash.image_srcs()
 
 
-def test_each_slider_moves_by_keyboard_and_changes_the_view(open_dashboard):
-    dash, console = open_dashboard()
+def test_each_slider_moves_by_keyboard_and_changes_the_view(shared):
+    dash, console = shared
     # switch the millicharge on, so that its magnitude slider has something to change
     plus = dash.toggle("millicharge").locator("button", has_text="+")
     if plus.count():
@@ -89,8 +93,8 @@ def _select_other_target(dash):
     return current, new
 
 
-def test_changing_the_target_changes_the_curves(open_dashboard):
-    dash, console = open_dashboard()
+def test_changing_the_target_changes_the_curves(shared):
+    dash, console = shared
     before_imgs, before_text, before_srcs = dash.image_hashes(), dash.readout(), dash.image_srcs()
     current, new = _select_other_target(dash)
     dash.wait_images_change(before_srcs)
@@ -103,17 +107,17 @@ def test_changing_the_target_changes_the_curves(open_dashboard):
 
 
 def test_query_string_opens_the_view_it_names(open_dashboard, H):
-    default, _ = open_dashboard()
-    default_text = default.readout()
-    default.page.close()
-    dash, console = open_dashboard("target=Xe&mu=5e-11&E=1")
+    dash, console = open_dashboard("target=Xe&mu=5e-11&E=2&channel=electron", n_plots=1)
     select = dash.dropdown("target", "element").locator("select")
     chosen = select.locator("option:checked").inner_text()
     assert "Xe" in chosen, chosen
     mu = dash.slider("μν", "mu")
     readout = mu.locator(".widget-readout").inner_text()
     assert H.number(readout) == pytest.approx(5e-11, rel=0.05), readout
-    assert dash.readout() != default_text
+    e = dash.slider("Eν").locator(".widget-readout").inner_text()
+    assert H.number(e) == pytest.approx(2.0, rel=0.02), e
+    assert "of 54" in dash.readout(), dash.readout()  # Z = 54 electrons: xenon's readout
+    assert not dash.page.locator(".nac-panel-nucleus").is_visible(), "channel=electron not applied"
     assert console.errors == []
 
 
@@ -124,8 +128,8 @@ def _download(dash, link):
     return d.suggested_filename, Path(d.path()).read_bytes()
 
 
-def test_csv_and_png_downloads_arrive_and_parse(open_dashboard):
-    dash, console = open_dashboard()
+def test_csv_and_png_downloads_arrive_and_parse(shared):
+    dash, console = shared
     prepare = dash.page.locator("button", has_text="download")
     if prepare.count():
         prepare.first.click()
@@ -161,9 +165,8 @@ def test_csv_and_png_downloads_arrive_and_parse(open_dashboard):
     assert console.errors == []
 
 
-@pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_screenshots_and_phone_layout(open_dashboard, server, screenshot_dir, H, width):
-    viewport = H.DESKTOP if width == "desktop" else H.PHONE
+def test_phone_layout_wraps_and_keeps_the_plots_readable(open_dashboard, server, screenshot_dir, H):
+    width, viewport = "phone", H.PHONE
     dash, console = open_dashboard(viewport=viewport)
     path = screenshot_dir / f"{server.route}-{width}.png"
     dash.page.screenshot(path=path, full_page=True)
