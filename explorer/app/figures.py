@@ -110,19 +110,21 @@ class PanelFigure:
         self.channel = channel
         self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
         FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.14, right=0.97, top=0.92, bottom=0.29)
+        fig.subplots_adjust(left=0.155, right=0.97, top=0.915, bottom=0.31)
         self.ax = ax = fig.add_subplot()
         ax.set_xscale("log")
         ax.set_yscale("log")
         # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
         # placement measures every tick label on each draw, which costs more than the curves.
-        fig.text(0.55, 0.205, "electron recoil energy T (keV)" if channel == "electron"
-                 else "nuclear recoil energy T_N (keV)", ha="center", va="center")
-        fig.text(0.015, 0.60, "dσ/dT (cm²/keV per atom)", rotation=90, ha="left", va="center")
+        fig.text(0.56, 0.225, "electron recoil energy T (keV)" if channel == "electron"
+                 else "nuclear recoil energy T_N (keV)", ha="center", va="center", fontsize=11)
+        fig.text(0.012, 0.61, "dσ/dT (cm²/keV per atom)", rotation=90, ha="left", va="center",
+                 fontsize=11)
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(LogLocator(base=10.0, numticks=12))
             axis.set_minor_locator(NullLocator())
             axis.set_major_formatter(FuncFormatter(_decade_label))
+        ax.tick_params(labelsize=11)
         ax.grid(True, which="major", alpha=0.25)
         ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
         xy = blended_transform_factory(ax.transData, ax.transAxes)
@@ -137,7 +139,7 @@ class PanelFigure:
                                     transform=xy, zorder=2.9)
         ax.add_collection(self.edges, autolim=False)
         self.edge_labels = [
-            ax.text(np.nan, 0.985, "", transform=xy, rotation=90, ha="right", va="top", fontsize=7,
+            ax.text(np.nan, 0.985, "", transform=xy, rotation=90, ha="right", va="top", fontsize=8,
                     color=COLORS["edge"], visible=False, zorder=2.95)
             for _ in range(N_EDGE_LABELS)
         ]
@@ -156,11 +158,11 @@ class PanelFigure:
         self.vline_thr = ax.plot(*nan2, color=COLORS["threshold"], lw=1.2, transform=xy,
                                  zorder=3.5)[0]
         self.cross_text = ax.text(np.nan, 0.03, "", transform=xy, ha="left", va="bottom",
-                                  fontsize=8, color=COLORS["cross"], zorder=7)
+                                  fontsize=9, color=COLORS["cross"], zorder=7)
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                                fontsize=10, color="#555555", visible=False, zorder=7)
-        self.title = fig.text(0.14, 0.955, "", ha="left", va="center", fontsize=10)
-        self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=10)
+        self.title = fig.text(0.155, 0.955, "", ha="left", va="center", fontsize=11)
+        self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=11)
         est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
         handles = [
             Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
@@ -175,7 +177,7 @@ class PanelFigure:
         ]
         if channel == "electron":
             handles.append(Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"))
-        fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8, frameon=False,
+        fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=9, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), handlelength=2.2, columnspacing=1.2)
 
         self._dynamic = [self.shade, self.line_sm,
