@@ -82,10 +82,16 @@ def main(argv=None):
     f, s_mu, s_e = _median_ms(floor), _median_ms(slider_mu), _median_ms(slider_e)
     print(f"moves per measurement            : {n} (both panels redraw on each move)")
     print(f"floor (render both, same data)   : {f:7.2f} ms median")
-    print(f"μν slider → new images           : {s_mu:7.2f} ms median   ratio {s_mu / f:.2f}  (target ≤ 1.3)")
+    print(
+        f"μν slider → new images           : {s_mu:7.2f} ms median   ratio {s_mu / f:.2f}  (target ≤ 1.3)"
+    )
     print(f"Eν slider → new images           : {s_e:7.2f} ms median   ratio {s_e / f:.2f}")
-    print(f"backend recompute (Xe, 2×2000)   : {_median_ms(backend):7.2f} ms median  (target ≤ 2 ms)")
-    print(f"full draw + encode, both figures : {_median_ms(full):7.2f} ms median  (no blitting, reference)")
+    print(
+        f"backend recompute (Xe, 2×2000)   : {_median_ms(backend):7.2f} ms median  (target ≤ 2 ms)"
+    )
+    print(
+        f"full draw + encode, both figures : {_median_ms(full):7.2f} ms median  (no blitting, reference)"
+    )
     png = sum(len(p.image.value) for p in panels)
     print(f"PNG bytes per move (both panels) : {png}")
 

@@ -30,7 +30,9 @@ def test_binder_pins_the_tested_versions():
     pins = _pins()
     assert {"voila", "ipywidgets", "matplotlib", "numpy", "scipy", "ipykernel"} <= set(pins)
     for name, pinned in pins.items():
-        assert version(name) == pinned, f"{name}: binder pins {pinned}, tests ran with {version(name)}"
+        assert version(name) == pinned, (
+            f"{name}: binder pins {pinned}, tests ran with {version(name)}"
+        )
 
 
 def test_binder_installs_the_package_itself():
@@ -70,35 +72,78 @@ RUN_DASHBOARD = textwrap.dedent(
 def test_environment_from_binder_alone_runs_the_dashboard(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(
-        ROOT, repo,
-        ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis",
-                                      "*.egg-info", "build", "dist", "screenshots", "artifacts",
-                                      ".ruff_cache", ".benchmarks"),
+        ROOT,
+        repo,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "__pycache__",
+            ".pytest_cache",
+            ".hypothesis",
+            "*.egg-info",
+            "build",
+            "dist",
+            "screenshots",
+            "artifacts",
+            ".ruff_cache",
+            ".benchmarks",
+        ),
     )
     venv = tmp_path / "venv"
     uv = _uv()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON", "QUERY_STRING"))}
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VIRTUAL_ENV", "PYTHON", "QUERY_STRING"))
+    }
+    subprocess.run(
+        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env
+    )
     py = venv / "bin" / "python"
     # as repo2docker does: pip install -r binder/requirements.txt from the repository root
-    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(py), "-r", "binder/requirements.txt"],
-                   cwd=repo, check=True, env=env)
-    env_run = {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-               "HOME": str(tmp_path / "home")}
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(py), "-r", "binder/requirements.txt"],
+        cwd=repo,
+        check=True,
+        env=env,
+    )
+    env_run = {
+        **env,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        "HOME": str(tmp_path / "home"),
+    }
     (tmp_path / "home").mkdir()
     subprocess.run(["bash", "binder/postBuild"], cwd=repo, check=True, env=env_run)
     linked = tmp_path / "home" / ".jupyter" / "jupyter_server_config.py"
     assert linked.resolve() == (repo / "jupyter_server_config.py").resolve()
-    res = subprocess.run([str(py), "-c", RUN_DASHBOARD], cwd=repo, env=env_run, capture_output=True,
-                         text=True, timeout=900)
+    res = subprocess.run(
+        [str(py), "-c", RUN_DASHBOARD],
+        cwd=repo,
+        env=env_run,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     assert "OK" in res.stdout and str(repo / "explorer") in res.stdout
     # the Voila route Binder uses (…?urlpath=voila/render/…) needs the server extension enabled
-    ext = subprocess.run([str(venv / "bin" / "jupyter"), "server", "extension", "list"], cwd=repo,
-                         env=env_run, capture_output=True, text=True, timeout=300)
+    ext = subprocess.run(
+        [str(venv / "bin" / "jupyter"), "server", "extension", "list"],
+        cwd=repo,
+        env=env_run,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     listing = re.sub(r"\x1b\[[0-9;]*m", "", ext.stdout + ext.stderr)  # drop colour codes
     assert re.search(r"voila\S*\s+enabled", listing), listing[-2000:]
     # and Jupyter Server reads the repository's serving settings through the postBuild link
-    shown = subprocess.run([str(venv / "bin" / "jupyter"), "server", "--show-config"], cwd=repo,
-                           env=env_run, capture_output=True, text=True, timeout=300)
+    shown = subprocess.run(
+        [str(venv / "bin" / "jupyter"), "server", "--show-config"],
+        cwd=repo,
+        env=env_run,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "set_xsrf_cookie" in shown.stdout + shown.stderr, (shown.stdout + shown.stderr)[-2000:]

@@ -29,13 +29,16 @@ def test_notebook_is_committed_without_outputs(path):
 def test_notebook_executes(path, monkeypatch):
     monkeypatch.delenv("QUERY_STRING", raising=False)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     client.execute()  # raises CellExecutionError on any error
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     # the interactive part displays the widget
-    widget_views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widget_views = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert widget_views, path.name
 
 
@@ -49,8 +52,13 @@ def test_dashboard_notebook_is_thin():
 @pytest.mark.parametrize("path", TEACHING, ids=[p.name for p in TEACHING])
 def test_teaching_notebook_structure(path):
     nb = nbformat.read(path, as_version=4)
-    headings = [line for c in nb.cells if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("## ")]
+    headings = [
+        line
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
     assert headings == ["## Goals", "## Theory", "## Tasks", "## Interactive part", "## Legend"]
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert text.count("<details><summary>Solution</summary>") >= 3

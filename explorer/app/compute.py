@@ -83,14 +83,15 @@ def compute_electron(state) -> PanelData:
     kind = _crossover_kind(tc, tmax)
     sm_c = 0.0
     if kind == "edge":
-        sm_c = electron.dsigma_dT(tc, E, nu, tgt, binding=state.binding, sin2w=state.sin2w).sm / XS_UNIT
+        sm_c = (
+            electron.dsigma_dT(tc, E, nu, tgt, binding=state.binding, sin2w=state.sin2w).sm
+            / XS_UNIT
+        )
     thr = state.thr_e * keV
     # binding multiplies SM and EM alike (eqs. 10–11), so the ratio is the free-electron one
     x_thr = electron.dsigma_dT(thr, E, nu, None, sin2w=state.sin2w)
     lo, hi = state.Te_min, state.Te_max
-    edges = tuple(
-        (s.name, s.binding / keV) for s in tgt.shells if lo <= s.binding / keV <= hi
-    )
+    edges = tuple((s.name, s.binding / keV) for s in tgt.shells if lo <= s.binding / keV <= hi)
     return PanelData(
         channel="electron",
         T=T,
@@ -108,7 +109,8 @@ def compute_electron(state) -> PanelData:
         extra={
             "ionisation": tgt.ionization_energy / keV,
             "electrons_at_threshold": atomic.step_factor(thr, tgt)
-            if state.binding == "stepping" else float(tgt.Z),
+            if state.binding == "stepping"
+            else float(tgt.Z),
             "recoil_scale": atomic.recoil_scale(tgt) / keV,
             "Z": tgt.Z,
         },
@@ -167,12 +169,40 @@ COMPUTE = {"electron": compute_electron, "nucleus": compute_nucleus}
 #: The state parameters each panel depends on (the others leave its curves unchanged).
 DEPENDS = {
     "electron": frozenset(
-        {"flavour", "anti", "mu_on", "mu", "q_sign", "q", "r2", "E", "target", "binding", "sin2w",
-         "Te_min", "Te_max", "y_decades", "thr_e"}
+        {
+            "flavour",
+            "anti",
+            "mu_on",
+            "mu",
+            "q_sign",
+            "q",
+            "r2",
+            "E",
+            "target",
+            "binding",
+            "sin2w",
+            "Te_min",
+            "Te_max",
+            "y_decades",
+            "thr_e",
+        }
     ),
     # CEvNS is the same for every flavour and for ν̄ at this order (explorer.physics.nucleus)
     "nucleus": frozenset(
-        {"mu_on", "mu", "q_sign", "q", "r2", "E", "target", "form_factor", "sin2w", "TN_min",
-         "TN_max", "y_decades", "thr_n"}
+        {
+            "mu_on",
+            "mu",
+            "q_sign",
+            "q",
+            "r2",
+            "E",
+            "target",
+            "form_factor",
+            "sin2w",
+            "TN_min",
+            "TN_max",
+            "y_decades",
+            "thr_n",
+        }
     ),
 }

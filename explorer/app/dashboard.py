@@ -56,28 +56,41 @@ class Dashboard(widgets.VBox):
         self.error = widgets.HTML(layout=widgets.Layout(display="none"))
         self.global_readout = widgets.HTML()
         self.link = widgets.HTML()
-        self.link_text = widgets.Text(description="Link to this view", disabled=False,
-                                      style={"description_width": "initial"},
-                                      layout=widgets.Layout(width="98%"))
-        self.export_button = widgets.Button(description="Prepare downloads (CSV, PNG)",
-                                            icon="download", layout=widgets.Layout(width="auto"))
+        self.link_text = widgets.Text(
+            description="Link to this view",
+            disabled=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="98%"),
+        )
+        self.export_button = widgets.Button(
+            description="Prepare downloads (CSV, PNG)",
+            icon="download",
+            layout=widgets.Layout(width="auto"),
+        )
         self.export_links = widgets.HTML()
         self.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
         self.preset_info = widgets.HTML()
         preset_buttons = []
         for key, exp in EXPERIMENTS.items():
-            b = widgets.Button(description=exp.label, tooltip=exp.description,
-                               layout=widgets.Layout(width="auto"))
+            b = widgets.Button(
+                description=exp.label, tooltip=exp.description, layout=widgets.Layout(width="auto")
+            )
             b.on_click(self._guard(lambda _b, k=key: self.apply_preset(k)))
             preset_buttons.append(b)
         limit_buttons = []
         for lim in LIMITS:
-            b = widgets.Button(description=f"μν = {sci(lim.value)} ({lim.key})",
-                               tooltip=f"{lim.label}: {lim.source}", layout=widgets.Layout(width="auto"))
+            b = widgets.Button(
+                description=f"μν = {sci(lim.value)} ({lim.key})",
+                tooltip=f"{lim.label}: {lim.source}",
+                layout=widgets.Layout(width="auto"),
+            )
             b.on_click(self._guard(lambda _b, v=lim.value: self.state.update(mu_on=True, mu=v)))
             limit_buttons.append(b)
-        reset = widgets.Button(description="Reset", tooltip="all controls to their defaults",
-                               layout=widgets.Layout(width="auto"))
+        reset = widgets.Button(
+            description="Reset",
+            tooltip="all controls to their defaults",
+            layout=widgets.Layout(width="auto"),
+        )
         reset.on_click(self._guard(lambda _b: self.state.update(**ExplorerState.defaults())))
         wrap = widgets.Layout(flex_flow="row wrap", width="100%")
         header = widgets.HTML(
@@ -116,7 +129,9 @@ class Dashboard(widgets.VBox):
             try:
                 state.update(**values)
             except Exception as exc:  # a combination the validators refuse: keep the defaults
-                notes.append(f"The link's values could not be applied ({exc}); showing the defaults.")
+                notes.append(
+                    f"The link's values could not be applied ({exc}); showing the defaults."
+                )
         self.set_notes(notes)
         if self.recomputes == 0:
             self.refresh(frozenset(ExplorerState.PARAMS))
@@ -145,8 +160,10 @@ class Dashboard(widgets.VBox):
                 self.global_readout.value = self._global_html()
             qs = to_query(self.state.as_dict())
             self.link_text.value = "?" + qs
-            self.link.value = (f'<a href="?{html.escape(qs, quote=True)}" target="_top">Open this '
-                               "view as a link</a> (copy the address, or the query string above)")
+            self.link.value = (
+                f'<a href="?{html.escape(qs, quote=True)}" target="_top">Open this '
+                "view as a link</a> (copy the address, or the query string above)"
+            )
             if self.export_links.value:
                 self.export_links.value = ""
             self._set_error(None)
@@ -158,7 +175,7 @@ class Dashboard(widgets.VBox):
         """Set every control to the experiment preset ``key`` (one recompute)."""
         apply_experiment(self.state, key)
         exp = EXPERIMENTS[key]
-        self.preset_info.value = (f"<i>{html.escape(exp.label)}</i>: {html.escape(exp.description)}")
+        self.preset_info.value = f"<i>{html.escape(exp.label)}</i>: {html.escape(exp.description)}"
 
     def prepare_downloads(self) -> None:
         """Fill ``export_links`` with CSV and PNG download links for the visible panels."""
@@ -179,8 +196,10 @@ class Dashboard(widgets.VBox):
         """Show plain-text notes (about the link's parameters) on the page, escaped."""
         if notes:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-            self.notice.value = (f"<div class='nac-notice' role='status'><b>Some link parameters "
-                                 f"were adjusted:</b><ul style='margin:0'>{items}</ul></div>")
+            self.notice.value = (
+                f"<div class='nac-notice' role='status'><b>Some link parameters "
+                f"were adjusted:</b><ul style='margin:0'>{items}</ul></div>"
+            )
             self.notice.layout.display = "block"
         else:
             self.notice.value = ""
@@ -218,7 +237,9 @@ class Dashboard(widgets.VBox):
         m = s.m_nu
         mu_d = dirac_moment(m)
         now = s.mu_eff
-        comp = (f" — {sci(now / mu_d)} times below the current μν = {sci(now)} μ_B" if now > 0 else "")
+        comp = (
+            f" — {sci(now / mu_d)} times below the current μν = {sci(now)} μ_B" if now > 0 else ""
+        )
         rows = []
         for lim in LIMITS:
             ratio = f"{now / lim.value:.2g}" if now > 0 else "—"

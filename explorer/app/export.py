@@ -22,8 +22,13 @@ import explorer
 
 from .urlstate import to_query
 
-CSV_COLUMNS = ("channel", "T_keV", "dsigma_dT_SM_cm2_per_keV", "dsigma_dT_EM_cm2_per_keV",
-               "dsigma_dT_total_cm2_per_keV")
+CSV_COLUMNS = (
+    "channel",
+    "T_keV",
+    "dsigma_dT_SM_cm2_per_keV",
+    "dsigma_dT_EM_cm2_per_keV",
+    "dsigma_dT_total_cm2_per_keV",
+)
 
 
 def data_link(filename: str, mime: str, payload: bytes, label: str) -> str:
@@ -43,19 +48,35 @@ def curves_csv(params: dict, panels: dict) -> str:
     total dσ/dT per atom in cm²/keV.
     """
     out = io.StringIO()
-    out.write(f"# explorer {explorer.__version__}: neutrino–atom collisions "
-              "(Kouzakov & Studenikin, arXiv:1603.02462)\n")
+    out.write(
+        f"# explorer {explorer.__version__}: neutrino–atom collisions "
+        "(Kouzakov & Studenikin, arXiv:1603.02462)\n"
+    )
     out.write("# dσ/dT per atom of the target in cm^2/keV; T in keV; EM = total − SM (signed)\n")
-    out.write("# electron: ν–e scattering eqs. 5–11 (binding as given); nucleus: CEvNS eqs. 12–15\n")
-    units = {"mu": "mu_B", "q": "e", "r2": "1e-32 cm^2", "E": "MeV", "Te_min": "keV",
-             "Te_max": "keV", "TN_min": "keV", "TN_max": "keV", "thr_e": "keV", "thr_n": "keV",
-             "m_nu": "eV"}
+    out.write(
+        "# electron: ν–e scattering eqs. 5–11 (binding as given); nucleus: CEvNS eqs. 12–15\n"
+    )
+    units = {
+        "mu": "mu_B",
+        "q": "e",
+        "r2": "1e-32 cm^2",
+        "E": "MeV",
+        "Te_min": "keV",
+        "Te_max": "keV",
+        "TN_min": "keV",
+        "TN_max": "keV",
+        "thr_e": "keV",
+        "thr_n": "keV",
+        "m_nu": "eV",
+    }
     for name, value in params.items():
         unit = f" [{units[name]}]" if name in units else ""
         out.write(f"# {name} = {value!r}{unit}\n")
     out.write(f"# link: ?{to_query(params)}\n")
     for name, d in panels.items():
-        extra = f"crossover_keV={d.crossover:.6g} ({d.crossover_kind}); estimate_keV={d.estimate:.6g}; "
+        extra = (
+            f"crossover_keV={d.crossover:.6g} ({d.crossover_kind}); estimate_keV={d.estimate:.6g}; "
+        )
         out.write(f"# {name}: {extra}T_max_keV={d.tmax:.6g}\n")
     out.write(",".join(CSV_COLUMNS) + "\n")
     for name, d in panels.items():

@@ -41,8 +41,16 @@ PNG_COMPRESS_LEVEL = 1
 #: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
 N_EDGE_LABELS = 8
 
-COLORS = {"sm": "#1f5fa8", "em": "#c0392b", "total": "#222222", "cross": "#c0392b",
-          "estimate": "#7f7f7f", "tmax": "#444444", "threshold": "#1a8a3a", "edge": "#9a7b4f"}
+COLORS = {
+    "sm": "#1f5fa8",
+    "em": "#c0392b",
+    "total": "#222222",
+    "cross": "#c0392b",
+    "estimate": "#7f7f7f",
+    "tmax": "#444444",
+    "threshold": "#1a8a3a",
+    "edge": "#9a7b4f",
+}
 
 _FLAV = {"e": "ₑ", "mu": "μ", "tau": "τ"}
 
@@ -64,7 +72,7 @@ def _decade_label(x, _pos=None) -> str:
     """
     if x <= 0:
         return ""
-    e = int(round(np.log10(x)))
+    e = round(float(np.log10(x)))
     if e == 0:
         return "1"
     if e == 1:
@@ -77,8 +85,9 @@ def encode_png(canvas) -> bytes:
     rgba = np.asarray(canvas.buffer_rgba())
     buf = io.BytesIO()
     # opaque figure: RGB is a quarter less to compress than RGBA, for the same picture
-    Image.fromarray(rgba, "RGBA").convert("RGB").save(buf, format="png",
-                                                      compress_level=PNG_COMPRESS_LEVEL)
+    Image.fromarray(rgba, "RGBA").convert("RGB").save(
+        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
+    )
     return buf.getvalue()
 
 
@@ -104,7 +113,7 @@ class PanelFigure:
     text, vertical lines, Eν). The y limits snap to whole decades, and move only when the curves
     leave the top two decades or outgrow the axis, so that
     most slider moves keep the static layer.
-"""
+    """
 
     def __init__(self, channel: str):
         self.channel = channel
@@ -116,10 +125,25 @@ class PanelFigure:
         ax.set_yscale("log")
         # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
         # placement measures every tick label on each draw, which costs more than the curves.
-        fig.text(0.56, 0.225, "electron recoil energy T (keV)" if channel == "electron"
-                 else "nuclear recoil energy T_N (keV)", ha="center", va="center", fontsize=11)
-        fig.text(0.012, 0.61, "dσ/dT (cm²/keV per atom)", rotation=90, ha="left", va="center",
-                 fontsize=11)
+        fig.text(
+            0.56,
+            0.225,
+            "electron recoil energy T (keV)"
+            if channel == "electron"
+            else "nuclear recoil energy T_N (keV)",
+            ha="center",
+            va="center",
+            fontsize=11,
+        )
+        fig.text(
+            0.012,
+            0.61,
+            "dσ/dT (cm²/keV per atom)",
+            rotation=90,
+            ha="left",
+            va="center",
+            fontsize=11,
+        )
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(LogLocator(base=10.0, numticks=12))
             axis.set_minor_locator(NullLocator())
@@ -131,36 +155,73 @@ class PanelFigure:
         self._xy = xy
         nan2 = ([np.nan], [np.nan])
         # shaded low-T region(s) where |EM| ≥ SM: bands in (data x, axes y)
-        self.shade = PolyCollection([], facecolors=COLORS["em"], alpha=0.10, edgecolors="none",
-                                    transform=xy, zorder=3.0)
+        self.shade = PolyCollection(
+            [], facecolors=COLORS["em"], alpha=0.10, edgecolors="none", transform=xy, zorder=3.0
+        )
         ax.add_collection(self.shade, autolim=False)
         # binding edges (electron panel)
-        self.edges = LineCollection([], colors=COLORS["edge"], linewidths=0.8, linestyles=":",
-                                    transform=xy, zorder=2.9)
+        self.edges = LineCollection(
+            [], colors=COLORS["edge"], linewidths=0.8, linestyles=":", transform=xy, zorder=2.9
+        )
         ax.add_collection(self.edges, autolim=False)
         self.edge_labels = [
-            ax.text(np.nan, 0.985, "", transform=xy, rotation=90, ha="right", va="top", fontsize=8,
-                    color=COLORS["edge"], visible=False, zorder=2.95)
+            ax.text(
+                np.nan,
+                0.985,
+                "",
+                transform=xy,
+                rotation=90,
+                ha="right",
+                va="top",
+                fontsize=8,
+                color=COLORS["edge"],
+                visible=False,
+                zorder=2.95,
+            )
             for _ in range(N_EDGE_LABELS)
         ]
         (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.8, zorder=4)
         (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, zorder=4)
         (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", zorder=4)
         (self.line_total,) = ax.plot(*nan2, color=COLORS["total"], lw=1.0, zorder=5)
-        self.vline_cross = ax.plot(*nan2, color=COLORS["cross"], lw=1.0, ls="-.", transform=xy,
-                                   zorder=3.5)[0]
-        (self.marker_cross,) = ax.plot(*nan2, ls="none", marker="o", ms=7, mfc="white",
-                                       mec=COLORS["cross"], mew=2, zorder=6)
-        self.vline_est = ax.plot(*nan2, color=COLORS["estimate"], lw=1.2, ls=":", transform=xy,
-                                 zorder=3.5)[0]
-        self.vline_tmax = ax.plot(*nan2, color=COLORS["tmax"], lw=1.2, ls=(0, (6, 2, 1, 2)),
-                                  transform=xy, zorder=3.5)[0]
-        self.vline_thr = ax.plot(*nan2, color=COLORS["threshold"], lw=1.2, transform=xy,
-                                 zorder=3.5)[0]
-        self.cross_text = ax.text(np.nan, 0.03, "", transform=xy, ha="left", va="bottom",
-                                  fontsize=9, color=COLORS["cross"], zorder=7)
-        self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                               fontsize=10, color="#555555", visible=False, zorder=7)
+        self.vline_cross = ax.plot(
+            *nan2, color=COLORS["cross"], lw=1.0, ls="-.", transform=xy, zorder=3.5
+        )[0]
+        (self.marker_cross,) = ax.plot(
+            *nan2, ls="none", marker="o", ms=7, mfc="white", mec=COLORS["cross"], mew=2, zorder=6
+        )
+        self.vline_est = ax.plot(
+            *nan2, color=COLORS["estimate"], lw=1.2, ls=":", transform=xy, zorder=3.5
+        )[0]
+        self.vline_tmax = ax.plot(
+            *nan2, color=COLORS["tmax"], lw=1.2, ls=(0, (6, 2, 1, 2)), transform=xy, zorder=3.5
+        )[0]
+        self.vline_thr = ax.plot(
+            *nan2, color=COLORS["threshold"], lw=1.2, transform=xy, zorder=3.5
+        )[0]
+        self.cross_text = ax.text(
+            np.nan,
+            0.03,
+            "",
+            transform=xy,
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            color=COLORS["cross"],
+            zorder=7,
+        )
+        self.message = ax.text(
+            0.5,
+            0.5,
+            "",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=10,
+            color="#555555",
+            visible=False,
+            zorder=7,
+        )
         self.title = fig.text(0.155, 0.955, "", ha="left", va="center", fontsize=11)
         self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=11)
         est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
@@ -170,20 +231,43 @@ class PanelFigure:
             Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
             Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
             Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
-            Line2D([], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white", label="crossover"),
+            Line2D(
+                [], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white", label="crossover"
+            ),
             Line2D([], [], color=COLORS["estimate"], ls=":", lw=1.2, label=est),
             Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="T_max"),
             Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
         ]
         if channel == "electron":
-            handles.append(Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"))
-        fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=9, frameon=False,
-                   bbox_to_anchor=(0.5, 0.0), handlelength=2.2, columnspacing=1.2)
+            handles.append(
+                Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges")
+            )
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            ncols=4,
+            fontsize=9,
+            frameon=False,
+            bbox_to_anchor=(0.5, 0.0),
+            handlelength=2.2,
+            columnspacing=1.2,
+        )
 
-        self._dynamic = [self.shade, self.line_sm,
-                         self.line_em_pos, self.line_em_neg, self.line_total, self.vline_cross,
-                         self.marker_cross, self.vline_est, self.vline_tmax, self.vline_thr,
-                         self.cross_text, self.message, self.energy_text]
+        self._dynamic = [
+            self.shade,
+            self.line_sm,
+            self.line_em_pos,
+            self.line_em_neg,
+            self.line_total,
+            self.vline_cross,
+            self.marker_cross,
+            self.vline_est,
+            self.vline_tmax,
+            self.vline_thr,
+            self.cross_text,
+            self.message,
+            self.energy_text,
+        ]
         # The order of a full draw: axes children by zorder, then the Eν text outside the axes.
         # Static artists all lie below zorder 3, moving ones above, so that blitting gives the
         # same pixels as a full draw. The title and the binding edges are static: they change
@@ -252,7 +336,7 @@ class PanelFigure:
                 starts.insert(0, 0)
             if dom[-1]:
                 stops.append(len(T) - 1)
-            for a, b in zip(starts, stops):
+            for a, b in zip(starts, stops, strict=True):
                 x0, x1 = T[a], T[b]
                 bands.append([(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)])
         self.shade.set_verts(bands)
@@ -276,7 +360,7 @@ class PanelFigure:
         self._edges_key = data.edges
         self.edges.set_segments([[(x, 0.0), (x, 1.0)] for _, x in data.edges])
         labelled = [(n, x) for n, x in data.edges if n == "K" or n.endswith("1")]
-        for text, item in zip(self.edge_labels, labelled + [None] * N_EDGE_LABELS):
+        for text, item in zip(self.edge_labels, labelled + [None] * N_EDGE_LABELS, strict=False):
             if item is None:
                 text.set_visible(False)
             else:

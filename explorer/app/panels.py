@@ -44,8 +44,13 @@ def readout_html(d: PanelData, state) -> str:
     x = d.extra
     if d.channel == "electron":
         n = x["electrons_at_threshold"]
-        rows.append(("Electrons ionisable at threshold", f"{n:g} of {x['Z']}"
-                     + (" (free: all)" if state.binding == "free" else " (stepping, eqs. 10–11)")))
+        rows.append(
+            (
+                "Electrons ionisable at threshold",
+                f"{n:g} of {x['Z']}"
+                + (" (free: all)" if state.binding == "free" else " (stepping, eqs. 10–11)"),
+            )
+        )
         rows.append(("First ionisation energy I₁", energy(x["ionisation"])))
         rows.append(("Atomic-recoil scale 2Z^(4/3)·E_h·m_e/M_N", energy(x["recoil_scale"])))
     else:

@@ -53,9 +53,19 @@ BOUNDS = {
 
 #: Units of the numeric parameters, for labels and notices.
 UNITS = {
-    "mu": "μ_B", "q": "e", "r2": "10⁻³² cm²", "E": "MeV", "sin2w": "", "Te_min": "keV",
-    "Te_max": "keV", "TN_min": "keV", "TN_max": "keV", "y_decades": "decades", "thr_e": "keV",
-    "thr_n": "keV", "m_nu": "eV",
+    "mu": "μ_B",
+    "q": "e",
+    "r2": "10⁻³² cm²",
+    "E": "MeV",
+    "sin2w": "",
+    "Te_min": "keV",
+    "Te_max": "keV",
+    "TN_min": "keV",
+    "TN_max": "keV",
+    "y_decades": "decades",
+    "thr_e": "keV",
+    "thr_n": "keV",
+    "m_nu": "eV",
 }
 
 FLAVOURS = ("e", "mu", "tau")
@@ -80,7 +90,9 @@ def normalise_element(name: str) -> str:
     for sym in elements():
         if sym.lower() == s:
             return sym
-    raise ValueError(f"target must be one of the {len(elements())} elements with data, got {name!r}")
+    raise ValueError(
+        f"target must be one of the {len(elements())} elements with data, got {name!r}"
+    )
 
 
 class ExplorerState(HasTraits):
@@ -116,9 +128,27 @@ class ExplorerState(HasTraits):
 
     #: Names of the parameters, in the order used for links and CSV headers.
     PARAMS = (
-        "channel", "target", "flavour", "anti", "mu_on", "mu", "q_sign", "q", "r2", "E",
-        "binding", "form_factor", "sin2w", "Te_min", "Te_max", "TN_min", "TN_max", "y_decades",
-        "thr_e", "thr_n", "m_nu",
+        "channel",
+        "target",
+        "flavour",
+        "anti",
+        "mu_on",
+        "mu",
+        "q_sign",
+        "q",
+        "r2",
+        "E",
+        "binding",
+        "form_factor",
+        "sin2w",
+        "Te_min",
+        "Te_max",
+        "TN_min",
+        "TN_max",
+        "y_decades",
+        "thr_e",
+        "thr_n",
+        "m_nu",
     )
 
     def __init__(self, **kwargs):
@@ -183,7 +213,9 @@ class ExplorerState(HasTraits):
         """
         unknown = set(values) - set(self.PARAMS)
         if unknown:
-            raise ValueError(f"unknown state parameter(s) {sorted(unknown)!r}; known: {self.PARAMS!r}")
+            raise ValueError(
+                f"unknown state parameter(s) {sorted(unknown)!r}; known: {self.PARAMS!r}"
+            )
         with self.batch():
             for name in values:
                 setattr(self, name, values[name])
@@ -201,7 +233,9 @@ class ExplorerState(HasTraits):
 
     def neutrino(self) -> Neutrino:
         """The :class:`~explorer.physics.Neutrino` for the current state."""
-        return Neutrino(self.flavour, anti=self.anti, mu=self.mu_eff, q=self.q_eff, r2=self.r2 * R2_UNIT)
+        return Neutrino(
+            self.flavour, anti=self.anti, mu=self.mu_eff, q=self.q_eff, r2=self.r2 * R2_UNIT
+        )
 
     def as_dict(self) -> dict:
         """The parameters as a plain dict (display units)."""

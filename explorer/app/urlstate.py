@@ -21,7 +21,7 @@ import math
 from urllib.parse import parse_qsl, urlencode
 
 from .presets import EXPERIMENTS
-from .state import BOUNDS, BINDINGS, CHANNELS, FORM_FACTORS, UNITS, ExplorerState, normalise_element
+from .state import BINDINGS, BOUNDS, FORM_FACTORS, UNITS, ExplorerState, normalise_element
 
 #: Longest query string read (longer ones are ignored whole, with a note).
 MAX_QUERY = 2048
@@ -30,17 +30,50 @@ MAX_VALUE = 64
 
 #: Query-string names of the parameters, in link order (state trait → URL name).
 URL_NAMES = {
-    "channel": "channel", "target": "target", "flavour": "flavour", "anti": "anti", "mu": "mu",
-    "q": "q", "r2": "r2", "E": "E", "binding": "binding", "form_factor": "ff", "sin2w": "sin2w",
-    "Te_min": "Te_min", "Te_max": "Te_max", "TN_min": "TN_min", "TN_max": "TN_max",
-    "y_decades": "ydec", "thr_e": "thr_e", "thr_n": "thr_n", "m_nu": "m_nu",
+    "channel": "channel",
+    "target": "target",
+    "flavour": "flavour",
+    "anti": "anti",
+    "mu": "mu",
+    "q": "q",
+    "r2": "r2",
+    "E": "E",
+    "binding": "binding",
+    "form_factor": "ff",
+    "sin2w": "sin2w",
+    "Te_min": "Te_min",
+    "Te_max": "Te_max",
+    "TN_min": "TN_min",
+    "TN_max": "TN_max",
+    "y_decades": "ydec",
+    "thr_e": "thr_e",
+    "thr_n": "thr_n",
+    "m_nu": "m_nu",
 }
 
 _ALIASES = {
-    "channel": {"both": "both", "all": "both", "electron": "electron", "e": "electron",
-                "nucleus": "nucleus", "nuclear": "nucleus", "cevns": "nucleus", "n": "nucleus"},
-    "flavour": {"e": "e", "electron": "e", "nue": "e", "mu": "mu", "muon": "mu", "μ": "mu",
-                "numu": "mu", "tau": "tau", "τ": "tau", "nutau": "tau"},
+    "channel": {
+        "both": "both",
+        "all": "both",
+        "electron": "electron",
+        "e": "electron",
+        "nucleus": "nucleus",
+        "nuclear": "nucleus",
+        "cevns": "nucleus",
+        "n": "nucleus",
+    },
+    "flavour": {
+        "e": "e",
+        "electron": "e",
+        "nue": "e",
+        "mu": "mu",
+        "muon": "mu",
+        "μ": "mu",
+        "numu": "mu",
+        "tau": "tau",
+        "τ": "tau",
+        "nutau": "tau",
+    },
     "binding": {b: b for b in BINDINGS} | {"step": "stepping", "bound": "stepping"},
     "form_factor": {f: f for f in FORM_FACTORS} | {"1": "none", "off": "none", "f1": "none"},
 }
@@ -50,7 +83,10 @@ _OFF = {"0", "off", "none", "false", "no"}
 
 # lower-case URL name (and a few aliases) → state trait
 _BY_URL = {v.lower(): k for k, v in URL_NAMES.items()} | {
-    "flavor": "flavour", "form_factor": "form_factor", "y_decades": "y_decades", "enu": "E",
+    "flavor": "flavour",
+    "form_factor": "form_factor",
+    "y_decades": "y_decades",
+    "enu": "E",
     "e_nu": "E",
 }
 
@@ -73,7 +109,9 @@ def _number(name: str, raw: str, notes: list):
     c = min(max(v, lo), hi)
     if c != v:
         unit = (" " + UNITS[name]) if UNITS[name] else ""
-        notes.append(f"{URL_NAMES[name]}={_short(raw)} is outside {lo:g}…{hi:g}{unit}; using {c:g}.")
+        notes.append(
+            f"{URL_NAMES[name]}={_short(raw)} is outside {lo:g}…{hi:g}{unit}; using {c:g}."
+        )
     return c
 
 
@@ -105,7 +143,9 @@ def parse_query(query: str | None) -> tuple[dict, list]:
         if k == "preset":
             exp = EXPERIMENTS.get(raw.lower())
             if exp is None:
-                notes.append(f"preset={_short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored.")
+                notes.append(
+                    f"preset={_short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored."
+                )
             else:
                 preset = dict(exp.values)
             continue
@@ -175,7 +215,9 @@ def to_query(params: dict) -> str:
                 out.append((url, _fmt(params["mu"]) if params["mu_on"] else "off"))
         elif name == "q":
             if params["q_sign"] != d["q_sign"] or (params["q_sign"] and params["q"] != d["q"]):
-                out.append((url, _fmt(params["q_sign"] * params["q"]) if params["q_sign"] else "off"))
+                out.append(
+                    (url, _fmt(params["q_sign"] * params["q"]) if params["q_sign"] else "off")
+                )
         elif params[name] != d[name]:
             v = params[name]
             if isinstance(v, float) and _fmt(v) == _fmt(d[name]):

@@ -18,8 +18,9 @@ def dash():
 
 
 def neutrino_of(s):
-    return Neutrino(s.flavour, anti=s.anti, mu=s.mu if s.mu_on else 0.0, q=s.q_sign * s.q,
-                    r2=s.r2 * 1e-32 * cm2)
+    return Neutrino(
+        s.flavour, anti=s.anti, mu=s.mu if s.mu_on else 0.0, q=s.q_sign * s.q, r2=s.r2 * 1e-32 * cm2
+    )
 
 
 def expected(s, channel):
@@ -27,12 +28,14 @@ def expected(s, channel):
     nu = neutrino_of(s)
     if channel == "electron":
         T = np.geomspace(s.Te_min, s.Te_max, N)
-        xs = electron.dsigma_dT(T * keV, s.E * MeV, nu, target(s.target), binding=s.binding,
-                                sin2w=s.sin2w)
+        xs = electron.dsigma_dT(
+            T * keV, s.E * MeV, nu, target(s.target), binding=s.binding, sin2w=s.sin2w
+        )
     else:
         T = np.geomspace(s.TN_min, s.TN_max, N)
-        xs = nucleus.dsigma_dT(T * keV, s.E * MeV, nu, target(s.target), form_factor=s.form_factor,
-                               sin2w=s.sin2w)
+        xs = nucleus.dsigma_dT(
+            T * keV, s.E * MeV, nu, target(s.target), form_factor=s.form_factor, sin2w=s.sin2w
+        )
     return T, xs / (cm2 / keV)
 
 
@@ -45,8 +48,13 @@ def plotted(panel):
     """The plotted arrays of a panel's figure: T, SM, |EM| (EM > 0), |EM| (EM < 0), total."""
     f = panel.figure
     T = np.asarray(f.line_sm.get_xdata())
-    return (T, np.asarray(f.line_sm.get_ydata()), np.asarray(f.line_em_pos.get_ydata()),
-            np.asarray(f.line_em_neg.get_ydata()), np.asarray(f.line_total.get_ydata()))
+    return (
+        T,
+        np.asarray(f.line_sm.get_ydata()),
+        np.asarray(f.line_em_pos.get_ydata()),
+        np.asarray(f.line_em_neg.get_ydata()),
+        np.asarray(f.line_total.get_ydata()),
+    )
 
 
 def assert_plots_physics(dash, channel):
@@ -65,5 +73,10 @@ def phys():
     """The helpers above as a fixture (test modules cannot import conftest in importlib mode)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(expected=expected, expected_tmax=expected_tmax, plotted=plotted,
-                           assert_plots_physics=assert_plots_physics, neutrino_of=neutrino_of)
+    return SimpleNamespace(
+        expected=expected,
+        expected_tmax=expected_tmax,
+        plotted=plotted,
+        assert_plots_physics=assert_plots_physics,
+        neutrino_of=neutrino_of,
+    )

@@ -42,7 +42,10 @@ def _curves(dash, phys):
 
 
 def _same(a, b):
-    return all(x.shape == y.shape and np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b))
+    return all(
+        x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+        for x, y in zip(a, b, strict=True)
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PHYSICS_CONTROLS))
@@ -79,7 +82,9 @@ def test_y_decades_sets_the_y_range(dash):
         assert hi >= np.nanmax(p.data.total)
 
 
-@pytest.mark.parametrize("channel, name, value", [("electron", "thr_e", 10.0), ("nucleus", "thr_n", 3e-3)])
+@pytest.mark.parametrize(
+    "channel, name, value", [("electron", "thr_e", 10.0), ("nucleus", "thr_n", 3e-3)]
+)
 def test_threshold_moves_line_and_readout(dash, channel, name, value):
     dash.controls.widgets[name].value = value
     panel = dash.panels[channel]
@@ -118,7 +123,11 @@ def test_crossover_marker_and_lines_match_physics(dash, phys):
     E = s.E * MeV
     for ch, tc, est in (
         ("electron", electron.crossover(E, nu, target(s.target)), electron.crossover_estimate(nu)),
-        ("nucleus", nucleus.crossover(E, nu, target(s.target)), nucleus.crossover_estimate(nu, s.target)),
+        (
+            "nucleus",
+            nucleus.crossover(E, nu, target(s.target)),
+            nucleus.crossover_estimate(nu, s.target),
+        ),
     ):
         f = dash.panels[ch].figure
         assert f.marker_cross.get_visible()
@@ -147,8 +156,11 @@ def test_shading_covers_exactly_where_em_dominates(dash, phys):
 def test_binding_edges_are_the_shells_in_range(dash):
     f = dash.panels["electron"].figure
     xs = sorted(seg[0][0] for seg in f.edges.get_segments())
-    shells = sorted(s.binding / keV for s in target("Ge").shells
-                    if dash.state.Te_min <= s.binding / keV <= dash.state.Te_max)
+    shells = sorted(
+        s.binding / keV
+        for s in target("Ge").shells
+        if dash.state.Te_min <= s.binding / keV <= dash.state.Te_max
+    )
     assert xs == pytest.approx(shells)
     labels = {t.get_text() for t in f.edge_labels if t.get_visible()}
     assert {"K", "L1", "M1"} <= labels
@@ -172,15 +184,19 @@ def test_preset_sets_every_control_with_one_recompute(dash, phys, key):
 
 def test_experiment_set_ups_cover_the_issue():
     v = {k: e.values for k, e in EXPERIMENTS.items()}
-    assert v["gemma-ge"]["target"] == "Ge" and v["gemma-ge"]["anti"] and 1 <= v["gemma-ge"]["E"] <= 2
-    assert v["coherent-csi"]["target"] in ("Cs", "I") and v["coherent-csi"]["E"] == pytest.approx(30, abs=1)
+    assert (
+        v["gemma-ge"]["target"] == "Ge" and v["gemma-ge"]["anti"] and 1 <= v["gemma-ge"]["E"] <= 2
+    )
+    assert v["coherent-csi"]["target"] in ("Cs", "I") and v["coherent-csi"]["E"] == pytest.approx(
+        30, abs=1
+    )
     assert v["xenon-pp"]["target"] == "Xe" and v["xenon-pp"]["E"] < 0.5
     assert v["xenon-8b"]["target"] == "Xe" and v["xenon-8b"]["E"] >= 5
 
 
 def test_reset_restores_defaults(dash):
     dash.state.update(target="Xe", mu=1e-9, channel="nucleus")
-    reset = [b for b in dash.children[4].children if b.description == "Reset"][0]
+    reset = next(b for b in dash.children[4].children if b.description == "Reset")
     reset.click()
     assert dash.state.as_dict() == ExplorerState.defaults()
 
@@ -198,7 +214,7 @@ def test_limit_buttons_set_mu_and_limits_are_cited(dash):
     for lim in LIMITS:
         assert lim.source in dash.global_readout.value.replace("&#x27;", "'")
     limit_box = dash.children[10]
-    for b, lim in zip(limit_box.children, LIMITS):
+    for b, lim in zip(limit_box.children, LIMITS, strict=True):
         dash.state.mu_on = False
         b.click()
         assert dash.state.mu_on and dash.state.mu == lim.value
@@ -224,7 +240,7 @@ def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
     monkeypatch.setitem(mod.COMPUTE, "electron", boom)
     dash.state.mu = 1e-10  # must not raise
     assert dash.error.layout.display == "block"
-    assert "kaboom &lt;b&gt;" in dash.error.value and "<b>\"" not in dash.error.value
+    assert "kaboom &lt;b&gt;" in dash.error.value and '<b>"' not in dash.error.value
     monkeypatch.undo()
     dash.state.mu = 2e-10
     assert dash.error.value == "" and dash.error.layout.display == "none"

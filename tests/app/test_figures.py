@@ -18,12 +18,15 @@ def _pixels(png):
 
 
 @pytest.mark.parametrize("channel", ["electron", "nucleus"])
-@pytest.mark.parametrize("changes", [
-    {"mu": 1e-10},                      # moving curves only: blitted over the cached layer
-    {"E": 3.0, "q_sign": 1, "r2": -4.0},  # EM < 0 parts, new T_max
-    {"target": "Xe", "binding": "free"},  # new title and edges: static layer redrawn
-    {"Te_min": 50.0, "TN_min": 5.0},    # nothing in range for CEvNS at 1 MeV: the message
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"mu": 1e-10},  # moving curves only: blitted over the cached layer
+        {"E": 3.0, "q_sign": 1, "r2": -4.0},  # EM < 0 parts, new T_max
+        {"target": "Xe", "binding": "free"},  # new title and edges: static layer redrawn
+        {"Te_min": 50.0, "TN_min": 5.0},  # nothing in range for CEvNS at 1 MeV: the message
+    ],
+)
 def test_blitted_render_equals_full_draw(channel, changes):
     fig = PanelFigure(channel)
     s = ExplorerState()

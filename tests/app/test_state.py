@@ -21,11 +21,31 @@ def test_single_assignment_bumps_revision_once():
 
 def test_update_of_many_traits_bumps_once():
     s = ExplorerState()
-    s.update(target="Xe", E=10.0, mu=1e-10, anti=False, flavour="mu", r2=3.0, q_sign=1,
-             binding="free", form_factor="helm", sin2w=0.25)
+    s.update(
+        target="Xe",
+        E=10.0,
+        mu=1e-10,
+        anti=False,
+        flavour="mu",
+        r2=3.0,
+        q_sign=1,
+        binding="free",
+        form_factor="helm",
+        sin2w=0.25,
+    )
     assert s.revision == 1
-    assert s.last_changed == {"target", "E", "mu", "anti", "flavour", "r2", "q_sign", "binding",
-                              "form_factor", "sin2w"}
+    assert s.last_changed == {
+        "target",
+        "E",
+        "mu",
+        "anti",
+        "flavour",
+        "r2",
+        "q_sign",
+        "binding",
+        "form_factor",
+        "sin2w",
+    }
 
 
 def test_nested_batches_bump_once():
@@ -91,8 +111,8 @@ def test_defaults_cover_every_parameter():
 
 
 def test_legend_covers_every_control():
-    from explorer.app.legend import CONTROLS, legend_markdown
     from explorer.app import build_dashboard
+    from explorer.app.legend import CONTROLS, legend_markdown
 
     dash = build_dashboard(query="")
     assert set(CONTROLS) == set(dash.controls.widgets)

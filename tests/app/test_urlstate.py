@@ -4,7 +4,6 @@ or hostile query strings give a visible, escaped notice and clamped or ignored v
 import base64
 import html
 import re
-
 from html.parser import HTMLParser
 
 import pytest
@@ -65,7 +64,10 @@ def test_the_issue_example_link():
     s = dash.state
     assert (s.target, s.mu, s.E, s.channel) == ("Xe", 3e-11, 1.0, "electron")
     assert dash.panels["nucleus"].layout.display == "none"
-    assert parse_query(dash.link_text.value)[0] == parse_query("target=Xe&mu=3e-11&channel=electron")[0]
+    assert (
+        parse_query(dash.link_text.value)[0]
+        == parse_query("target=Xe&mu=3e-11&channel=electron")[0]
+    )
 
 
 def test_query_string_is_read_from_voila_environment(monkeypatch):
@@ -106,7 +108,7 @@ HOSTILE = [
     ("sin2w=abc", {}, "not a number"),
     ("target=<script>alert(1)</script>", {"target": "Ge"}, "not an element"),
     ("<img src=x onerror=alert(1)>=1", {}, "Unknown parameter"),
-    ("channel=\"><svg onload=alert(1)>", {"channel": "both"}, "not one of"),
+    ('channel="><svg onload=alert(1)>', {"channel": "both"}, "not one of"),
     ("anti=maybe", {"anti": True}, "not 1 or 0"),
     ("preset=__import__('os')", {}, "unknown"),
     ("r2=" + "9" * 100, {"r2": 0.0}, "too long"),
@@ -142,7 +144,9 @@ def test_export_links_have_csv_with_header_and_png():
     dash = build_dashboard(query="target=Xe&mu=3e-11")
     assert dash.export_links.value == ""
     dash.export_button.click()
-    hrefs = re.findall(r'download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', dash.export_links.value)
+    hrefs = re.findall(
+        r'download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', dash.export_links.value
+    )
     names = {h[0]: (h[1], base64.b64decode(h[2])) for h in hrefs}
     mime, csv = names["neutrino_atom_curves.csv"]
     assert mime == "text/csv"
