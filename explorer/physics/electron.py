@@ -56,10 +56,12 @@ def couplings(nu: Neutrino, sin2w: float = SIN2W_DEFAULT) -> tuple:
 def _free(T, E, gv, ga, mu, q, r2):
     """Unchecked kernel: (sm, em, total) per free electron, 0 outside 0 < T ≤ T_max; broadcasts.
 
-    ``em`` is expanded analytically, so it keeps full precision when it is 10⁻²⁰ of ``sm``.
-    ``total`` is eq. 6 with the shifted g_V plus eq. 8. In g_L, g_R form eq. 6 is
-    g_L² + a² g_R² − b g_L g_R (a = 1 − T/E, b = m_e T/E²), and b ≤ 2a inside the kinematic region,
-    so it is ≥ (|g_L| − a|g_R|)² ≥ 0; it is clipped at 0 only against rounding where it vanishes.
+    Eq. 6 in g_L = (g_V + g_A)/2, g_R = (g_V − g_A)/2 form is 4[g_L² + a² g_R² − b g_L g_R] with
+    a = 1 − T/E, b = m_e T/E², and b ≤ 2a inside the kinematic region. ``total`` (shifted g_V) is
+    evaluated as the sum of squares 4[(g_L − b g_R/2)² + g_R² (a² − b²/4)], which is ≥ 0 by
+    construction and overflows to +inf, never NaN, for absurdly small T. ``em`` is expanded
+    analytically where the shift is small (full precision when EM is 10⁻²⁰ of SM) and taken as
+    total − SM where it is large.
     """
     tmax = 2.0 * E * E / (2.0 * E + ME)
     inside = (T > 0.0) & (T <= tmax)
@@ -68,15 +70,24 @@ def _free(T, E, gv, ga, mu, q, r2):
     y1sq = y1 * y1
     mt = ME * Ts / (E * E)
     sm = _K_WEAK * ((gv + ga) ** 2 + (gv - ga) ** 2 * y1sq + (ga * ga - gv * gv) * mt)
-    mag = _K_MAG * mu * mu * (1.0 / Ts - 1.0 / E) if mu != 0.0 else 0.0
+    mag = 0.0
+    if mu != 0.0:
+        with np.errstate(divide="ignore", over="ignore"):  # +inf only for T below ~1e-300 MeV
+            mag = _K_MAG * mu * mu * (1.0 / Ts - 1.0 / E)
     if q != 0.0 or r2 != 0.0:
-        d = _K_SHIFT * (r2 / HBARC2 / 3.0 - q / (ME * Ts))  # shift of g_V
-        em = mag + _K_WEAK * (
-            d * (2.0 * (gv + ga) + d) + d * (2.0 * (gv - ga) + d) * y1sq - d * (2.0 * gv + d) * mt
-        )
-        g = gv + d
-        weak = _K_WEAK * ((g + ga) ** 2 + (g - ga) ** 2 * y1sq + (ga * ga - g * g) * mt)
-        total = np.maximum(weak, 0.0) + mag
+        with np.errstate(over="ignore", invalid="ignore"):
+            # shift of g_V; T floored at 1e-290 MeV so that d stays finite (d² → +inf, not NaN)
+            d = _K_SHIFT * (r2 / HBARC2 / 3.0 - q / (ME * np.maximum(Ts, 1e-290)))
+            gl, gr = 0.5 * (gv + d + ga), 0.5 * (gv + d - ga)
+            gap = np.maximum(y1sq - 0.25 * mt * mt, 0.0)  # a² − b²/4 ≥ 0 (rounding at T_max)
+            weak = 4.0 * _K_WEAK * ((gl - 0.5 * mt * gr) ** 2 + gr * gr * gap)
+            small = _K_WEAK * (
+                d * (2.0 * (gv + ga) + d)
+                + d * (2.0 * (gv - ga) + d) * y1sq
+                - d * (2.0 * gv + d) * mt
+            )
+            em = mag + np.where(np.abs(d) < 1.0, small, weak - sm)
+        total = weak + mag
     else:
         em = mag + np.zeros_like(sm)
         total = sm + em
@@ -148,42 +159,56 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     return CrossSection(sm=sm, em=em, total=total)
 
 
-def crossover(E, nu, target=None, sin2w=SIN2W_DEFAULT):
+def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     """Recoil energy T where |EM| = SM: the upper edge of the low-T region where |EM| ≥ SM.
 
     Found from the full formulas (eqs. 6–8 and the qν, ⟨r²⟩ shift), not from eq. 9. Binding
-    cancels in the ratio EM/SM in the stepping approximation (eqs. 10–11 multiply both parts by the
-    same factor), so the value is the same for a free electron and for any target; ``target`` is
-    validated and accepted for a uniform call.
+    cancels in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the edge is
+    that of a free electron — except that with ``binding="stepping"`` nothing is ionised below the
+    lowest level I₁: an edge below I₁ leaves no region, and 0 is returned.
 
     Parameters
     ----------
     E : float or array, energy units, E > 0
     nu : Neutrino
     target : None, str or Target
+    binding : {"stepping", "free"}   (used with a target)
     sin2w : float in (0, 1)
 
     Returns
     -------
     float or array, energy units
-        0 when there is no such region (e.g. μν = qν = ⟨r²⟩ = 0, or a region below 10⁻¹⁶ T_max);
-        T_max when |EM| ≥ SM up to the kinematic limit.
+        0 when there is no such region (μν = qν = ⟨r²⟩ = 0, an edge below 10⁻¹⁶ T_max, or below
+        I₁ with stepping); T_max when |EM| ≥ SM up to the kinematic limit.
 
     Examples
     --------
-    >>> from hepunits import keV, MeV
+    >>> from hepunits import keV, MeV, eV
     >>> nu = Neutrino("e", anti=True, mu=2.9e-11)
     >>> round(crossover(1 * MeV, nu) / keV, 3)
     20.612
     >>> crossover(1 * MeV, Neutrino("e", anti=True))
     0.0
+    >>> weak = Neutrino("e", anti=True, mu=3e-13)          # edge at 2.16 eV, below Ge's I₁ = 7.90 eV
+    >>> round(crossover(1 * MeV, weak) / eV, 3), crossover(1 * MeV, weak, target="Ge")
+    (2.162, 0.0)
     """
     _check_nu(nu)
     sin2w = check_sin2w(sin2w)
     E = check_positive("E", E)
-    if target is not None:
-        _as_target(target)
+    check_choice("binding", binding, {"stepping", "free"})
+    floor = 0.0
+    if target is not None and binding == "stepping":
+        floor = float(_as_target(target).arrays["edge"][0])
     gv, ga = couplings(nu, sin2w)
+    root = math.sqrt(2.0 * gv * gv + ga * ga)
+    extra = _crossing.candidates(
+        _K_SHIFT * nu.r2 / HBARC2 / 3.0,
+        -_K_SHIFT * nu.q / ME,
+        # d where the weak part of EM vanishes (0, −2g_V), is extremal (−g_V), or equals ±SM,
+        # all in the T ≪ E limit; the offsets of candidates() cover the T dependence
+        (0.0, -gv, -2.0 * gv, -gv + root, -gv - root),
+    )
 
     def one(e):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
@@ -194,7 +219,8 @@ def crossover(E, nu, target=None, sin2w=SIN2W_DEFAULT):
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
-        return _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + ME))
+        edge = _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + ME), extra)
+        return edge if edge >= floor else 0.0
 
     if E.ndim == 0:
         return one(float(E))

@@ -79,7 +79,7 @@ def helm_form_factor(T, tgt):
     """Helm nuclear form factor F(q), |q|² = 2 M_N T + T² (Lewin & Smith 1996, eq. 4.7).
 
     T ≥ 0 in energy units; dimensionless, F = 1 at T = 0. For a natural element the isotopes'
-    values are abundance-averaged.
+    values are abundance-averaged (for display; :func:`dsigma_dT` applies each isotope's F²).
 
     >>> from hepunits import keV
     >>> round(helm_form_factor(0.0, "Xe"), 12)
@@ -109,16 +109,23 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
     tmax = 2.0 * E * E / (2.0 * E + M)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)
-    sm = (w * _K_WEAK * cv * cv) * M * (1.0 - Ts / tmax)
+    unit = (w * _K_WEAK) * M * (1.0 - Ts / tmax)  # eq. 14 without C_V²
+    sm = unit * (cv * cv)
     if mu != 0.0:
         u = 1.0 - 0.5 * Ts / E
-        mag = w * (_K_MAG * Z * Z * mu * mu) * (u * u / Ts)  # (1/T − 1/E + T/4E²) = (1 − T/2E)²/T
+        with np.errstate(over="ignore"):  # +inf only for T below ~1e-300 MeV
+            mag = (
+                w * (_K_MAG * Z * Z * mu * mu) * (u * u / Ts)
+            )  # (1/T − 1/E + T/4E²) = (1 − T/2E)²/T
     else:
         mag = 0.0
     if q != 0.0 or r2 != 0.0:
-        d = -(_K_SHIFT * Z / cv) * (r2 / HBARC2 / 3.0 - q / (M * Ts))  # η − 1
-        em = sm * d * (2.0 + d) + mag  # (η² − 1) SM + mag
-        total = sm * (1.0 + d) ** 2 + mag  # η² SM + mag, ≥ 0 term by term
+        # η C_V = C_V − Z (√2πα/G_F)[⟨r²⟩/3 − qν/(M T)]: no division by C_V (¹H has C_V = 0 at
+        # sin²θ_W = ¼); overflows to +inf, never NaN, for absurdly small T
+        with np.errstate(over="ignore"):
+            dcv = -(_K_SHIFT * Z) * (r2 / HBARC2 / 3.0 - q / (M * Ts))
+            em = unit * dcv * (2.0 * cv + dcv) + mag  # (η² − 1) SM + mag
+            total = unit * (cv + dcv) ** 2 + mag  # η² SM + mag, ≥ 0 term by term
     else:
         em = mag + np.zeros_like(sm)
         total = sm + em
@@ -188,7 +195,8 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
 
     η depends on T, not on E; E is validated and broadcast so that the call matches
     :func:`dsigma_dT`. For a natural element, the abundance-weighted mean nucleus (mean N and M_N)
-    is used. T > 0 (the millicharge term has a 1/T pole).
+    is used. T > 0 (the millicharge term has a 1/T pole). η is undefined where C_V = 0 (¹H at
+    sin²θ_W = ¼, where the weak amplitude vanishes): ValueError.
 
     >>> from hepunits import keV, MeV, cm2
     >>> from explorer.physics import Neutrino
@@ -203,6 +211,10 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
     T = check_positive("T", T)
     E = check_positive("E", E)
     cv = weak_charge(tgt, s)
+    if cv == 0.0:
+        raise ValueError(
+            f"eta is undefined for {tgt.label} at sin2w={s!r}: its weak charge C_V is 0 (η = 1 + ΔC_V/C_V)"
+        )
     out = 1.0 - (_K_SHIFT * tgt.Z / cv) * (nu.r2 / HBARC2 / 3.0 - nu.q / (tgt.mass * T))
     out = np.broadcast_to(out, np.broadcast(T, E).shape)
     return float(out) if out.ndim == 0 else out.copy()
@@ -225,7 +237,23 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
     E = check_positive("E", E)
-    mlight = float(tgt.arrays["mass"].min())
+    a = tgt.arrays
+    mlight = float(a["mass"].min())
+    cv = 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - a["N"])
+    extra = np.empty(0)
+    if np.all(cv != 0.0):
+        # η − 1 = A + B/T per isotope; probe where η = 1, 0, −1 (EM = 0 or −SM…) and η² = 2 (EM = SM)
+        k = _K_SHIFT * tgt.Z / cv
+        extra = np.concatenate(
+            [
+                _crossing.candidates(
+                    -kk * nu.r2 / HBARC2 / 3.0,
+                    kk * nu.q / m,
+                    (0.0, -1.0, -2.0, -1.0 + math.sqrt(2), -1.0 - math.sqrt(2)),
+                )
+                for kk, m in zip(k, a["mass"], strict=True)
+            ]
+        )
 
     def one(e):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
@@ -236,8 +264,12 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
-        # stop just below the lightest isotope's T_max, where SM → 0 linearly
-        return _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + mlight) * (1 - 1e-12))
+        # stop just below the lightest isotope's T_max, where SM → 0 linearly; probe just below
+        # each heavier isotope's T_max, where its share of the sum drops out
+        tmaxes = 2.0 * e * e / (2.0 * e + a["mass"])
+        edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-6, 1e-4, 1e-3, 1e-2])).ravel()
+        pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
+        return _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + mlight) * (1 - 1e-12), pts)
 
     if E.ndim == 0:
         return one(float(E))
@@ -248,7 +280,8 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
     """Scale of eq. 16: T ≈ π²α²/(G_F² M_N m_e²) (Z/C_V)² (μν/μ_B)²; magnetic moment only.
 
     This is the exact T → 0 ratio of eq. 15 to eq. 14. For a natural element, M_N C_V² is replaced
-    by its abundance-weighted mean Σ_i f_i M_i C_V,i², which keeps that property. Energy units.
+    by its abundance-weighted mean Σ_i f_i M_i C_V,i², which keeps that property. Energy units;
+    +inf where that mean is 0 (¹H at sin²θ_W = ¼: no weak scattering at all).
 
     >>> from hepunits import eV
     >>> from explorer.physics import Neutrino
@@ -261,4 +294,6 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
     a = tgt.arrays
     cv = 0.5 * (tgt.Z * (1.0 - 4.0 * s) - a["N"])
     mcv2 = float(np.sum(a["fraction"] * a["mass"] * cv * cv))
+    if mcv2 == 0.0:
+        return math.inf if nu.mu > 0 else 0.0
     return math.pi**2 * ALPHA**2 * tgt.Z**2 * nu.mu**2 / (G_FERMI**2 * ME**2 * mcv2)

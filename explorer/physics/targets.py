@@ -13,7 +13,8 @@ electron binding, at most ~0.8 MeV·10⁻³ for U, is neglected).
 Binding energies (DESIGN §4.8): xraylib's outer-shell edges are solid-state values that can lie
 below the free atom's first ionisation energy I₁ (Ge 4p: 2.3 eV against I₁ = 7.90 eV) or be absent
 (Cs 6s). Every level below I₁, or without an edge, is placed at I₁. Occupancies are made to sum to Z
-exactly (xraylib gives fractional p₁/₂, p₃/₂ splits such as 0.666667 + 1.333333).
+exactly (xraylib gives fractional j-splits such as 0.666667 + 1.333333 for a p², rounded here to
+multiples of 1/105, the common denominator of the p, d and f splits).
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def _shells(Z: int) -> tuple:
             continue
         if occ <= 0:
             continue
-        occ = round(occ * 3.0) / 3.0  # xraylib's p/d splits are thirds written to 6 digits
+        # xraylib writes the j-splits of p, d, f shells (thirds, fifths, sevenths) to 6 digits
+        occ = round(occ * 105.0) / 105.0
         try:
             edge = xraylib.EdgeEnergy(Z, idx) * keV
         except ValueError:

@@ -242,3 +242,27 @@ def test_bad_input(kwargs, match):
 def test_bad_neutrino(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Neutrino(**kwargs)
+
+
+def test_crossover_below_first_ionisation_energy_leaves_no_region():
+    # μν = 3e-13: the free-electron edge is 2.162 eV (independent mpmath evaluation), below
+    # I₁(Ge) = 7.90 eV, where the stepping approximation ionises nothing.
+    nu = Neutrino("e", anti=True, mu=3e-13)
+    free = electron.crossover(1 * MeV, nu)
+    assert free / eV == pytest.approx(2.162, abs=1e-3)
+    assert electron.crossover(1 * MeV, nu, target="Ge") == 0.0
+    assert electron.crossover(1 * MeV, nu, target="Ge", binding="free") == free
+
+
+def test_crossover_finds_narrow_dip_where_shifts_cancel():
+    # qν > 0 and ⟨r²⟩ > 0: the g_V shift d(T) = K[⟨r²⟩/3 − qν/(m_e T)] passes 0 at
+    # T₀ = 3 qν (ħc)²/(m_e ⟨r²⟩), where EM ≈ 0 in a band ≈ 1/|d_plateau| wide in ln T; a plain
+    # log grid steps over it. The edge must be the first T where |EM| < SM (dense scan: 6.2185e-5).
+    nu = Neutrino("e", q=3e-13, r2=1e-29 * cm2)
+    E = 10 * MeV
+    c = electron.crossover(E, nu)
+    tmax = 2 * E * E / (2 * E + ME)
+    T = np.geomspace(tmax * 1e-16, tmax, 400_000)
+    xs = electron.dsigma_dT(T, E, nu)
+    first = T[np.flatnonzero(np.abs(xs.em) < xs.sm)[0]]
+    assert c == pytest.approx(first, rel=1e-4)

@@ -236,3 +236,28 @@ def test_units_scale():
     assert xs.sm == pytest.approx(plateau, rel=1e-3)  # mean-nucleus vs isotope sum: ≤ 1e-3
     assert 1e-40 < xs.sm / (cm2 / keV) < 1e-38
     assert GeV > 0
+
+
+def test_hydrogen_with_vanishing_weak_charge():
+    # ¹H at sin²θ_W = ¼ has C_V = 0: no weak scattering, the photon exchange alone remains
+    # (Rutherford-like 2πα² Z² q²/(M T²)(1 − T/T_max), derived by hand from eq. 12), and no NaN.
+    h = target("H1")
+    q, T, E = 1e-12, 1 * eV, 10 * MeV
+    xs = nucleus.dsigma_dT(T, E, Neutrino(q=q), h, sin2w=0.25)
+    tmax = 2 * E * E / (2 * E + h.mass)
+    ruth = 2 * math.pi * ALPHA**2 * q**2 / (h.mass * T**2) * (1 - T / tmax) * HBARC2
+    assert xs.sm == 0.0
+    assert xs.total == pytest.approx(ruth, rel=1e-9) and xs.em == xs.total
+    assert nucleus.crossover(E, Neutrino(q=q), h, sin2w=0.25) == pytest.approx(tmax, rel=1e-9)
+    assert nucleus.crossover_estimate(Neutrino(mu=1e-11), h, sin2w=0.25) == math.inf
+    with pytest.raises(ValueError, match="C_V is 0"):
+        nucleus.eta(T, E, Neutrino(q=q), h, sin2w=0.25)
+
+
+def test_no_nan_at_absurdly_small_recoil():
+    # Far below any slider range the 1/T and 1/T² terms overflow: +inf, never NaN.
+    nu = Neutrino(mu=1e-8, q=1e-6, r2=1e-29 * cm2)
+    for T in (1e-200, 1e-310):
+        for xs in (electron.dsigma_dT(T, 10.0, nu), nucleus.dsigma_dT(T, 10.0, nu, "Xe")):
+            assert not any(np.isnan([xs.sm, xs.em, xs.total]))
+            assert xs.total > 0

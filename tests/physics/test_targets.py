@@ -148,3 +148,12 @@ def test_atomic_recoil_scale_matches_paper():
     assert atomic.recoil_scale("Xe") / eV == pytest.approx(
         2 * 54 ** (4 / 3) * 27.211386 * 0.51099895 / m_xe, rel=2e-5
     )
+
+
+def test_j_split_occupancies_are_exact_fractions():
+    # xraylib writes the 3d₃/₂ : 3d₅/₂ split of Fe (3d⁶) as 2.4 : 3.6 (fifths) and Ce 4f as
+    # sevenths; the thirds of p shells are 0.666667 : 1.333333.
+    fe = {s.name: s.occupancy for s in target("Fe").shells}
+    assert (fe["M4"], fe["M5"]) == (pytest.approx(2.4, abs=1e-12), pytest.approx(3.6, abs=1e-12))
+    ge = {s.name: s.occupancy for s in target("Ge").shells}
+    assert ge["N2"] == pytest.approx(2 / 3, abs=1e-12)
