@@ -6,7 +6,7 @@ UV      := $(VENV)/bin/uv
 HOST    ?= 127.0.0.1
 PORT    ?= 8866
 
-.PHONY: env test dashboard bench clean
+.PHONY: env test dashboard bench bench-browser browser clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -16,15 +16,24 @@ $(VENV)/.installed: pyproject.toml
 
 env: $(VENV)/.installed
 
-test: env
+# The browser tests drive Debian's Chromium (never a browser that Playwright downloads); a missing
+# browser that apt cannot install fails the run.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: env browser
 	$(VPY) -m pytest
 
 dashboard: env
 	@echo "Serving the dashboard on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) --Voila.config_file_paths="$(CURDIR)"
+	$(VPY) -m explorer.serving notebooks/dashboard.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) --Voila.port_retries=0 --Voila.config_file_paths="$(CURDIR)"
 
 bench: env
 	$(VPY) benchmarks/bench_physics.py
+
+bench-browser: env browser
+	$(VPY) benchmarks/bench_browser.py
+	$(VPY) benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
