@@ -313,6 +313,20 @@ class Dashboard:
             " ? st.pixelsAt[st.pixelsAt.length - 1] : 0); return performance.now() - t > q; }",
             arg=[quiet_ms], timeout=timeout * 1000, polling=100)
 
+    def screenshot(self, path, max_height: int = 8000) -> None:
+        """The whole page, also what lies below the fold.
+
+        Voila scrolls an inner element, not the document, so Playwright's ``full_page`` stops at
+        the viewport: stretch the viewport to the tallest scrolling content first.
+        """
+        vp = self.page.viewport_size
+        tall = self.page.evaluate(
+            "() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
+        self.page.set_viewport_size({"width": vp["width"], "height": min(max_height, max(vp["height"], tall))})
+        self.page.wait_for_timeout(300)
+        self.page.screenshot(path=path, full_page=True)
+        self.page.set_viewport_size(vp)
+
     def sliders(self) -> list:
         loc = self.page.locator(SLIDER)
         return [loc.nth(i) for i in range(loc.count()) if loc.nth(i).is_visible()]

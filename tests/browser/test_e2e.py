@@ -21,7 +21,7 @@ PHYSICS = ("μν", "qν", "⟨r²⟩", "Eν", "sin²θ")
 
 def test_page_loads_with_both_plots_and_no_errors(shared, server, screenshot_dir):
     dash, console = shared
-    dash.page.screenshot(path=screenshot_dir / f"{server.route}-desktop.png", full_page=True)
+    dash.screenshot(screenshot_dir / f"{server.route}-desktop.png")
     overflow = dash.page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the desktop page scrolls sideways by {overflow}px"
@@ -169,7 +169,7 @@ def test_phone_layout_wraps_and_keeps_the_plots_readable(open_dashboard, server,
     width, viewport = "phone", H.PHONE
     dash, console = open_dashboard(viewport=viewport)
     path = screenshot_dir / f"{server.route}-{width}.png"
-    dash.page.screenshot(path=path, full_page=True)
+    dash.screenshot(path)
     assert path.stat().st_size > 10_000
     overflow = dash.page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
