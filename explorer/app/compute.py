@@ -79,7 +79,7 @@ def compute_electron(state) -> PanelData:
     T = _grid(state.Te_min, state.Te_max)
     xs = electron.dsigma_dT(T * keV, E, nu, tgt, binding=state.binding, sin2w=state.sin2w) / XS_UNIT
     tmax = kinematics.t_max(E, ME)
-    tc = electron.crossover(E, nu, tgt, sin2w=state.sin2w)
+    tc = electron.crossover(E, nu, tgt, binding=state.binding, sin2w=state.sin2w)
     kind = _crossover_kind(tc, tmax)
     sm_c = 0.0
     if kind == "edge":

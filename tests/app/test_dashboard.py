@@ -122,7 +122,11 @@ def test_crossover_marker_and_lines_match_physics(dash, phys):
     nu = phys.neutrino_of(s)
     E = s.E * MeV
     for ch, tc, est in (
-        ("electron", electron.crossover(E, nu, target(s.target)), electron.crossover_estimate(nu)),
+        (
+            "electron",
+            electron.crossover(E, nu, target(s.target), binding=s.binding),
+            electron.crossover_estimate(nu),
+        ),
         (
             "nucleus",
             nucleus.crossover(E, nu, target(s.target)),
@@ -261,3 +265,14 @@ def test_no_figure_is_rebuilt_and_artists_persist(dash):
         dash.state.mu = mu
     assert (id(f.figure), id(f.line_sm), id(f.shade), len(f.ax.lines), len(f.ax.collections)) == ids
     assert bytes(dash.panels["electron"].image.value[:8]) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_weak_moment_with_stepping_has_no_region_below_first_ionisation(dash):
+    """An |EM| ≥ SM edge below I₁ (Ge: 7.9 eV) is no region with stepping, but is with free e⁻."""
+    dash.state.update(mu=3e-13, Te_min=1e-3)
+    p = dash.panels["electron"]
+    assert p.data.crossover_kind == "none" and not p.figure.marker_cross.get_visible()
+    assert "none" in p.readout.value
+    dash.state.binding = "free"
+    assert p.data.crossover_kind == "edge"
+    assert p.data.crossover * 1e3 == pytest.approx(2.162, abs=1e-3)  # eV, physics doctest value
