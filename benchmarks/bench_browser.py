@@ -35,8 +35,9 @@ def first_plot(browser, server) -> tuple[float, float, float]:
     page = ctx.new_page()
     t0 = time.perf_counter()
     page.goto(server.url(), wait_until="commit")
-    page.wait_for_function("() => window.__firstPlots && window.__firstPlots.length >= 2",
-                           timeout=120_000, polling=50)
+    page.wait_for_function(
+        "() => window.__firstPlots && window.__firstPlots.length >= 2", timeout=120_000, polling=50
+    )
     wall = time.perf_counter() - t0
     stamps = sorted(page.evaluate("() => window.__firstPlots"))
     page.close(run_before_unload=True)
@@ -51,8 +52,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-          f"notebook {H.notebook_path()}")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"notebook {H.notebook_path()}"
+    )
     with H.Server("standalone") as server, sync_playwright() as p:
         browser = H.launch_browser(p)
         try:
@@ -91,15 +94,22 @@ def main(argv=None) -> int:
 
     print("\nResults (one run)")
     row("page request → first plot (median)", median([x[0] for x in loads]) / 1000, 2.5, "s")
-    print(f"  {'page request → both plots (median)':<42} {median([x[1] for x in loads]) / 1000:>9.2f} s")
+    print(
+        f"  {'page request → both plots (median)':<42} {median([x[1] for x in loads]) / 1000:>9.2f} s"
+    )
     print(f"  {'cold first load (first plot)':<42} {cold[0] / 1000:>9.2f} s   (after server start)")
-    print(f"  {'first-plot times of the warm loads':<42} "
-          + ", ".join(f"{x[0] / 1000:.2f}" for x in loads) + " s")
+    print(
+        f"  {'first-plot times of the warm loads':<42} "
+        + ", ".join(f"{x[0] / 1000:.2f}" for x in loads)
+        + " s"
+    )
     allpresses = [x for xs in lat.values() for x in xs]
     row("key press → new pixels (median, all)", median(allpresses), 100, "ms")
     for name, xs in lat.items():
-        print(f"  {'  ' + name + ' slider (median, min–max)':<42} {median(xs):>9.1f} ms  "
-              f"({min(xs):.0f}–{max(xs):.0f})")
+        print(
+            f"  {'  ' + name + ' slider (median, min–max)':<42} {median(xs):>9.1f} ms  "
+            f"({min(xs):.0f}–{max(xs):.0f})"
+        )
     row("one kernel, resident (RSS)", mb(k_rss), 150, "MB")
     print(f"  {'one kernel, proportional (PSS)':<42} {mb(k_pss):>9.1f} MB")
     print(f"  {'Voila server process (RSS)':<42} {mb(s_rss):>9.1f} MB")

@@ -40,8 +40,10 @@ def main(argv=None) -> int:
     n = min(args.sessions, len(TARGETS))
     from playwright.sync_api import sync_playwright
 
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-          f"{n} sessions × {args.rounds} rounds")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"{n} sessions × {args.rounds} rounds"
+    )
     with H.Server("standalone") as server, sync_playwright() as p:
         browser = H.launch_browser(p)
         try:
@@ -52,8 +54,9 @@ def main(argv=None) -> int:
                 page = ctx.new_page()
                 mu0 = 1e-11 * (1 + i)  # each tab its own μν and target
                 page.goto(server.url(f"target={TARGETS[i]}&mu={mu0:g}"), wait_until="commit")
-                sessions.append({"ctx": ctx, "page": page, "target": TARGETS[i], "mu0": mu0,
-                                 "lat": []})
+                sessions.append(
+                    {"ctx": ctx, "page": page, "target": TARGETS[i], "mu0": mu0, "lat": []}
+                )
             for s in sessions:
                 s["dash"] = H.Dashboard(s["page"])
                 s["dash"].wait_ready(timeout=300)
@@ -71,16 +74,21 @@ def main(argv=None) -> int:
             for r in range(args.rounds):
                 key = "ArrowRight" if r % 2 == 0 else "ArrowLeft"
                 for s in sessions:
-                    s["page"].evaluate("() => { window.__explorer.pixelsAt = []; "
-                                       "window.__explorer.keyAt = null; }")
+                    s["page"].evaluate(
+                        "() => { window.__explorer.pixelsAt = []; window.__explorer.keyAt = null; }"
+                    )
                     s["handle"].focus()
                 for s in sessions:  # all tabs press before any answer is awaited
                     s["handle"].press(key)
                 for s in sessions:
-                    s["page"].wait_for_function("() => window.__explorer.pixelsAt.length > 0",
-                                                timeout=60_000, polling="raf")
-                    s["lat"].append(s["page"].evaluate(
-                        "() => window.__explorer.pixelsAt[0] - window.__explorer.keyAt"))
+                    s["page"].wait_for_function(
+                        "() => window.__explorer.pixelsAt.length > 0", timeout=60_000, polling="raf"
+                    )
+                    s["lat"].append(
+                        s["page"].evaluate(
+                            "() => window.__explorer.pixelsAt[0] - window.__explorer.keyAt"
+                        )
+                    )
                 for s in sessions:
                     s["dash"].settle(quiet_ms=300, timeout=60)
             # one more press in tab i moves only tab i: i + 1 steps right from where it is
@@ -97,11 +105,15 @@ def main(argv=None) -> int:
                 got_mu = d.slider_value(s["slider"])
                 link = s["page"].locator(".widget-text input").first.input_value()
                 chosen = " ".join(
-                    d.dropdown("element").locator("select option:checked").inner_text().split())
+                    d.dropdown("element").locator("select option:checked").inner_text().split()
+                )
                 q = parse_qs(link.lstrip("?"))
-                ok = (chosen.startswith(s["target"] + " ") and q.get("target", ["Ge"]) == [s["target"]]
-                      and math.isclose(got_mu, want_mu, rel_tol=0.02)
-                      and math.isclose(float(q.get("mu", ["nan"])[0]), got_mu, rel_tol=0.02))
+                ok = (
+                    chosen.startswith(s["target"] + " ")
+                    and q.get("target", ["Ge"]) == [s["target"]]
+                    and math.isclose(got_mu, want_mu, rel_tol=0.02)
+                    and math.isclose(float(q.get("mu", ["nan"])[0]), got_mu, rel_tol=0.02)
+                )
                 if not ok:
                     wrong.append((s["target"], chosen, got_mu, want_mu, link))
             for s in sessions:
@@ -114,15 +126,21 @@ def main(argv=None) -> int:
     lat = [x for s in sessions for x in s["lat"]]
     print("\nResults (one run)")
     print(f"  all {n} tabs showing both plots            {all_ready:8.1f} s after the {n} requests")
-    print(f"  key press → new pixels, median            {median(lat):8.1f} ms  ({len(lat)} presses)")
+    print(
+        f"  key press → new pixels, median            {median(lat):8.1f} ms  ({len(lat)} presses)"
+    )
     print(f"  key press → new pixels, 95th percentile   {percentile(lat, 95):8.1f} ms")
     print(f"  key press → new pixels, max               {max(lat):8.1f} ms")
     print(f"  server process RSS                        {mb(server_rss):8.1f} MB")
-    print(f"  {len(kernel_rss)} kernels RSS (median each)            {mb(median(kernel_rss)):8.1f} MB")
+    print(
+        f"  {len(kernel_rss)} kernels RSS (median each)            {mb(median(kernel_rss)):8.1f} MB"
+    )
     total = server_rss + sum(kernel_rss)
     print(f"  server + kernels RSS, total               {mb(total):8.1f} MB")
-    print(f"  server + kernels PSS, total               {mb(server_pss + sum(kernel_pss)):8.1f} MB"
-          "  (shared pages split among the processes)")
+    print(
+        f"  server + kernels PSS, total               {mb(server_pss + sum(kernel_pss)):8.1f} MB"
+        "  (shared pages split among the processes)"
+    )
     print(f"  every tab shows its own state             {'yes' if not wrong else 'NO'}")
     for w in wrong:
         print("    wrong:", w)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location("explorer_browser_harness",
-                                               Path(__file__).with_name("harness.py"))
+_spec = importlib.util.spec_from_file_location(
+    "explorer_browser_harness", Path(__file__).with_name("harness.py")
+)
 harness = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = harness
 _spec.loader.exec_module(harness)

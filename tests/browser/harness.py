@@ -14,9 +14,9 @@ Both serving routes of DESIGN §7 are started exactly as users start them:
 from __future__ import annotations
 
 import contextlib
-import re
 import hashlib
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -99,32 +99,56 @@ class Server:
         env.pop("PYTHONWARNINGS", None)
         common = ["--no-browser", f"--port={self.port}"]
         if self.route == "standalone":
-            cmd = [sys.executable, "-m", "explorer.serving", self.notebook, *common,
-                   "--Voila.ip=127.0.0.1", f"--Voila.config_file_paths={ROOT}",
-                   "--Voila.port_retries=0"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "explorer.serving",
+                self.notebook,
+                *common,
+                "--Voila.ip=127.0.0.1",
+                f"--Voila.config_file_paths={ROOT}",
+                "--Voila.port_retries=0",
+            ]
         elif self.route == "plain-voila":
-            cmd = [str(VENV_BIN / "voila"), self.notebook, *common, "--Voila.ip=127.0.0.1",
-                   f"--Voila.config_file_paths={ROOT}", "--Voila.port_retries=0"]
+            cmd = [
+                str(VENV_BIN / "voila"),
+                self.notebook,
+                *common,
+                "--Voila.ip=127.0.0.1",
+                f"--Voila.config_file_paths={ROOT}",
+                "--Voila.port_retries=0",
+            ]
         elif self.route == "jupyter":
             self.token = secrets.token_hex(16)
-            cmd = [str(VENV_BIN / "jupyter"), "server", f"--config={ROOT / 'jupyter_server_config.py'}",
-                   *common, "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={self.token}",
-                   f"--ServerApp.root_dir={ROOT}", "--ServerApp.port_retries=0"]
+            cmd = [
+                str(VENV_BIN / "jupyter"),
+                "server",
+                f"--config={ROOT / 'jupyter_server_config.py'}",
+                *common,
+                "--ServerApp.ip=127.0.0.1",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={ROOT}",
+                "--ServerApp.port_retries=0",
+            ]
             if os.geteuid() == 0:  # containers and CI run as root
                 cmd.append("--allow-root")
         else:  # pragma: no cover - programming error
             raise ValueError(f"route={self.route!r}: expected standalone, jupyter or plain-voila")
         cmd += self.extra_args
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 log = self.log()
                 self.stop()
                 raise RuntimeError(f"{self.route} server exited:\n{log}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 0.2):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), 0.2),
+            ):
                 return self
             time.sleep(0.1)
         log = self.log()
@@ -291,7 +315,9 @@ class Dashboard:
         self.page.wait_for_function(
             "([sel, n]) => Array.from(document.querySelectorAll(sel))"
             ".filter(i => i.src && i.complete && i.naturalWidth > 0).length >= n",
-            arg=[PLOT, n_plots], timeout=timeout * 1000)
+            arg=[PLOT, n_plots],
+            timeout=timeout * 1000,
+        )
         self.page.evaluate(_INSTALL_OBSERVER)
 
     def image_hashes(self) -> list[str]:
@@ -304,14 +330,19 @@ class Dashboard:
         self.page.wait_for_function(
             "([sel, old]) => { const s = Array.from(document.querySelectorAll(sel)).map(e => e.src);"
             " return s.length && s.some((v, i) => v && v !== old[i]); }",
-            arg=[PLOT, old_srcs], timeout=timeout * 1000)
+            arg=[PLOT, old_srcs],
+            timeout=timeout * 1000,
+        )
 
     def settle(self, quiet_ms: int = 400, timeout: float = 15.0) -> None:
         """Wait until no plot has changed for ``quiet_ms`` (the kernel finished redrawing)."""
         self.page.wait_for_function(
             "([q]) => { const st = window.__explorer; const t = Math.max(st.changedAt, st.pixelsAt.length"
             " ? st.pixelsAt[st.pixelsAt.length - 1] : 0); return performance.now() - t > q; }",
-            arg=[quiet_ms], timeout=timeout * 1000, polling=100)
+            arg=[quiet_ms],
+            timeout=timeout * 1000,
+            polling=100,
+        )
 
     def screenshot(self, path, max_height: int = 8000) -> None:
         """The whole page, also what lies below the fold.
@@ -321,8 +352,11 @@ class Dashboard:
         """
         vp = self.page.viewport_size
         tall = self.page.evaluate(
-            "() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
-        self.page.set_viewport_size({"width": vp["width"], "height": min(max_height, max(vp["height"], tall))})
+            "() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))"
+        )
+        self.page.set_viewport_size(
+            {"width": vp["width"], "height": min(max_height, max(vp["height"], tall))}
+        )
         self.page.wait_for_timeout(300)
         self.page.screenshot(path=path, full_page=True)
         self.page.set_viewport_size(vp)
@@ -342,7 +376,9 @@ class Dashboard:
             lab = self.label(s).lower()
             if any(n.lower() in lab for n in names):
                 return s
-        raise LookupError(f"no slider labelled like {names}; have {[self.label(s) for s in self.sliders()]}")
+        raise LookupError(
+            f"no slider labelled like {names}; have {[self.label(s) for s in self.sliders()]}"
+        )
 
     def _labelled(self, selector: str, names):
         loc = self.page.locator(selector)
@@ -366,7 +402,8 @@ class Dashboard:
             return "\n".join(loc.nth(i).inner_text() for i in range(loc.count()))
         return self.page.evaluate(
             "() => Array.from(document.querySelectorAll('.widget-html'))"
-            ".map(e => e.innerText).filter(t => /crossover/i.test(t)).join('\\n')")
+            ".map(e => e.innerText).filter(t => /crossover/i.test(t)).join('\\n')"
+        )
 
     def crossovers(self) -> list[str]:
         """Each panel's crossover line, e.g. ``'Crossover |EM| = SM (exact)\t20.6 keV'``."""
@@ -380,13 +417,16 @@ class Dashboard:
         return self.page.evaluate(_PAGE_TEXT)
 
     def wait_text_change(self, old: str, timeout: float = 15.0) -> None:
-        self.page.wait_for_function(f"([old]) => ({_PAGE_TEXT})() !== old", arg=[old],
-                                    timeout=timeout * 1000)
+        self.page.wait_for_function(
+            f"([old]) => ({_PAGE_TEXT})() !== old", arg=[old], timeout=timeout * 1000
+        )
 
     def error(self) -> str:
         """Text of a visible error box of the dashboard ('' when there is none)."""
         loc = self.page.locator(ERROR)
-        return "\n".join(loc.nth(i).inner_text() for i in range(loc.count()) if loc.nth(i).is_visible())
+        return "\n".join(
+            loc.nth(i).inner_text() for i in range(loc.count()) if loc.nth(i).is_visible()
+        )
 
     def slider_value(self, slider) -> float:
         """The value the slider shows in its readout (its handle's aria value is rounded)."""
@@ -407,10 +447,13 @@ class Dashboard:
 
     def key_to_pixels_ms(self, slider, timeout: float = 15.0) -> float:
         """Press a key on ``slider`` and return ms from the keydown to the first new plot pixels."""
-        self.page.evaluate("() => { window.__explorer.pixelsAt = []; window.__explorer.keyAt = null; }")
+        self.page.evaluate(
+            "() => { window.__explorer.pixelsAt = []; window.__explorer.keyAt = null; }"
+        )
         self.nudge(slider)
-        self.page.wait_for_function("() => window.__explorer.pixelsAt.length > 0",
-                                    timeout=timeout * 1000, polling="raf")
+        self.page.wait_for_function(
+            "() => window.__explorer.pixelsAt.length > 0", timeout=timeout * 1000, polling="raf"
+        )
         return self.page.evaluate("() => window.__explorer.pixelsAt[0] - window.__explorer.keyAt")
 
 
@@ -445,7 +488,8 @@ def launch_browser(playwright):
     """Debian's Chromium through Playwright; never a browser download of Playwright's own."""
     if not os.access(CHROMIUM, os.X_OK):
         raise FileNotFoundError(
-            f"{CHROMIUM} not found: `apt-get install -y chromium` (make test does this)")
+            f"{CHROMIUM} not found: `apt-get install -y chromium` (make test does this)"
+        )
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 

@@ -23,10 +23,12 @@ def test_page_loads_with_both_plots_and_no_errors(shared, server, screenshot_dir
     dash, console = shared
     dash.screenshot(screenshot_dir / f"{server.route}-desktop.png")
     overflow = dash.page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"the desktop page scrolls sideways by {overflow}px"
     sizes = dash.page.eval_on_selector_all(
-        "img.widget-image", "els => els.map(e => [e.naturalWidth, e.naturalHeight])")
+        "img.widget-image", "els => els.map(e => [e.naturalWidth, e.naturalHeight])"
+    )
     assert len(sizes) >= 2, f"expected two plots, found {sizes}"
     assert all(w > 100 and h > 100 for w, h in sizes), sizes
     assert len(dash.crossovers()) == 2, dash.readout()
@@ -59,7 +61,8 @@ def test_each_slider_moves_by_keyboard_and_changes_the_view(shared):
         if physics:  # a whole range: a change the 3-digit readout must show
             handle = s.locator(".noUi-handle")
             at_min = float(handle.get_attribute("aria-valuenow")) <= float(
-                handle.get_attribute("aria-valuemin"))
+                handle.get_attribute("aria-valuemin")
+            )
             dash.press(s, "End" if at_min else "Home")
         else:
             dash.nudge(s)
@@ -86,9 +89,11 @@ def _select_other_target(dash):
     select = dd.locator("select")
     current = select.input_value()
     options = select.locator("option").all_inner_texts()
-    new = next(o for o in options if o.strip() and o != current and "Xe" in o) \
-        if any("Xe" in o and o != current for o in options) else \
-        next(o for o in options if o.strip() and o != current)
+    new = (
+        next(o for o in options if o.strip() and o != current and "Xe" in o)
+        if any("Xe" in o and o != current for o in options)
+        else next(o for o in options if o.strip() and o != current)
+    )
     select.select_option(label=new)
     return current, new
 
@@ -100,8 +105,9 @@ def test_changing_the_target_changes_the_curves(shared):
     dash.wait_images_change(before_srcs)
     dash.settle()
     after = dash.image_hashes()
-    assert after[0] != before_imgs[0] and after[1] != before_imgs[1], \
+    assert after[0] != before_imgs[0] and after[1] != before_imgs[1], (
         f"target {current}→{new} did not redraw both panels"
+    )
     assert dash.readout() != before_text
     assert console.errors == []
 
@@ -172,14 +178,18 @@ def test_phone_layout_wraps_and_keeps_the_plots_readable(open_dashboard, server,
     dash.screenshot(path)
     assert path.stat().st_size > 10_000
     overflow = dash.page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"page scrolls sideways by {overflow}px at {viewport['width']}px"
     widths = dash.page.eval_on_selector_all(
-        "img.widget-image", "els => els.map(e => e.getBoundingClientRect().width)")
+        "img.widget-image", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
     # Readable: each plot is shown at least 80 % as wide as the narrower of the viewport or
     # its own bitmap, and never wider than the viewport.
-    natural = dash.page.eval_on_selector_all("img.widget-image", "els => els.map(e => e.naturalWidth)")
-    for w, n in zip(widths, natural):
+    natural = dash.page.eval_on_selector_all(
+        "img.widget-image", "els => els.map(e => e.naturalWidth)"
+    )
+    for w, n in zip(widths, natural, strict=True):
         assert w <= viewport["width"] + 1, (w, viewport)
         assert w >= 0.8 * min(n, viewport["width"] - 40), (w, n, viewport)
     assert console.errors == []

@@ -28,7 +28,9 @@ def test_reload_then_close_shuts_each_kernel_of_the_tab_down(browser, server, H)
         server.login(ctx)
         before = {k.pid for k in server.kernels()}
         page = _open(ctx, server, H)
-        first = {k.pid for k in server.wait_kernels(lambda ks: {k.pid for k in ks} - before)} - before
+        first = {
+            k.pid for k in server.wait_kernels(lambda ks: {k.pid for k in ks} - before)
+        } - before
         assert len(first) == 1, (before, first)
 
         page.reload()
@@ -92,4 +94,6 @@ def test_idle_disconnected_kernels_are_culled_and_open_tabs_kept(browser, H, not
 
 def test_both_routes_read_the_culling_settings_from_the_repository(server):
     """The repository's voila.json (standalone) and jupyter_server_config.py (Jupyter route)."""
-    assert "Culling kernels with idle durations > 900 seconds at 60 second intervals" in server.log()
+    assert (
+        "Culling kernels with idle durations > 900 seconds at 60 second intervals" in server.log()
+    )

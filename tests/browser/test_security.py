@@ -44,7 +44,8 @@ async ([kernelId, code]) => {
 
 def _kernel_id(page) -> str:
     return page.evaluate(
-        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
 
 
 def test_execute_request_over_the_page_websocket_is_refused(browser, standalone, H, tmp_path):
@@ -60,21 +61,37 @@ def test_execute_request_over_the_page_websocket_is_refused(browser, standalone,
         ctx.close()
     replies = [m for m in result["got"] if m["parent"] == result["info"]]
     assert any(m["type"] == "kernel_info_reply" for m in replies), result["got"]
-    assert [m for m in result["got"] if m["parent"] == result["exec"]] == [], \
+    assert [m for m in result["got"] if m["parent"] == result["exec"]] == [], (
         "the kernel answered an execute_request from the page"
+    )
     time.sleep(0.5)
     assert not marker.exists(), "an execute_request from the page ran code"
     assert "execute_request" in standalone.log() and "not allowed" in standalone.log()
 
 
 PRIVATE = [
-    "/api/kernels", "/api/kernels/", "/api/contents", "/api/contents/notebooks/dashboard.ipynb",
-    "/api/sessions", "/api/terminals", "/api/kernelspecs", "/api/config/notebook",
-    "/tree", "/lab", "/notebooks/dashboard.ipynb", "/files/notebooks/dashboard.ipynb",
-    "/voila/files/notebooks/dashboard.ipynb", "/voila/files/voila.json",
-    "/voila/files/pyproject.toml", "/voila/render/notebooks/dashboard.ipynb",
-    "/voila/api/contents", "/voila/tree", "/notebooks/dashboard.ipynb?download=1",
-    "/dashboard.ipynb", "/voila/files/%2e%2e/pyproject.toml", "/voila/static/../../voila.json",
+    "/api/kernels",
+    "/api/kernels/",
+    "/api/contents",
+    "/api/contents/notebooks/dashboard.ipynb",
+    "/api/sessions",
+    "/api/terminals",
+    "/api/kernelspecs",
+    "/api/config/notebook",
+    "/tree",
+    "/lab",
+    "/notebooks/dashboard.ipynb",
+    "/files/notebooks/dashboard.ipynb",
+    "/voila/files/notebooks/dashboard.ipynb",
+    "/voila/files/voila.json",
+    "/voila/files/pyproject.toml",
+    "/voila/render/notebooks/dashboard.ipynb",
+    "/voila/api/contents",
+    "/voila/tree",
+    "/notebooks/dashboard.ipynb?download=1",
+    "/dashboard.ipynb",
+    "/voila/files/%2e%2e/pyproject.toml",
+    "/voila/static/../../voila.json",
 ]
 
 
@@ -87,8 +104,14 @@ def test_standalone_server_serves_no_api_no_files_no_notebook(standalone, path):
         r = standalone.get(loc if loc.startswith("/") else "/" + loc.split("/", 3)[-1])
         hops += 1
     assert r.status_code in (403, 404, 405), (path, r.status_code, r.text[:200])
-    for secret in ("nbformat", "build_dashboard", "explorer.app", "MappingKernelManager",
-                   '"kernels"', "last_activity"):
+    for secret in (
+        "nbformat",
+        "build_dashboard",
+        "explorer.app",
+        "MappingKernelManager",
+        '"kernels"',
+        "last_activity",
+    ):
         assert secret not in r.text, (path, secret)
 
 
