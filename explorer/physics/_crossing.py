@@ -10,31 +10,29 @@ _GRID = 257
 _SUB = 129
 _ROUNDS = 2
 # Relative offsets probed around each analytic candidate point (see candidates()).
-_BANDS = np.array([1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 0.1])
+_BANDS = np.array([1e-4, 1e-2, 0.1])
 _OFFSETS = np.concatenate(([1.0], 1.0 + _BANDS, 1.0 - _BANDS))
 
 
-def candidates(A: float, B, d_values) -> np.ndarray:
+def candidates(A, B, d_values) -> np.ndarray:
     """Recoil energies where a coupling shift d(T) = A + B/T takes each value in ``d_values``.
 
     The millicharge and charge-radius shifts of g_V (electrons) and of η − 1 (nuclei) have this
     form. Where d passes the values that make EM vanish or equal ±SM, |EM| < SM can hold in a band
-    far narrower than any fixed grid step (≈ 1/|A| in ln T); these points and offsets of 10⁻⁵…10 %
-    around them are added to the search grid. ``B`` may be an array (one per isotope mass).
+    far narrower than any fixed grid step (≈ 1/|A| in ln T); these points and offsets of 10⁻⁴…10 %
+    around them are added to the search grid. ``A`` and ``B`` may be arrays (one per isotope).
+    Only a shift with both parts (A ≠ 0 and B ≠ 0) has such narrow bands: with qν alone d runs
+    smoothly over decades of T, and with ⟨r²⟩ alone it is constant; then nothing is added.
     """
+    A = np.atleast_1d(np.asarray(A, dtype=float))
     B = np.atleast_1d(np.asarray(B, dtype=float))
-    out = []
-    if np.all(B == 0.0):
+    if np.all(A == 0.0) or np.all(B == 0.0):
         return np.empty(0)
-    for dv in d_values:
-        den = dv - A
-        if den == 0.0:
-            continue
-        t = B / den
-        t = t[np.isfinite(t) & (t > 0.0)]
-        if t.size:
-            out.append(np.outer(t, _OFFSETS).ravel())
-    return np.concatenate(out) if out else np.empty(0)
+    den = np.asarray(d_values, dtype=float)[:, None] - A[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (B[None, :] / den).ravel()
+    t = t[np.isfinite(t) & (t > 0.0)]
+    return np.multiply.outer(t, _OFFSETS).ravel()
 
 
 def low_t_edge(log_ratio, t_hi: float, extra=None) -> float:

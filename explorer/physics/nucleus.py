@@ -241,18 +241,13 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     mlight = float(a["mass"].min())
     cv = 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - a["N"])
     extra = np.empty(0)
-    if np.all(cv != 0.0):
+    if np.all(cv != 0.0) and len(a["mass"]) > 0:
         # η − 1 = A + B/T per isotope; probe where η = 1, 0, −1 (EM = 0 or −SM…) and η² = 2 (EM = SM)
         k = _K_SHIFT * tgt.Z / cv
-        extra = np.concatenate(
-            [
-                _crossing.candidates(
-                    -kk * nu.r2 / HBARC2 / 3.0,
-                    kk * nu.q / m,
-                    (0.0, -1.0, -2.0, -1.0 + math.sqrt(2), -1.0 - math.sqrt(2)),
-                )
-                for kk, m in zip(k, a["mass"], strict=True)
-            ]
+        extra = _crossing.candidates(
+            -k * nu.r2 / HBARC2 / 3.0,
+            k * nu.q / a["mass"],
+            (0.0, -1.0, -2.0, -1.0 + math.sqrt(2), -1.0 - math.sqrt(2)),
         )
 
     def one(e):
@@ -267,7 +262,7 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
         # stop just below the lightest isotope's T_max, where SM → 0 linearly; probe just below
         # each heavier isotope's T_max, where its share of the sum drops out
         tmaxes = 2.0 * e * e / (2.0 * e + a["mass"])
-        edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-6, 1e-4, 1e-3, 1e-2])).ravel()
+        edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-4, 1e-2])).ravel()
         pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
         return _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + mlight) * (1 - 1e-12), pts)
 
