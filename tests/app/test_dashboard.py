@@ -276,3 +276,18 @@ def test_weak_moment_with_stepping_has_no_region_below_first_ionisation(dash):
     dash.state.binding = "free"
     assert p.data.crossover_kind == "edge"
     assert p.data.crossover * 1e3 == pytest.approx(2.162, abs=1e-3)  # eV, physics doctest value
+
+
+def test_apply_query_after_building_matches_building_with_the_query(monkeypatch):
+    # The dashboard notebook builds with defaults before the page request (pre-heated kernel)
+    # and applies QUERY_STRING afterwards: the result must be the same view, in one recompute.
+    from explorer.app import build_dashboard
+
+    direct = build_dashboard(query="target=Xe&mu=5e-11&E=2&channel=electron")
+    late = build_dashboard(query="")
+    before = late.recomputes
+    monkeypatch.setenv("QUERY_STRING", "target=Xe&mu=5e-11&E=2&channel=electron")
+    late.apply_query()
+    assert late.recomputes == before + 1
+    assert late.link_text.value == direct.link_text.value
+    assert late.state.target == "Xe" and late.state.mu == 5e-11

@@ -217,6 +217,25 @@ class Server:
         except psutil.NoSuchProcess:
             return []
 
+    def kernel(self, kernel_id: str) -> psutil.Process | None:
+        """The kernel process with this id (its connection file ``kernel-<id>.json``), if alive."""
+        for k in self.kernels():
+            try:
+                if kernel_id in " ".join(k.cmdline()):
+                    return k
+            except psutil.NoSuchProcess:
+                continue
+        return None
+
+    def wait_kernel_gone(self, kernel_id: str, timeout: float = 20.0) -> bool:
+        """Poll until the kernel with this id has exited; True if it did within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while self.kernel(kernel_id) is not None:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
     def wait_kernels(self, predicate, timeout: float = 15.0) -> list[psutil.Process]:
         """Poll the kernel list until ``predicate(kernels)`` holds; return the last list."""
         deadline = time.monotonic() + timeout
@@ -319,6 +338,12 @@ class Dashboard:
             timeout=timeout * 1000,
         )
         self.page.evaluate(_INSTALL_OBSERVER)
+
+    def kernel_id(self) -> str:
+        """The id of the page's kernel, from Voila's page configuration."""
+        return self.page.evaluate(
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        )
 
     def image_hashes(self) -> list[str]:
         return self.page.evaluate(_HASH_IMAGES, PLOT)

@@ -1,7 +1,7 @@
 """Kernels live as long as their tab: reload or close shuts them down; lost tabs are culled.
 
 Voila 0.5 posts the shutdown with ``navigator.sendBeacon`` on ``beforeunload``; without the
-``_xsrf`` cookie that ``explorer.serving.set_xsrf_cookie`` makes the page set, that POST fails
+``_xsrf`` cookie that ``explorer.serving`` makes the page set, that POST fails
 its XSRF check and the kernel (~110 MB) stays. ``test_unpatched_voila_leaks_a_kernel_on_reload``
 keeps the upstream bug in view: when it starts failing, Voila has fixed it.
 """
@@ -23,26 +23,24 @@ def _open(context, server, H):
 
 
 def test_reload_then_close_shuts_each_kernel_of_the_tab_down(browser, server, H):
+    # Kernels are told apart by id (the page's ``kernelId``): on the standalone route a
+    # pre-heated kernel serves the page and a new one is started to refill the pool.
     ctx = browser.new_context(viewport=H.DESKTOP)
     try:
         server.login(ctx)
-        before = {k.pid for k in server.kernels()}
         page = _open(ctx, server, H)
-        first = {
-            k.pid for k in server.wait_kernels(lambda ks: {k.pid for k in ks} - before)
-        } - before
-        assert len(first) == 1, (before, first)
+        first = H.Dashboard(page).kernel_id()
+        assert server.kernel(first) is not None
 
         page.reload()
         H.Dashboard(page).wait_ready()
-        ks = server.wait_kernels(lambda ks: not (first & {k.pid for k in ks}), timeout=20)
-        assert not (first & {k.pid for k in ks}), "reload: the old kernel was not shut down"
-        second = {k.pid for k in ks} - before
-        assert len(second) == 1, "reload: expected exactly one kernel for the reloaded page"
+        second = H.Dashboard(page).kernel_id()
+        assert second != first
+        assert server.wait_kernel_gone(first), "reload: the old kernel was not shut down"
+        assert server.kernel(second) is not None
 
         page.close(run_before_unload=True)
-        ks = server.wait_kernels(lambda ks: not (second & {k.pid for k in ks}), timeout=20)
-        assert not (second & {k.pid for k in ks}), "close: the tab's kernel was not shut down"
+        assert server.wait_kernel_gone(second), "close: the tab's kernel was not shut down"
     finally:
         ctx.close()
     assert "'_xsrf' argument missing" not in server.log()
@@ -67,25 +65,32 @@ def test_unpatched_voila_leaks_a_kernel_on_reload(browser, H, notebook):
 
 
 def test_idle_disconnected_kernels_are_culled_and_open_tabs_kept(browser, H, notebook):
-    """Short timeouts on the command line; the culling settings otherwise come from voila.json."""
+    """Short timeouts on the command line; the culling settings otherwise come from voila.json.
+
+    The pre-heated kernel waiting in the pool has no connection either, but must not be culled
+    (Voila would not replace it): ``explorer.serving.install_pool_keeper``.
+    """
     args = ["--MappingKernelManager.cull_idle_timeout=4", "--MappingKernelManager.cull_interval=1"]
     with H.Server("standalone", notebook, extra_args=args) as srv:
         ctx = browser.new_context(viewport=H.DESKTOP)
         try:
             kept = _open(ctx, srv, H)
-            (a,) = srv.wait_kernels(lambda ks: len(ks) == 1)
+            a = H.Dashboard(kept).kernel_id()
             lost = _open(ctx, srv, H)
-            ks = srv.wait_kernels(lambda ks: len(ks) == 2)
-            (b,) = [k for k in ks if k.pid != a.pid]
+            b = H.Dashboard(lost).kernel_id()
+            assert a != b and srv.kernel(a) and srv.kernel(b)
             # A tab that vanishes without its unload handlers (a crash, a phone killing the
             # browser): no shutdown request, only the websocket closes.
             lost.close(run_before_unload=False)
-            ks = srv.wait_kernels(lambda ks: b.pid not in {k.pid for k in ks}, timeout=30)
-            assert b.pid not in {k.pid for k in ks}, "idle, disconnected kernel was not culled"
+            assert srv.wait_kernel_gone(b, timeout=30), "idle, disconnected kernel was not culled"
             assert "Culling" in srv.log()
-            time.sleep(5)  # longer than the idle timeout: the open tab's kernel stays
-            assert a.pid in {k.pid for k in srv.kernels()}, "the open tab's kernel was culled"
+            time.sleep(6)  # longer than the idle timeout: the open tab's kernel stays
+            assert srv.kernel(a) is not None, "the open tab's kernel was culled"
             assert kept.locator("img.widget-image").count() >= 2
+            # the pool still holds a pre-heated kernel: the next page is served from it
+            third = _open(ctx, srv, H)
+            c = H.Dashboard(third).kernel_id()
+            assert f"Using pre-heated kernel: {c}" in srv.log()
         finally:
             ctx.close()
         log = srv.log()
