@@ -99,13 +99,13 @@ class Controls:
         w["mu_on"] = widgets.Checkbox(
             description="magnetic moment on", indent=False, layout=widgets.Layout(width="auto")
         )
-        w["mu"] = _log_slider("mu", "μν (μ_B)", fmt=".2e")
+        w["mu"] = _log_slider("mu", "μν (μ_B)", fmt=".2g")
         w["q_sign"] = _toggle(
             [("−", -1), ("off", 0), ("+", 1)],
             "Millicharge qν",
             tooltips=["negative qν", "qν = 0", "positive qν"],
         )
-        w["q"] = _log_slider("q", "|qν| (e)", fmt=".2e")
+        w["q"] = _log_slider("q", "|qν| (e)", fmt=".2g")
         w["r2"] = _lin_slider("r2", "⟨r²⟩ (10⁻³² cm²)", 0.1, ".1f")
         w["E"] = _log_slider("E", "Eν (MeV)")
         opts = [(f"{s} (Z = {periodictable.elements.symbol(s).number})", s) for s in elements()]
