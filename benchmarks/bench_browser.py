@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--settle", type=float, default=12.0,
         help="seconds between loads, for the pool's new kernel to run the notebook up to "
-        "wait_for_request() (as when a class opens a link one student at a time)",
+        "wait_for_page_request() (as when a class opens a link one student at a time)",
     )
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright

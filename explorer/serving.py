@@ -17,7 +17,7 @@ carries a matching token and the shutdown goes through. XSRF protection stays on
 * Standalone route: ``python -m explorer.serving notebooks/dashboard.ipynb …`` is the
   ``voila`` command (reading the repository's ``voila.json`` from the working directory, as
   plain ``voila`` does) with *pre-heated kernels*: one kernel per notebook is started, has run
-  the dashboard notebook up to ``wait_for_request()`` (imports, building and drawing the
+  the dashboard notebook up to ``wait_for_page_request()`` (imports, building and drawing the
   dashboard), and waits for the next page request, which then only applies its query string.
   That cuts page request → first plot from ~7.6 s to the time of one redraw plus the page's own
   loading. Voila refuses ``prelaunch_hook`` together with pre-heating, so here the same cookie

@@ -47,7 +47,7 @@ def test_dashboard_notebook_is_thin():
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     # two cells: build before the page request (pre-heated kernel), apply the query after it
     assert len(code) == 2 and sum(len(c.splitlines()) for c in code) <= 8
-    assert "build_dashboard" in code[0] and "wait_for_request()" in code[1]
+    assert "build_dashboard" in code[0] and "wait_for_page_request()" in code[1]
     assert "apply_query()" in code[1]
 
 
