@@ -25,6 +25,7 @@ from . import _crossing
 from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
 from .atomic import _step
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
+from .kinematics import _t_max
 from .neutrino import Neutrino
 from .result import CrossSection
 from .targets import target as _as_target
@@ -63,7 +64,7 @@ def _free(T, E, gv, ga, mu, q, r2):
     analytically where the shift is small (full precision when EM is 10⁻²⁰ of SM) and taken as
     total − SM where it is large.
     """
-    tmax = 2.0 * E * E / (2.0 * E + ME)
+    tmax = _t_max(E, ME)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)  # a safe T where the point is outside (result masked below)
     y1 = 1.0 - Ts / E
@@ -219,7 +220,7 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
-        edge = _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + ME), extra)
+        edge = _crossing.low_t_edge(log_ratio, _t_max(e, ME), extra)
         return edge if edge >= floor else 0.0
 
     if E.ndim == 0:

@@ -30,6 +30,7 @@ from . import _crossing
 from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
 from .constants import ALPHA, G_FERMI, HBARC, HBARC2, ME, SIN2W_DEFAULT
 from .electron import _check_nu
+from .kinematics import _t_max
 from .result import CrossSection
 from .targets import target as _as_target
 
@@ -49,6 +50,11 @@ _K_SHIFT = math.sqrt(2.0) * math.pi * ALPHA / G_FERMI
 # Helm parameters, Lewin & Smith (1996) §4: c = 1.23 A^{1/3} − 0.60 fm, a = 0.52 fm, s = 0.9 fm.
 HELM_S = 0.9 * fermi
 HELM_A = 0.52 * fermi
+
+
+def _isotope_cv(tgt, sin2w):
+    """C_V of each isotope of ``tgt`` (array, unchecked)."""
+    return 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - tgt.arrays["N"])
 
 
 def weak_charge(tgt, sin2w=SIN2W_DEFAULT):
@@ -103,10 +109,10 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
     shape = (-1,) + (1,) * max(np.ndim(T), np.ndim(E))
     M = a["mass"].reshape(shape)
     w = a["fraction"].reshape(shape)
-    cv = 0.5 * (Z * (1.0 - 4.0 * sin2w) - a["N"]).reshape(shape)
+    cv = _isotope_cv(tgt, sin2w).reshape(shape)
     T = np.asarray(T)[None, ...]
     E = np.asarray(E)[None, ...]
-    tmax = 2.0 * E * E / (2.0 * E + M)
+    tmax = _t_max(E, M)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)
     unit = (w * _K_WEAK) * M * (1.0 - Ts / tmax)  # eq. 14 without C_V²
@@ -239,7 +245,7 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     E = check_positive("E", E)
     a = tgt.arrays
     mlight = float(a["mass"].min())
-    cv = 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - a["N"])
+    cv = _isotope_cv(tgt, sin2w)
     extra = np.empty(0)
     if np.all(cv != 0.0) and len(a["mass"]) > 0:
         # η − 1 = A + B/T per isotope; probe where η = 1, 0, −1 (EM = 0 or −SM…) and η² = 2 (EM = SM)
@@ -261,10 +267,10 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
 
         # stop just below the lightest isotope's T_max, where SM → 0 linearly; probe just below
         # each heavier isotope's T_max, where its share of the sum drops out
-        tmaxes = 2.0 * e * e / (2.0 * e + a["mass"])
+        tmaxes = _t_max(e, a["mass"])
         edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-4, 1e-2])).ravel()
         pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
-        return _crossing.low_t_edge(log_ratio, 2.0 * e * e / (2.0 * e + mlight) * (1 - 1e-12), pts)
+        return _crossing.low_t_edge(log_ratio, _t_max(e, mlight) * (1 - 1e-12), pts)
 
     if E.ndim == 0:
         return one(float(E))
@@ -287,7 +293,7 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
     tgt = _as_target(tgt)
     s = check_sin2w(sin2w)
     a = tgt.arrays
-    cv = 0.5 * (tgt.Z * (1.0 - 4.0 * s) - a["N"])
+    cv = _isotope_cv(tgt, s)
     mcv2 = float(np.sum(a["fraction"] * a["mass"] * cv * cv))
     if mcv2 == 0.0:
         return math.inf if nu.mu > 0 else 0.0
