@@ -167,42 +167,9 @@ def dirac_moment(m_nu_ev: float) -> float:
 COMPUTE = {"electron": compute_electron, "nucleus": compute_nucleus}
 
 #: The state parameters each panel depends on (the others leave its curves unchanged).
+_SHARED = frozenset({"mu_on", "mu", "q_sign", "q", "r2", "E", "target", "sin2w", "y_decades"})
 DEPENDS = {
-    "electron": frozenset(
-        {
-            "flavour",
-            "anti",
-            "mu_on",
-            "mu",
-            "q_sign",
-            "q",
-            "r2",
-            "E",
-            "target",
-            "binding",
-            "sin2w",
-            "Te_min",
-            "Te_max",
-            "y_decades",
-            "thr_e",
-        }
-    ),
+    "electron": _SHARED | {"flavour", "anti", "binding", "Te_min", "Te_max", "thr_e"},
     # CEvNS is the same for every flavour and for ν̄ at this order (explorer.physics.nucleus)
-    "nucleus": frozenset(
-        {
-            "mu_on",
-            "mu",
-            "q_sign",
-            "q",
-            "r2",
-            "E",
-            "target",
-            "form_factor",
-            "sin2w",
-            "TN_min",
-            "TN_max",
-            "y_decades",
-            "thr_n",
-        }
-    ),
+    "nucleus": _SHARED | {"form_factor", "TN_min", "TN_max", "thr_n"},
 }
