@@ -25,9 +25,8 @@ carries a matching token and the shutdown goes through. XSRF protection stays on
   kernels, which have no connection and would otherwise be culled as idle and never replaced,
   are exempt from culling (:func:`install_pool_keeper`).
 * Jupyter Server route (Binder, JupyterHub): the repository's ``jupyter_server_config.py``
-  sets ``c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie``.
-
-The hook is incompatible with Voila's ``preheat_kernel`` option, which we do not use.
+  sets ``c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie`` (Voila has no kernel pool in
+  the server extension, so the documented hook is enough there).
 """
 
 from __future__ import annotations
@@ -74,7 +73,7 @@ def install_xsrf_cookie() -> None:
         result = original(self, *args, **kwargs)
         if inspect.isawaitable(result):
             result = await result
-        self.xsrf_token  # noqa: B018  (sets the cookie as a side effect)
+        set_xsrf_cookie(self)
         return result
 
     prepare._sets_xsrf_cookie = True
