@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from .compute import COMPUTE, DEPENDS, dirac_moment
 from .controls import Controls
+from . import dom
 from .export import curves_csv, data_link
 from .figures import render_png
 from .fmt import sci
@@ -122,7 +123,7 @@ class Dashboard(widgets.VBox):
             ],
             layout=widgets.Layout(width="100%"),
         )
-        self.add_class("nac-dashboard")
+        self.add_class(dom.DASHBOARD)
         self.global_readout.value = self._global_html()
         state.observe(self._on_revision, names="revision")
         self.apply_query(query or "")
@@ -174,7 +175,7 @@ class Dashboard(widgets.VBox):
             qs = to_query(self.state.as_dict())
             self.link_text.value = "?" + qs
             self.link.value = (
-                f'<a href="?{html.escape(qs, quote=True)}" target="_top">Open this '
+                f'<a class="{dom.VIEW_LINK}" href="?{html.escape(qs, quote=True)}" target="_top">Open this '
                 "view as a link</a> (copy the address, or the query string above)"
             )
             if self.export_links.value:

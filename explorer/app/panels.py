@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from . import dom
 from .compute import PanelData
 from .figures import PanelFigure
 from .fmt import energy, sci
@@ -78,8 +79,8 @@ class ChannelPanel(widgets.VBox):
             [self.heading, self.image, self.readout],
             layout=widgets.Layout(flex="1 1 45%", min_width="300px", margin="0 0.5% 1em 0.5%"),
         )
-        self.add_class("nac-panel")
-        self.add_class(f"nac-panel-{channel}")
+        self.add_class(dom.PANEL)
+        self.add_class(f"{dom.PANEL}-{channel}")
 
     def show(self, data: PanelData, state) -> None:
         """Move the figure to ``data``, render it into the image, refresh the readout."""
