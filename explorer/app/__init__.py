@@ -5,13 +5,17 @@
 >>> dash.state.target, sorted(dash.panels)
 ('Ge', ['electron', 'nucleus'])
 
-Modules: :mod:`.state` (the model), :mod:`.compute` (physics → panel data), :mod:`.figures`
+Modules: :mod:`.params` (the parameter registry), :mod:`.state` (the model), :mod:`.compute` (physics →
+view model, :mod:`.model`), :mod:`.figures`
 (persistent Agg figures), :mod:`.panels`, :mod:`.controls`, :mod:`.presets`, :mod:`.urlstate`,
-:mod:`.export`, :mod:`.dashboard`.
+:mod:`.export`, :mod:`.readouts`, :mod:`.layout` (page assembly), :mod:`.dashboard` (the
+controller), :mod:`.dom` (CSS class names).
 """
 
+from explorer.physics.limits import LIMITS
+
 from .dashboard import Dashboard, build_dashboard
-from .presets import EXPERIMENTS, LIMITS
+from .presets import EXPERIMENTS
 from .state import ExplorerState
 
 __all__ = ["EXPERIMENTS", "LIMITS", "Dashboard", "ExplorerState", "build_dashboard"]

@@ -1,11 +1,17 @@
-"""From the state to the numbers a panel shows: curves, crossover, estimate, T_max, edges, readouts.
+"""From the state to the view model: physics first (only on physics changes), then the view.
 
 Everything comes from the public :mod:`explorer.physics` API; this module only chooses the grid and
 the units. Curves are dσ/dT in cm²/keV on a log grid of T in keV (``N_POINTS`` points).
 
+* :data:`PHYSICS` maps a channel to ``f(state) → PanelPhysics`` (the 2000-point curves, the
+  crossover, T_max, edges, target constants);
+* :func:`view` turns a :class:`~.model.PanelPhysics` and the view inputs into a
+  :class:`~.model.PanelView` (threshold readouts, decades), evaluating the physics at one point
+  only.
+
 >>> from explorer.app.state import ExplorerState
->>> d = compute_electron(ExplorerState())
->>> d.T.shape, round(d.crossover, 2), d.crossover_kind
+>>> p = compute_electron(ExplorerState())
+>>> p.curves.T.shape, round(p.crossover.value, 2), p.crossover.kind
 ((2000,), 20.61, 'edge')
 """
 
@@ -13,13 +19,16 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 from hepunits import MeV, cm2, eV, keV
 
 from explorer.physics import atomic, constants, electron, kinematics, nucleus, target
 from explorer.physics.constants import ME
+
+from .fmt import energy, neutrino_label
+from .model import Crossover, Curves, PanelPhysics, PanelView, Readout, ThresholdFacts
+from .readouts import panel_readouts
 
 #: Points per curve (DESIGN §8: 2000 points per panel).
 N_POINTS = 2000
@@ -35,128 +44,126 @@ def _grid(t_min_kev: float, t_max_kev: float) -> np.ndarray:
     return g
 
 
-@dataclass
-class PanelData:
-    """What one panel shows. Energies in keV, cross sections in cm²/keV (per atom).
-
-    ``crossover_kind`` is ``"edge"`` (a finite region 0 < T < crossover where |EM| ≥ SM),
-    ``"none"`` (no such region) or ``"all"`` (|EM| ≥ SM up to T_max).
-    """
-
-    channel: str
-    T: np.ndarray
-    sm: np.ndarray
-    em: np.ndarray
-    total: np.ndarray
-    crossover: float
-    crossover_kind: str
-    sm_at_crossover: float
-    estimate: float
-    tmax: float
-    threshold: float
-    ratio_at_threshold: float  # EM/SM at the threshold; NaN above T_max or with no SM events
-    edges: tuple = field(default_factory=tuple)  # ((name, keV), ...) inside the T range
-    extra: dict = field(default_factory=dict)  # channel-specific readouts
+def _crossings(sm: np.ndarray, em: np.ndarray) -> int:
+    """Sign changes of |EM| − SM along the curve, where there are events (SM > 0)."""
+    ok = sm > 0
+    wins = (np.abs(em) >= sm)[ok]
+    return int(np.count_nonzero(wins[1:] != wins[:-1]))
 
 
-def _crossover_kind(tc: float, tmax: float) -> str:
+def _crossover(tc: float, tmax: float, sm_at, curves: Curves) -> Crossover:
     if tc <= 0.0:
-        return "none"
-    if tc >= tmax * (1.0 - 1e-9):
-        return "all"
-    return "edge"
+        kind = "none"
+    elif tc >= tmax * (1.0 - 1e-9):
+        kind = "all"
+    else:
+        kind = "edge"
+    sm_c = sm_at(tc) if kind == "edge" else 0.0
+    return Crossover(tc / keV, kind, sm_c, _crossings(curves.sm, curves.em))
 
 
-def _ratio(sm: float, em: float) -> float:
-    return em / sm if sm > 0 else math.nan
+def _curves(xs, T) -> Curves:
+    return Curves(T, xs.sm / XS_UNIT, xs.em / XS_UNIT, xs.total / XS_UNIT)
 
 
-def compute_electron(state) -> PanelData:
+def compute_electron(state) -> PanelPhysics:
     """ν–e scattering per atom of ``state.target`` (stepping or free), eqs. 5–11."""
-    nu = state.neutrino()
-    tgt = target(state.target)
-    E = state.E * MeV
+    nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
+    kw = dict(binding=state.binding, sin2w=state.sin2w)
     T = _grid(state.Te_min, state.Te_max)
-    xs = electron.dsigma_dT(T * keV, E, nu, tgt, binding=state.binding, sin2w=state.sin2w) / XS_UNIT
+    curves = _curves(electron.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     tmax = kinematics.t_max(E, ME)
-    tc = electron.crossover(E, nu, tgt, binding=state.binding, sin2w=state.sin2w)
-    kind = _crossover_kind(tc, tmax)
-    sm_c = 0.0
-    if kind == "edge":
-        sm_c = (
-            electron.dsigma_dT(tc, E, nu, tgt, binding=state.binding, sin2w=state.sin2w).sm
-            / XS_UNIT
-        )
-    thr = state.thr_e * keV
-    # binding multiplies SM and EM alike (eqs. 10–11), so the ratio is the free-electron one
-    x_thr = electron.dsigma_dT(thr, E, nu, None, sin2w=state.sin2w)
+    tc = electron.crossover(E, nu, tgt, **kw)
+    stepping = state.binding == "stepping"
+
+    def at(t_kev: float) -> ThresholdFacts:
+        x = electron.dsigma_dT(t_kev * keV, E, nu, tgt, **kw)
+        n = atomic.step_factor(t_kev * keV, tgt) if stepping else float(tgt.Z)
+        return ThresholdFacts(float(x.sm / XS_UNIT), float(x.em / XS_UNIT), float(n))
+
     lo, hi = state.Te_min, state.Te_max
-    edges = tuple((s.name, s.binding / keV) for s in tgt.shells if lo <= s.binding / keV <= hi)
-    return PanelData(
+    how = "stepping" if stepping else "free electrons"
+    return PanelPhysics(
         channel="electron",
-        T=T,
-        sm=xs.sm,
-        em=xs.em,
-        total=xs.total,
-        crossover=tc / keV,
-        crossover_kind=kind,
-        sm_at_crossover=sm_c,
+        title=f"{neutrino_label(state.flavour, state.anti)}–e⁻ on {tgt.label} ({how})",
+        energy_label=f"Eν = {state.E:.4g} MeV",
+        curves=curves,
+        crossover=_crossover(tc, tmax, lambda t: at(t / keV).sm, curves),
         estimate=electron.crossover_estimate(nu) / keV,
         tmax=tmax / keV,
-        threshold=state.thr_e,
-        ratio_at_threshold=_ratio(x_thr.sm, x_thr.em),
-        edges=edges,
-        extra={
-            "ionisation": tgt.ionization_energy / keV,
-            "electrons_at_threshold": atomic.step_factor(thr, tgt)
-            if state.binding == "stepping"
-            else float(tgt.Z),
-            "recoil_scale": atomic.recoil_scale(tgt) / keV,
-            "Z": tgt.Z,
-        },
-    )
+        edges=tuple((s.name, s.binding / keV) for s in tgt.shells if lo <= s.binding / keV <= hi),
+        Z=tgt.Z,
+        ionisation=tgt.ionization_energy / keV,
+        stepping=stepping,
+        facts=(
+            Readout("First ionisation energy I₁", energy(tgt.ionization_energy / keV),
+                    "Below I₁ no electron can be freed (NIST ASD)."),
+            Readout("Atomic-recoil scale 2Z^(4/3)·E_h·m_e/M_N", energy(atomic.recoil_scale(tgt) / keV),
+                    "Where atomic recoil suppresses the steps (paper, after eq. 11; E_h = α²m_e = 27.2 eV, the Hartree energy)."),
+        ),
+        at=at,
+    )  # fmt: skip
 
 
-def compute_nucleus(state) -> PanelData:
+def compute_nucleus(state) -> PanelPhysics:
     """CEvNS per atom of ``state.target`` (isotope sum), eqs. 12–16."""
-    nu = state.neutrino()
-    tgt = target(state.target)
-    E = state.E * MeV
-    ff = state.form_factor
+    nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
+    kw = dict(form_factor=state.form_factor, sin2w=state.sin2w)
     T = _grid(state.TN_min, state.TN_max)
-    xs = nucleus.dsigma_dT(T * keV, E, nu, tgt, form_factor=ff, sin2w=state.sin2w) / XS_UNIT
-    tmax = kinematics.t_max(E, tgt.mass)
+    curves = _curves(nucleus.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     t_light = kinematics.t_max(E, float(tgt.arrays["mass"].min()))
-    tc = nucleus.crossover(E, nu, tgt, form_factor=ff, sin2w=state.sin2w)
-    kind = _crossover_kind(tc, t_light)
-    sm_c = 0.0
-    if kind == "edge":
-        sm_c = nucleus.dsigma_dT(tc, E, nu, tgt, form_factor=ff, sin2w=state.sin2w).sm / XS_UNIT
-    x_thr = nucleus.dsigma_dT(state.thr_n * keV, E, nu, tgt, form_factor=ff, sin2w=state.sin2w)
-    return PanelData(
+    tc = nucleus.crossover(E, nu, tgt, **kw)
+
+    def at(t_kev: float) -> ThresholdFacts:
+        x = nucleus.dsigma_dT(t_kev * keV, E, nu, tgt, **kw)
+        return ThresholdFacts(float(x.sm / XS_UNIT), float(x.em / XS_UNIT))
+
+    ff = "Helm F(q)" if state.form_factor == "helm" else "F = 1"
+    cv = nucleus.weak_charge(tgt, sin2w=state.sin2w)
+    mass = "M_N" if tgt.single_isotope else "M_N (abundance-weighted mean)"
+    return PanelPhysics(
         channel="nucleus",
-        T=T,
-        sm=xs.sm,
-        em=xs.em,
-        total=xs.total,
-        crossover=tc / keV,
-        crossover_kind=kind,
-        sm_at_crossover=sm_c,
+        title=f"CEvNS on {tgt.label} ({ff})",
+        energy_label=f"Eν = {state.E:.4g} MeV",
+        curves=curves,
+        crossover=_crossover(tc, t_light, lambda t: at(t / keV).sm, curves),
         estimate=nucleus.crossover_estimate(nu, tgt, sin2w=state.sin2w) / keV,
-        tmax=tmax / keV,
-        threshold=state.thr_n,
-        ratio_at_threshold=_ratio(x_thr.sm, x_thr.em),
-        extra={
-            "weak_charge": nucleus.weak_charge(tgt, sin2w=state.sin2w),
-            "Z": tgt.Z,
-            "N": tgt.N,
-            "mass_GeV": tgt.mass / (1e3 * MeV),
-        },
+        tmax=kinematics.t_max(E, tgt.mass) / keV,
+        edges=(),
+        Z=tgt.Z,
+        ionisation=0.0,
+        stepping=False,
+        facts=(
+            Readout("Weak charge C_V", f"{cv:.2f} (Z = {tgt.Z}, N̄ = {tgt.N:.2f})",
+                    "C_V = [Z(1 − 4 sin²θ_W) − N]/2 (after eq. 12)."),
+            Readout(f"Nuclear mass {mass}", f"{tgt.mass / (1e3 * MeV):.2f} GeV",
+                    "Atomic mass minus Z electron masses (AME2020 via periodictable)."),
+        ),
+        at=at,
+    )  # fmt: skip
+
+
+def view(physics: PanelPhysics, threshold: float, y_decades: float) -> PanelView:
+    """The panel's view model from its physics and the view inputs (threshold in keV, decades)."""
+    facts = physics.at(threshold) if threshold <= physics.tmax else None
+    readouts = panel_readouts(physics, threshold, facts)
+    c = physics.crossover
+    where = {"edge": energy(c.value), "all": "everywhere up to Tmax", "none": "nowhere"}[c.kind]
+    alt = (
+        f"{physics.title}, {physics.energy_label}: dσ/dT against recoil energy; "
+        f"|EM| ≥ SM {'below ' if c.kind == 'edge' else ''}{where}."
     )
+    meaningful = (
+        facts is not None
+        and facts.sm > 0
+        and not (physics.stepping and threshold < physics.ionisation)
+    )
+    ratio = facts.em / facts.sm if meaningful else math.nan
+    return PanelView(physics, threshold, ratio, y_decades, readouts, alt)
 
 
 def dirac_moment(m_nu_ev: float) -> float:
-    """μν of a Dirac neutrino of mass ``m_nu_ev`` eV in the minimally extended SM (eq. 1), in μ_B.
+    """μν of a Dirac neutrino of mass ``m_nu_ev`` eV in the minimally extended SM (eq. 1), in μB.
 
     >>> f"{dirac_moment(1.0):.3e}"
     '3.203e-19'
@@ -164,12 +171,12 @@ def dirac_moment(m_nu_ev: float) -> float:
     return constants.dirac_magnetic_moment(m_nu_ev * eV)
 
 
-COMPUTE = {"electron": compute_electron, "nucleus": compute_nucleus}
+#: channel → physics step
+PHYSICS = {"electron": compute_electron, "nucleus": compute_nucleus}
+#: channel → (threshold parameter) for the view step
+THRESHOLD = {"electron": "thr_e", "nucleus": "thr_n"}
 
-#: The state parameters each panel depends on (the others leave its curves unchanged).
-_SHARED = frozenset({"mu_on", "mu", "q_sign", "q", "r2", "E", "target", "sin2w", "y_decades"})
-DEPENDS = {
-    "electron": _SHARED | {"flavour", "anti", "binding", "Te_min", "Te_max", "thr_e"},
-    # CEvNS is the same for every flavour and for ν̄ at this order (explorer.physics.nucleus)
-    "nucleus": _SHARED | {"form_factor", "TN_min", "TN_max", "thr_n"},
-}
+
+def compute_view(channel: str, state) -> PanelView:
+    """Both steps at once (tests, export): the view model of ``channel`` for ``state``."""
+    return view(PHYSICS[channel](state), getattr(state, THRESHOLD[channel]), state.y_decades)

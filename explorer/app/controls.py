@@ -1,17 +1,24 @@
-"""The control widgets, each linked to one trait of the state (no logic here beyond the links)."""
+"""The control widgets, generated from the parameter registry and each linked to one state trait.
+
+A widget's kind, label, unit, bounds, step, readout format, options and help text all come from
+its :class:`~explorer.app.params.Param`; this module only builds and links.
+"""
 
 from __future__ import annotations
 
 import math
 
 import ipywidgets as widgets
-import periodictable
 
+from .params import PARAMS, REGISTRY
 from .presets import TARGET_PRESETS
-from .state import BOUNDS, ExplorerState, elements
+from .state import ExplorerState, elements, isotopes_of
 
 _STYLE = {"description_width": "10.5em"}
 _WIDE = widgets.Layout(width="98%")
+
+#: Control groups, in page order, with their titles.
+GROUPS = {"neutrino": "Neutrino", "target": "Target and model", "view": "View and readouts"}
 
 
 class Binding:
@@ -47,45 +54,42 @@ class Binding:
         setattr(self.state, self.name, new)
 
 
-def _log_slider(
-    name: str, description: str, step: float = 0.01, fmt: str = ".3g", tooltip: str = ""
-):
-    lo, hi = BOUNDS[name]
-    return widgets.FloatLogSlider(
-        base=10,
-        min=math.log10(lo),
-        max=math.log10(hi),
-        step=step,
-        description=description,
-        readout_format=fmt,
-        style=_STYLE,
-        layout=_WIDE,
-        tooltip=tooltip,
-        continuous_update=True,
-    )
+def target_options() -> list:
+    """(label, value) of every natural element with data, each followed by its isotopes."""
+    import periodictable
+
+    out = []
+    for sym in elements():
+        out.append((f"{sym} (Z = {periodictable.elements.symbol(sym).number})", sym))
+        out += [(f"   {name[len(sym) :]}{sym}", name) for name in isotopes_of(sym)]
+    return out
 
 
-def _lin_slider(name: str, description: str, step: float, fmt: str):
-    lo, hi = BOUNDS[name]
-    return widgets.FloatSlider(
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        readout_format=fmt,
-        style=_STYLE,
-        layout=_WIDE,
-    )
-
-
-def _toggle(options, description: str, tooltips=None):
+def make_widget(p):
+    """The widget of one registry entry (not yet linked)."""
+    desc = p.label + p.unit_suffix
+    common = dict(description=desc, tooltip=p.help, style=_STYLE)
+    if p.kind == "log":
+        lo, hi = p.bounds
+        return widgets.FloatLogSlider(
+            base=10, min=math.log10(lo), max=math.log10(hi), step=p.step,
+            readout_format=p.fmt, layout=_WIDE, continuous_update=True, **common,
+        )  # fmt: skip
+    if p.kind == "lin":
+        lo, hi = p.bounds
+        return widgets.FloatSlider(
+            min=lo, max=hi, step=p.step, readout_format=p.fmt, layout=_WIDE, **common
+        )
+    if p.kind == "check":
+        return widgets.Checkbox(description=desc, tooltip=p.help, indent=False,
+                                layout=widgets.Layout(width="auto"))  # fmt: skip
+    if p.kind == "dropdown":
+        options = target_options() if p.name == "target" else list(p.options)
+        return widgets.Dropdown(options=options, layout=widgets.Layout(width="auto"), **common)
     return widgets.ToggleButtons(
-        options=options,
-        description=description,
-        style={**_STYLE, "button_width": "auto"},
-        tooltips=tooltips or [],
-        layout=widgets.Layout(width="auto"),
-    )
+        options=list(p.options), tooltips=[p.help] * len(p.options),
+        layout=widgets.Layout(width="auto"), **{**common, "style": {**_STYLE, "button_width": "auto"}},
+    )  # fmt: skip
 
 
 class Controls:
@@ -93,43 +97,8 @@ class Controls:
 
     def __init__(self, state: ExplorerState):
         self.state = state
-        w = {}
-        w["flavour"] = _toggle([("νₑ", "e"), ("ν_μ", "mu"), ("ν_τ", "tau")], "Flavour")
-        w["anti"] = _toggle([("ν", False), ("ν̄ (anti)", True)], "Particle")
-        w["mu_on"] = widgets.Checkbox(
-            description="magnetic moment on", indent=False, layout=widgets.Layout(width="auto")
-        )
-        w["mu"] = _log_slider("mu", "μν (μ_B)", fmt=".2g")
-        w["q_sign"] = _toggle(
-            [("−", -1), ("off", 0), ("+", 1)],
-            "Millicharge qν",
-            tooltips=["negative qν", "qν = 0", "positive qν"],
-        )
-        w["q"] = _log_slider("q", "|qν| (e)", fmt=".2g")
-        w["r2"] = _lin_slider("r2", "⟨r²⟩ (10⁻³² cm²)", 0.1, ".1f")
-        w["E"] = _log_slider("E", "Eν (MeV)")
-        opts = [(f"{s} (Z = {periodictable.elements.symbol(s).number})", s) for s in elements()]
-        w["target"] = widgets.Dropdown(
-            options=opts, description="Element", style=_STYLE, layout=widgets.Layout(width="auto")
-        )
-        w["binding"] = _toggle(
-            [("stepping (eqs. 10–11)", "stepping"), ("free electrons", "free")], "Atomic binding"
-        )
-        w["form_factor"] = _toggle([("F = 1 (paper)", "none"), ("Helm", "helm")], "Form factor")
-        w["sin2w"] = _lin_slider("sin2w", "sin²θ_W", 0.0001, ".5f")
-        w["channel"] = _toggle(
-            [("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus")], "Show"
-        )
-        w["Te_min"] = _log_slider("Te_min", "ν–e: T min (keV)", fmt=".2e")
-        w["Te_max"] = _log_slider("Te_max", "ν–e: T max (keV)")
-        w["TN_min"] = _log_slider("TN_min", "CEvNS: T min (keV)", fmt=".2e")
-        w["TN_max"] = _log_slider("TN_max", "CEvNS: T max (keV)", fmt=".2e")
-        w["y_decades"] = _lin_slider("y_decades", "dσ/dT decades", 1.0, ".0f")
-        w["thr_e"] = _log_slider("thr_e", "ν–e threshold (keV)")
-        w["thr_n"] = _log_slider("thr_n", "CEvNS threshold (keV)", fmt=".2e")
-        w["m_nu"] = _log_slider("m_nu", "m_ν for eq. 1 (eV)")
-        self.widgets = w
-        self.links = [Binding(state, name, widget) for name, widget in w.items()]
+        self.widgets = {p.name: make_widget(p) for p in PARAMS}
+        self.links = [Binding(state, name, widget) for name, widget in self.widgets.items()]
         self.target_buttons = []
         for sym in TARGET_PRESETS:
             b = widgets.Button(
@@ -141,10 +110,15 @@ class Controls:
             self.target_buttons.append(b)
 
     def boxes(self) -> list:
-        """The control groups as wrapping boxes (Neutrino, Target & model, View)."""
-        w = self.widgets
+        """The control groups as wrapping boxes (Neutrino, Target and model, View)."""
 
-        def group(title, children):
+        def group(key, title):
+            children = [self.widgets[p.name] for p in PARAMS if p.group == key]
+            if key == "target":
+                quick = widgets.HBox(
+                    self.target_buttons, layout=widgets.Layout(flex_flow="row wrap")
+                )
+                children.insert(0, quick)
             return widgets.VBox(
                 [widgets.HTML(f"<b>{title}</b>"), *children],
                 layout=widgets.Layout(
@@ -156,36 +130,7 @@ class Controls:
                 ),
             )
 
-        quick = widgets.HBox(self.target_buttons, layout=widgets.Layout(flex_flow="row wrap"))
-        return [
-            group(
-                "Neutrino",
-                [
-                    w["flavour"],
-                    w["anti"],
-                    w["mu_on"],
-                    w["mu"],
-                    w["q_sign"],
-                    w["q"],
-                    w["r2"],
-                    w["E"],
-                ],
-            ),
-            group(
-                "Target and model", [quick, w["target"], w["binding"], w["form_factor"], w["sin2w"]]
-            ),
-            group(
-                "View and readouts",
-                [
-                    w["channel"],
-                    w["Te_min"],
-                    w["Te_max"],
-                    w["TN_min"],
-                    w["TN_max"],
-                    w["y_decades"],
-                    w["thr_e"],
-                    w["thr_n"],
-                    w["m_nu"],
-                ],
-            ),
-        ]
+        return [group(key, title) for key, title in GROUPS.items()]
+
+
+__all__ = ["GROUPS", "REGISTRY", "Binding", "Controls", "make_widget"]

@@ -1,4 +1,8 @@
-"""The dashboard: state + controls + two channel panels + readouts, with one observer.
+"""The controller: one state, the one observer, the stale sets, and the actions.
+
+state → compute (physics, only for panels whose physics inputs changed) → view model → figures
+and readouts. A view-only change (threshold, decades) rebuilds the view from the physics already
+computed.
 
 >>> dash = build_dashboard(query="target=Xe&mu=3e-11&E=1&channel=electron")
 >>> dash.state.target, dash.state.channel, dash.recomputes
@@ -6,6 +10,9 @@
 >>> dash.state.mu = 1e-10          # one trait: one recompute, only the visible panel redraws
 >>> dash.recomputes, dash.panels["electron"].draws, dash.panels["nucleus"].draws
 (2, 2, 0)
+>>> dash.state.thr_e = 5.0         # a view input: redrawn, no physics recomputed
+>>> dash.panels["electron"].draws, dash.physics_runs["electron"]
+(3, 2)
 """
 
 from __future__ import annotations
@@ -16,119 +23,65 @@ import traceback
 
 import ipywidgets as widgets
 
-from .compute import COMPUTE, DEPENDS, dirac_moment
-from .controls import Controls
+from explorer.physics.limits import LIMITS
+
 from . import dom
+from .compute import PHYSICS, THRESHOLD, dirac_moment, view
+from .controls import Controls
 from .export import curves_csv, data_link
 from .figures import render_png
-from .fmt import sci
+from .layout import Page
 from .panels import ChannelPanel
-from .presets import EXPERIMENTS, LIMITS, apply_experiment
+from .params import NAMES, PAGE_INPUTS, PANELS, PHYSICS_INPUTS, VIEW_INPUTS
+from .presets import EXPERIMENTS, apply_experiment
+from .readouts import page_html
 from .state import ExplorerState
 from .urlstate import parse_query, to_query
-
-#: Readouts that depend only on these parameters (the rest of the page does not).
-_GLOBAL_DEPS = frozenset({"mu", "mu_on", "m_nu"})
-
-_CSS = """
-<style>
-.nac-notice {background:#fff4e5;border-left:4px solid #e69500;padding:4px 8px;margin:4px 0}
-.nac-error {background:#fdecea;border-left:4px solid #c0392b;padding:4px 8px;margin:4px 0}
-.nac-panel img {max-width:100%;height:auto}
-</style>
-"""
 
 
 class Dashboard(widgets.VBox):
     """The whole explorer. ``state`` is the model; change it (or a widget) and the page follows.
 
     Attributes useful in tests: ``panels`` (channel → :class:`ChannelPanel`), ``controls``
-    (:class:`Controls`), ``recomputes`` (number of refreshes), ``notice`` and ``error`` (HTML),
-    ``link`` (HTML) and ``link_text`` (the query string).
+    (:class:`Controls`), ``page`` (:class:`~.layout.Page`), ``recomputes`` (refreshes),
+    ``physics_runs`` (channel → physics computations), and the page widgets ``notice``, ``error``,
+    ``link``, ``link_text``.
     """
 
     def __init__(self, state: ExplorerState | None = None, query: str | None = None):
         self.state = state = state or ExplorerState()
         self.recomputes = 0
-        self._stale = {"electron", "nucleus"}
-        self.panels = {name: ChannelPanel(name) for name in ("electron", "nucleus")}
+        self.physics_runs = dict.fromkeys(PANELS, 0)
+        self._physics: dict = {}
+        self._stale_physics, self._stale_view = set(PANELS), set(PANELS)
+        self.panels = {name: ChannelPanel(name) for name in PANELS}
         self.controls = Controls(state)
-        self.notice = widgets.HTML(layout=widgets.Layout(display="none"))
-        self.error = widgets.HTML(layout=widgets.Layout(display="none"))
-        self.global_readout = widgets.HTML()
-        self.link = widgets.HTML()
-        self.link_text = widgets.Text(
-            description="Link to this view",
-            disabled=False,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="98%"),
+        self.page = page = Page()
+        for name in ("notice", "error", "link", "link_text", "preset_info", "export_links"):
+            setattr(self, name, getattr(page, name))
+        self._wire(page)
+        self.panel_box = widgets.Box(
+            list(self.panels.values()), layout=widgets.Layout(flex_flow="row wrap", width="100%")
         )
-        self.export_button = widgets.Button(
-            description="Prepare downloads (CSV, PNG)",
-            icon="download",
-            layout=widgets.Layout(width="auto"),
-        )
-        self.export_links = widgets.HTML()
-        self.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
-        self.preset_info = widgets.HTML()
-        preset_buttons = []
-        for key, exp in EXPERIMENTS.items():
-            b = widgets.Button(
-                description=exp.label, tooltip=exp.description, layout=widgets.Layout(width="auto")
-            )
-            b.on_click(self._guard(lambda _b, k=key: self.apply_preset(k)))
-            preset_buttons.append(b)
-        limit_buttons = []
-        for lim in LIMITS:
-            b = widgets.Button(
-                description=f"μν = {sci(lim.value)} ({lim.key})",
-                tooltip=f"{lim.label}: {lim.source}",
-                layout=widgets.Layout(width="auto"),
-            )
-            b.on_click(self._guard(lambda _b, v=lim.value: self.state.update(mu_on=True, mu=v)))
-            limit_buttons.append(b)
-        reset = widgets.Button(
-            description="Reset",
-            tooltip="all controls to their defaults",
-            layout=widgets.Layout(width="auto"),
-        )
-        reset.on_click(self._guard(lambda _b: self.state.update(**ExplorerState.defaults())))
-        wrap = widgets.Layout(flex_flow="row wrap", width="100%")
-        header = widgets.HTML(
-            _CSS + "<h2 style='margin:0.2em 0'>Neutrino–atom collisions: electromagnetic properties"
-            "</h2><div style='color:#555'>How a neutrino magnetic moment μν, millicharge qν and charge "
-            "radius ⟨r²⟩ show up in ν–e scattering on atoms and in CEvNS — Kouzakov &amp; "
-            "Studenikin, <i>Neutrino-atom collisions</i>, arXiv:1603.02462. Shaded: where the "
-            "electromagnetic term |EM| beats the Standard Model term.</div>"
-        )
-        self.panel_box = widgets.Box(list(self.panels.values()), layout=wrap)
         super().__init__(
-            [
-                header,
-                self.notice,
-                self.error,
-                widgets.HTML("<b>Experiment set-ups</b> (each sets every control):"),
-                widgets.Box([*preset_buttons, reset], layout=wrap),
-                self.preset_info,
-                # controls above the plots: on a projector or laptop screen the sliders and
-                # the curves they move are visible together
-                widgets.Box(self.controls.boxes(), layout=wrap),
-                self.panel_box,
-                widgets.HTML("<b>Magnetic moment: theory and limits</b>"),
-                self.global_readout,
-                widgets.Box(limit_buttons, layout=wrap),
-                self.link_text,
-                self.link,
-                widgets.Box([self.export_button, self.export_links], layout=wrap),
-            ],
+            page.children(self.controls.boxes(), self.panel_box),
             layout=widgets.Layout(width="100%"),
         )
         self.add_class(dom.DASHBOARD)
-        self.global_readout.value = self._global_html()
+        self._show_page_readout()
         state.observe(self._on_revision, names="revision")
         self.apply_query(query or "")
         if self.recomputes == 0:
-            self.refresh(frozenset(ExplorerState.PARAMS))
+            self.refresh(frozenset(NAMES))
+
+    def _wire(self, page: Page) -> None:
+        for key, b in page.preset_buttons.items():
+            b.on_click(self._guard(lambda _b, k=key: self.apply_preset(k)))
+        for key, b in page.limit_buttons.items():
+            v = LIMITS[key].value
+            b.on_click(self._guard(lambda _b, v=v: self.state.update(mu_on=True, mu=v)))
+        page.reset.on_click(self._guard(lambda _b: self.state.update(**ExplorerState.defaults())))
+        page.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
 
     def apply_query(self, query: str | None = None) -> None:
         """Set the state from a link's query string (default: ``QUERY_STRING`` from Voila).
@@ -158,31 +111,50 @@ class Dashboard(widgets.VBox):
         """Recompute and redraw what ``changed`` affects; show any error on the page."""
         self.recomputes += 1
         try:
-            for name in self.panels:
-                if changed & DEPENDS[name]:
-                    self._stale.add(name)
-            ch = self.state.channel
+            for name in PANELS:
+                if changed & PHYSICS_INPUTS[name]:
+                    self._stale_physics.add(name)
+                if changed & VIEW_INPUTS[name]:
+                    self._stale_view.add(name)
             for name, panel in self.panels.items():
-                visible = ch in ("both", name)
+                visible = self.state.channel in ("both", name)
                 want = "flex" if visible else "none"
                 if panel.layout.display != want:
                     panel.layout.display = want
-                if visible and name in self._stale:
-                    panel.show(COMPUTE[name](self.state), self.state)
-                    self._stale.discard(name)
-            if changed & _GLOBAL_DEPS:
-                self.global_readout.value = self._global_html()
-            qs = to_query(self.state.as_dict())
-            self.link_text.value = "?" + qs
-            self.link.value = (
-                f'<a class="{dom.VIEW_LINK}" href="?{html.escape(qs, quote=True)}" target="_top">Open this '
-                "view as a link</a> (copy the address, or the query string above)"
-            )
-            if self.export_links.value:
-                self.export_links.value = ""
+                if visible:
+                    self._bring_up_to_date(name)
+            if changed & PAGE_INPUTS:
+                self._show_page_readout()
+            self._show_link()
             self._set_error(None)
         except Exception as exc:  # never silent: the page shows it
             self._set_error(exc)
+
+    def _bring_up_to_date(self, name: str) -> None:
+        """Recompute ``name``'s physics if stale, rebuild its view if stale, and show it."""
+        if name in self._stale_physics:
+            self._physics[name] = PHYSICS[name](self.state)
+            self.physics_runs[name] += 1
+            self._stale_physics.discard(name)
+            self._stale_view.add(name)
+        if name in self._stale_view:
+            thr = getattr(self.state, THRESHOLD[name])
+            self.panels[name].show(view(self._physics[name], thr, self.state.y_decades))
+            self._stale_view.discard(name)
+
+    def _show_page_readout(self) -> None:
+        s = self.state
+        self.page.global_readout.value = page_html(s.mu_eff, s.m_nu, dirac_moment(s.m_nu))
+
+    def _show_link(self) -> None:
+        qs = to_query(self.state.as_dict())
+        self.link_text.value = "?" + qs
+        self.link.value = (
+            f'<a class="{dom.VIEW_LINK}" href="?{html.escape(qs, quote=True)}" target="_top">'
+            "Open this view as a link</a> (copy the address, or the query string above)"
+        )
+        if self.export_links.value:
+            self.export_links.value = ""
 
     # -- actions -----------------------------------------------------------------------------
     def apply_preset(self, key: str) -> None:
@@ -193,13 +165,11 @@ class Dashboard(widgets.VBox):
 
     def prepare_downloads(self) -> None:
         """Fill ``export_links`` with CSV and PNG download links for the visible panels."""
-        shown = [n for n in self.panels if self.state.channel in ("both", n)]
+        shown = [n for n in PANELS if self.state.channel in ("both", n)]
         for name in shown:  # make sure nothing shown is stale
-            if name in self._stale:
-                self.panels[name].show(COMPUTE[name](self.state), self.state)
-                self._stale.discard(name)
-        datas = {n: self.panels[n].data for n in shown}
-        csv = curves_csv(self.state.as_dict(), datas).encode("utf-8")
+            self._bring_up_to_date(name)
+        views = {n: self.panels[n].view for n in shown}
+        csv = curves_csv(self.state.as_dict(), views).encode("utf-8")
         links = [data_link("neutrino_atom_curves.csv", "text/csv", csv, "Curves (CSV)")]
         for n in shown:
             png = render_png(self.panels[n].figure.figure)
@@ -245,29 +215,6 @@ class Dashboard(widgets.VBox):
                 self._set_error(exc)
 
         return run
-
-    def _global_html(self) -> str:
-        s = self.state
-        m = s.m_nu
-        mu_d = dirac_moment(m)
-        now = s.mu_eff
-        comp = (
-            f" — {sci(now / mu_d)} times below the current μν = {sci(now)} μ_B" if now > 0 else ""
-        )
-        rows = []
-        for lim in LIMITS:
-            ratio = f"{now / lim.value:.2g}" if now > 0 else "—"
-            rows.append(
-                f"<tr><td style='padding:1px 8px 1px 0'>{html.escape(lim.label)}</td>"
-                f"<td style='padding:1px 8px 1px 0'>{sci(lim.value)} μ_B ({html.escape(lim.note)})</td>"
-                f"<td style='padding:1px 8px 1px 0'>μν/limit = {ratio}</td>"
-                f"<td style='color:#555'>{html.escape(lim.source)}</td></tr>"
-            )
-        return (
-            f"<div>Eq. 1 (minimally extended SM, Dirac ν): m_ν = {sci(m)} eV gives "
-            f"μν = <b>{sci(mu_d)} μ_B</b>{comp}.</div>"
-            f"<table style='font-size:0.92em;border-collapse:collapse'>{''.join(rows)}</table>"
-        )
 
 
 def build_dashboard(query: str | None = None, **values) -> Dashboard:

@@ -20,6 +20,7 @@ import numpy as np
 
 import explorer
 
+from .params import PARAMS
 from .urlstate import to_query
 
 CSV_COLUMNS = (
@@ -40,12 +41,12 @@ def data_link(filename: str, mime: str, payload: bytes, label: str) -> str:
     )
 
 
-def curves_csv(params: dict, panels: dict) -> str:
-    """The curves of ``panels`` (channel → PanelData) as CSV text with a commented header.
+def curves_csv(params: dict, views: dict) -> str:
+    """The curves of ``views`` (channel → PanelView) as CSV text with a commented header.
 
-    The header names the paper, the units, every parameter (display units) and the link that
-    restores the view; then one row per point: channel, T (keV), SM, EM (= total − SM, signed) and
-    total dσ/dT per atom in cm²/keV.
+    The header names the paper, the units, every parameter (display units, with its label) and
+    the link that restores the view, and explains each panel's summary line; then one row per
+    point: channel, T (keV), SM, EM (= total − SM, signed) and total dσ/dT per atom in cm²/keV.
     """
     out = io.StringIO()
     out.write(
@@ -56,31 +57,25 @@ def curves_csv(params: dict, panels: dict) -> str:
     out.write(
         "# electron: ν–e scattering eqs. 5–11 (binding as given); nucleus: CEvNS eqs. 12–15\n"
     )
-    units = {
-        "mu": "mu_B",
-        "q": "e",
-        "r2": "1e-32 cm^2",
-        "E": "MeV",
-        "Te_min": "keV",
-        "Te_max": "keV",
-        "TN_min": "keV",
-        "TN_max": "keV",
-        "thr_e": "keV",
-        "thr_n": "keV",
-        "m_nu": "eV",
-    }
-    for name, value in params.items():
-        unit = f" [{units[name]}]" if name in units else ""
-        out.write(f"# {name} = {value!r}{unit}\n")
+    for p in PARAMS:
+        unit = f" [{p.unit}]" if p.unit else ""
+        out.write(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})\n")
     out.write(f"# link: ?{to_query(params)}\n")
-    for name, d in panels.items():
-        extra = (
-            f"crossover_keV={d.crossover:.6g} ({d.crossover_kind}); estimate_keV={d.estimate:.6g}; "
+    out.write(
+        "# per panel: crossover_keV = edge of the low-T region where |EM| >= SM, with its kind "
+        "(edge: a finite region; all: up to T_max; none: no region); estimate_keV = the paper's "
+        "eq. 9 / eq. 16 scale; T_max_keV = kinematic end point (eq. 4)\n"
+    )
+    for name, v in views.items():
+        p, c = v.physics, v.physics.crossover
+        out.write(
+            f"# {name}: crossover_keV={c.value:.6g} ({c.kind}); estimate_keV={p.estimate:.6g}; "
+            f"T_max_keV={p.tmax:.6g}\n"
         )
-        out.write(f"# {name}: {extra}T_max_keV={d.tmax:.6g}\n")
     out.write(",".join(CSV_COLUMNS) + "\n")
-    for name, d in panels.items():
-        block = np.column_stack([d.T, d.sm, d.em, d.total])
+    for name, v in views.items():
+        c = v.curves
+        block = np.column_stack([c.T, c.sm, c.em, c.total])
         for row in block:
             out.write(name + "," + ",".join(f"{x:.8e}" for x in row) + "\n")
     return out.getvalue()

@@ -7,9 +7,9 @@ encodes. One encoder, :func:`encode_png`, with fixed settings, serves the dashbo
 the benchmark floor.
 
 >>> from explorer.app.state import ExplorerState
->>> from explorer.app.compute import compute_electron
+>>> from explorer.app.compute import compute_view
 >>> fig = PanelFigure("electron")
->>> fig.update(compute_electron(ExplorerState()), ExplorerState())
+>>> fig.update(compute_view("electron", ExplorerState()))
 >>> fig.render()[:8]
 b'\\x89PNG\\r\\n\\x1a\\n'
 >>> render_png(fig.figure)[:8]      # a full draw (export) gives the same kind of bytes
@@ -51,17 +51,6 @@ COLORS = {
     "threshold": "#1a8a3a",
     "edge": "#9a7b4f",
 }
-
-_FLAV = {"e": "ₑ", "mu": "μ", "tau": "τ"}
-
-
-def neutrino_label(flavour: str, anti: bool) -> str:
-    """Plain-text label for the figure: ``ν̄ₑ``, ``νμ``.
-
-    >>> neutrino_label("e", True), neutrino_label("mu", False)
-    ('ν̄ₑ', 'νμ')
-    """
-    return ("ν̄" if anti else "ν") + _FLAV[flavour]
 
 
 def _decade_label(x, _pos=None) -> str:
@@ -303,10 +292,11 @@ class PanelFigure:
         else:
             line.set_visible(False)
 
-    def update(self, data, state) -> None:
-        """Move every artist to ``data`` (a :class:`~explorer.app.compute.PanelData`)."""
-        ax = self.ax
-        T, sm, em, total = data.T, data.sm, data.em, data.total
+    def update(self, view) -> None:
+        """Move every artist to ``view`` (a :class:`~explorer.app.model.PanelView`)."""
+        ax, p = self.ax, view.physics
+        c = p.curves
+        T, sm, em, total = c.T, c.sm, c.em, c.total
         self.line_sm.set_data(T, sm)
         self.line_total.set_data(T, total)
         self.line_em_pos.set_data(T, np.where(em > 0, em, np.nan))
@@ -318,48 +308,41 @@ class PanelFigure:
             self.message.set_visible(False)
             # whole decades, with hysteresis: the static layer (ticks, grid) survives most moves
             y0, y1 = ax.get_ylim()
-            span = 10.0**state.y_decades
+            span = 10.0**view.y_decades
             if not (y1 / 100.0 < top <= y1 and np.isclose(y1 / y0, span)):
                 y1 = 10.0 ** np.ceil(np.log10(top * 2.0))
                 ax.set_ylim(y1 / span, y1)
         else:
-            self.message.set_text(f"no recoils in this T range\n(T_max = {energy(data.tmax)})")
+            self.message.set_text(f"no recoils in this T range\n(Tmax = {energy(p.tmax)})")
             self.message.set_visible(True)
-        # shading where |EM| ≥ SM (and there are events)
-        dom = (np.abs(em) >= sm) & (sm > 0)
-        bands = []
-        if dom.any():
-            d = np.diff(dom.astype(np.int8))
-            starts = list(np.flatnonzero(d == 1) + 1)
-            stops = list(np.flatnonzero(d == -1))
-            if dom[0]:
-                starts.insert(0, 0)
-            if dom[-1]:
-                stops.append(len(T) - 1)
-            for a, b in zip(starts, stops, strict=True):
-                x0, x1 = T[a], T[b]
-                bands.append([(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)])
-        self.shade.set_verts(bands)
-        # crossover marker and line
-        edge = data.crossover_kind == "edge"
-        self._vline(self.vline_cross, data.crossover, edge)
-        inside = edge and lo <= data.crossover <= hi and data.sm_at_crossover > 0
+        self.shade.set_verts(_bands(T, sm, em))
+        self._crossover(p.crossover, lo, hi)
+        self._vline(self.vline_est, p.estimate, p.estimate > 0)
+        self._vline(self.vline_tmax, p.tmax, True)
+        self._vline(self.vline_thr, view.threshold, True)
+        self._edges(p.edges)
+        if self.title.get_text() != p.title:
+            self.title.set_text(p.title)
+        self.energy_text.set_text(p.energy_label)
+
+    def _crossover(self, c, lo: float, hi: float) -> None:
+        """The crossover line, marker and label (only for a finite edge)."""
+        edge = c.kind == "edge"
+        self._vline(self.vline_cross, c.value, edge)
+        inside = edge and lo <= c.value <= hi
+        self.marker_cross.set_visible(inside and c.sm_at > 0)
+        if inside and c.sm_at > 0:
+            self.marker_cross.set_data([c.value], [c.sm_at])
+        self.cross_text.set_visible(inside)
         if inside:
-            self.marker_cross.set_data([data.crossover], [data.sm_at_crossover])
-        self.marker_cross.set_visible(inside)
-        if edge and lo <= data.crossover <= hi:
-            self.cross_text.set_position((data.crossover * 1.08, 0.03))
-            self.cross_text.set_text(f"|EM| = SM at {energy(data.crossover)}")
-            self.cross_text.set_visible(True)
-        else:
-            self.cross_text.set_visible(False)
-        self._vline(self.vline_est, data.estimate, data.estimate > 0)
-        self._vline(self.vline_tmax, data.tmax, True)
-        self._vline(self.vline_thr, data.threshold, True)
-        # binding edges with labels on the s levels (and K): static layer, redrawn when they move
-        self._edges_key = data.edges
-        self.edges.set_segments([[(x, 0.0), (x, 1.0)] for _, x in data.edges])
-        labelled = [(n, x) for n, x in data.edges if n == "K" or n.endswith("1")]
+            self.cross_text.set_position((c.value * 1.08, 0.03))
+            self.cross_text.set_text(f"|EM| = SM at {energy(c.value)}")
+
+    def _edges(self, edges: tuple) -> None:
+        """Binding edges with labels on the s levels (and K): static layer, redrawn when moved."""
+        self._edges_key = edges
+        self.edges.set_segments([[(x, 0.0), (x, 1.0)] for _, x in edges])
+        labelled = [(n, x) for n, x in edges if n == "K" or n.endswith("1")]
         for text, item in zip(self.edge_labels, labelled + [None] * N_EDGE_LABELS, strict=False):
             if item is None:
                 text.set_visible(False)
@@ -367,15 +350,21 @@ class PanelFigure:
                 text.set_position((item[1], 0.985))
                 text.set_text(item[0])
                 text.set_visible(True)
-        title = self._title(state)
-        if self.title.get_text() != title:
-            self.title.set_text(title)
-        self.energy_text.set_text(f"Eν = {state.E:.3g} MeV")
 
-    def _title(self, state) -> str:
-        if self.channel == "electron":
-            nu = neutrino_label(state.flavour, state.anti)
-            how = "stepping" if state.binding == "stepping" else "free electrons"
-            return f"{nu}–e⁻ on {state.target} ({how})"
-        ff = "Helm F(q)" if state.form_factor == "helm" else "F = 1"
-        return f"CEvNS on {state.target} ({ff})"
+
+def _bands(T, sm, em) -> list:
+    """Polygons (data x, axes y) over the runs of T where |EM| ≥ SM and there are events."""
+    win = (np.abs(em) >= sm) & (sm > 0)
+    if not win.any():
+        return []
+    d = np.diff(win.astype(np.int8))
+    starts = list(np.flatnonzero(d == 1) + 1)
+    stops = list(np.flatnonzero(d == -1))
+    if win[0]:
+        starts.insert(0, 0)
+    if win[-1]:
+        stops.append(len(T) - 1)
+    return [
+        [(T[a], 0.0), (T[b], 0.0), (T[b], 1.0), (T[a], 1.0)]
+        for a, b in zip(starts, stops, strict=True)
+    ]

@@ -59,3 +59,15 @@ def energy(x_kev: float) -> str:
     if a >= 1e-3:
         return f"{x_kev * 1e3:.3g} eV"
     return f"{sci(x_kev * 1e3)} eV"
+
+
+_FLAV = {"e": "ₑ", "mu": "μ", "tau": "τ"}
+
+
+def neutrino_label(flavour: str, anti: bool) -> str:
+    """Plain-text label for the figure: ``ν̄ₑ``, ``νμ``.
+
+    >>> neutrino_label("e", True), neutrino_label("mu", False)
+    ('ν̄ₑ', 'νμ')
+    """
+    return ("ν̄" if anti else "ν") + _FLAV[flavour]

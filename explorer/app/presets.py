@@ -1,4 +1,4 @@
-"""Experiment presets, quick target choices and experimental limits on μν (with their sources).
+"""Experiment presets and quick target choices (the limits on μν live in explorer.physics.limits).
 
 An experiment preset is a complete set of parameters: picking one sets every control at once
 (one recompute). The set-ups are "-like": a single representative neutrino energy stands for the
@@ -14,55 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from explorer.physics.limits import LIMITS
+
 from .state import ExplorerState
 
 #: Quick target buttons: germanium and silicon (reactor detectors), argon and xenon (noble
 #: liquids), caesium and iodine (CsI[Na], COHERENT), sodium (NaI).
 TARGET_PRESETS = ("Ge", "Si", "Ar", "Xe", "Cs", "I", "Na")
-
-
-@dataclass(frozen=True)
-class Limit:
-    """An upper limit on the effective neutrino magnetic moment, in μ_B, with its source."""
-
-    key: str
-    label: str
-    value: float
-    note: str
-    source: str
-
-
-#: Limits shown in the readout and offered as μν buttons. The first two are the paper's [15, 16].
-LIMITS = (
-    Limit(
-        "gemma",
-        "GEMMA (reactor ν̄_e on Ge)",
-        2.9e-11,
-        "90% CL",
-        "A. Beda et al., Adv. High Energy Phys. 2012, 350150 (paper ref. 15)",
-    ),
-    Limit(
-        "red-giant",
-        "Red giants (plasmon decay)",
-        3e-12,
-        "astrophysical bound",
-        "G. Raffelt, Phys. Rev. Lett. 64, 2856 (1990) (paper ref. 16)",
-    ),
-    Limit(
-        "borexino",
-        "Borexino (solar ν on e⁻)",
-        2.8e-11,
-        "90% CL",
-        "M. Agostini et al. (Borexino), Phys. Rev. D 96, 091103(R) (2017)",
-    ),
-    Limit(
-        "xenonnt",
-        "XENONnT (solar ν on e⁻ in Xe)",
-        6.4e-12,
-        "90% CL",
-        "E. Aprile et al. (XENON), Phys. Rev. Lett. 129, 161805 (2022)",
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +53,7 @@ EXPERIMENTS = {
                 flavour="e",
                 anti=True,
                 mu_on=True,
-                mu=2.9e-11,
+                mu=LIMITS["gemma"].value,
                 q_sign=0,
                 r2=0.0,
                 E=1.5,
@@ -119,7 +77,7 @@ EXPERIMENTS = {
                 flavour="mu",
                 anti=False,
                 mu_on=True,
-                mu=2.9e-11,
+                mu=LIMITS["gemma"].value,
                 q_sign=0,
                 r2=0.0,
                 E=29.8,
@@ -143,7 +101,7 @@ EXPERIMENTS = {
                 flavour="e",
                 anti=False,
                 mu_on=True,
-                mu=6.4e-12,
+                mu=LIMITS["xenonnt"].value,
                 q_sign=0,
                 r2=0.0,
                 E=0.42,
@@ -167,7 +125,7 @@ EXPERIMENTS = {
                 flavour="e",
                 anti=False,
                 mu_on=True,
-                mu=6.4e-12,
+                mu=LIMITS["xenonnt"].value,
                 q_sign=0,
                 r2=0.0,
                 E=10.0,

@@ -1,9 +1,13 @@
 """State in the URL: read a query string into parameter values, write the state back as one.
 
 Voila passes the page's query string to the kernel as the environment variable ``QUERY_STRING``.
-Every control has a parameter (names below). Values are parsed, never evaluated: numbers with
-``float``, choices from fixed lists. Out-of-range numbers are clamped, unknown names and bad values
-are ignored, and each such case produces a plain-text note for the page (the view escapes it).
+Every parameter of the registry (:mod:`.params`) has a URL name and a *codec*, a reader and a
+writer: ``number`` (clamped to the parameter's bounds), ``choice`` (from its options and their URL
+spellings), ``bool``, ``target`` (an element or an isotope), ``switch`` (a number or ``off``,
+which sets the companion ``<name>_on``) and ``signed`` (a signed number or ``off``, into
+``<name>_sign`` and the magnitude). Values are parsed, never evaluated. Out-of-range numbers are
+clamped, unknown names and bad values ignored, and each such case produces a plain-text note for
+the page (the view escapes it).
 
 >>> values, notes = parse_query("target=xe&mu=3e-11&E=1&channel=electron")
 >>> values["target"], values["mu"], values["mu_on"], values["E"], values["channel"], notes
@@ -20,99 +24,143 @@ from __future__ import annotations
 import math
 from urllib.parse import parse_qsl, urlencode
 
+from .params import PARAMS, REGISTRY
 from .presets import EXPERIMENTS
-from .state import BINDINGS, BOUNDS, FORM_FACTORS, UNITS, ExplorerState, normalise_element
+from .state import ExplorerState, normalise_target
 
 #: Longest query string read (longer ones are ignored whole, with a note).
 MAX_QUERY = 2048
 #: Longest single value read.
 MAX_VALUE = 64
 
-#: Query-string names of the parameters, in link order (state trait → URL name).
-URL_NAMES = {
-    "channel": "channel",
-    "target": "target",
-    "flavour": "flavour",
-    "anti": "anti",
-    "mu": "mu",
-    "q": "q",
-    "r2": "r2",
-    "E": "E",
-    "binding": "binding",
-    "form_factor": "ff",
-    "sin2w": "sin2w",
-    "Te_min": "Te_min",
-    "Te_max": "Te_max",
-    "TN_min": "TN_min",
-    "TN_max": "TN_max",
-    "y_decades": "ydec",
-    "thr_e": "thr_e",
-    "thr_n": "thr_n",
-    "m_nu": "m_nu",
-}
-
-_ALIASES = {
-    "channel": {
-        "both": "both",
-        "all": "both",
-        "electron": "electron",
-        "e": "electron",
-        "nucleus": "nucleus",
-        "nuclear": "nucleus",
-        "cevns": "nucleus",
-        "n": "nucleus",
-    },
-    "flavour": {
-        "e": "e",
-        "electron": "e",
-        "nue": "e",
-        "mu": "mu",
-        "muon": "mu",
-        "μ": "mu",
-        "numu": "mu",
-        "tau": "tau",
-        "τ": "tau",
-        "nutau": "tau",
-    },
-    "binding": {b: b for b in BINDINGS} | {"step": "stepping", "bound": "stepping"},
-    "form_factor": {f: f for f in FORM_FACTORS} | {"1": "none", "off": "none", "f1": "none"},
-}
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f"}
 _OFF = {"0", "off", "none", "false", "no"}
 
-# lower-case URL name (and a few aliases) → state trait
-_BY_URL = {v.lower(): k for k, v in URL_NAMES.items()} | {
-    "flavor": "flavour",
-    "form_factor": "form_factor",
-    "y_decades": "y_decades",
-    "enu": "E",
-    "e_nu": "E",
-}
+# lower-case URL name or alias → parameter
+_BY_URL = {n.lower(): p for p in PARAMS if p.url for n in (p.url, *p.aliases)}
+
+
+class Skip(Exception):
+    """A value that cannot be used; its message is the note for the page."""
 
 
 def _short(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "…"
 
 
-def _number(name: str, raw: str, notes: list):
-    """A finite float clamped to BOUNDS[name], or None (with a note) if unusable."""
+def _number(p, raw: str, notes: list) -> float:
+    """A finite float clamped to the parameter's bounds (a note when clamped)."""
     try:
         v = float(raw)
     except ValueError:
-        notes.append(f"{URL_NAMES[name]}={_short(raw)!r} is not a number; ignored.")
-        return None
+        raise Skip(f"{p.url}={_short(raw)!r} is not a number; ignored.") from None
     if not math.isfinite(v):
-        notes.append(f"{URL_NAMES[name]}={_short(raw)!r} is not a finite number; ignored.")
-        return None
-    lo, hi = BOUNDS[name]
+        raise Skip(f"{p.url}={_short(raw)!r} is not a finite number; ignored.")
+    lo, hi = p.bounds
     c = min(max(v, lo), hi)
     if c != v:
-        unit = (" " + UNITS[name]) if UNITS[name] else ""
-        notes.append(
-            f"{URL_NAMES[name]}={_short(raw)} is outside {lo:g}…{hi:g}{unit}; using {c:g}."
-        )
+        unit = f" {p.unit}" if p.unit else ""
+        notes.append(f"{p.url}={_short(raw)} is outside {lo:g}…{hi:g}{unit}; using {c:g}.")
     return c
+
+
+def _read_number(p, raw, notes):
+    return {p.name: _number(p, raw, notes)}
+
+
+def _read_choice(p, raw, notes):
+    spellings = {str(v).lower(): v for v in p.values} | p.value_aliases
+    v = spellings.get(raw.lower())
+    if v is None:
+        raise Skip(
+            f"{p.url}={_short(raw)!r} is not one of {', '.join(map(str, p.values))}; ignored."
+        )
+    return {p.name: v}
+
+
+def _read_bool(p, raw, notes):
+    if raw.lower() in _TRUE:
+        return {p.name: True}
+    if raw.lower() in _FALSE:
+        return {p.name: False}
+    raise Skip(f"{p.url}={_short(raw)!r} is not 1 or 0; ignored.")
+
+
+def _read_target(p, raw, notes):
+    try:
+        return {p.name: normalise_target(raw)}
+    except ValueError:
+        raise Skip(
+            f"{p.url}={_short(raw)!r} is not an element or isotope with data; ignored."
+        ) from None
+
+
+def _read_switch(p, raw, notes):
+    if raw.lower() in _OFF:
+        return {f"{p.name}_on": False}
+    return {f"{p.name}_on": True, p.name: _number(p, raw, notes)}
+
+
+def _read_signed(p, raw, notes):
+    if raw.lower() in _OFF:
+        return {f"{p.name}_sign": 0}
+    v = _number(p, raw.lstrip("+-"), notes)
+    return {f"{p.name}_sign": -1 if raw.startswith("-") else 1, p.name: v}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _write_plain(p, params, defaults):
+    v, d = params[p.name], defaults[p.name]
+    if isinstance(v, bool):
+        return None if v == d else ("1" if v else "0")
+    if isinstance(v, float):
+        return None if _fmt(v) == _fmt(d) else _fmt(v)
+    return None if v == d else str(v)
+
+
+def _write_switch(p, params, defaults):
+    on = f"{p.name}_on"
+    if params[on] == defaults[on] and (not params[on] or params[p.name] == defaults[p.name]):
+        return None
+    return _fmt(params[p.name]) if params[on] else "off"
+
+
+def _write_signed(p, params, defaults):
+    sign = f"{p.name}_sign"
+    if params[sign] == defaults[sign] and (not params[sign] or params[p.name] == defaults[p.name]):
+        return None
+    return _fmt(params[sign] * params[p.name]) if params[sign] else "off"
+
+
+#: codec → (reader, writer)
+CODECS = {
+    "number": (_read_number, _write_plain),
+    "choice": (_read_choice, _write_plain),
+    "bool": (_read_bool, _write_plain),
+    "target": (_read_target, _write_plain),
+    "switch": (_read_switch, _write_switch),
+    "signed": (_read_signed, _write_signed),
+}
+
+
+def _preset(raw: str) -> dict:
+    exp = EXPERIMENTS.get(raw.lower())
+    if exp is None:
+        raise Skip(f"preset={_short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored.")
+    return dict(exp.values)
+
+
+def _pairs(query: str) -> list:
+    if len(query) > MAX_QUERY:
+        raise Skip(f"The link's query string is longer than {MAX_QUERY} characters; ignored.")
+    try:
+        return parse_qsl(query, keep_blank_values=True, max_num_fields=64)
+    except ValueError:
+        raise Skip("The link's query string has too many parameters; ignored.") from None
 
 
 def parse_query(query: str | None) -> tuple[dict, list]:
@@ -124,81 +172,26 @@ def parse_query(query: str | None) -> tuple[dict, list]:
     """
     notes: list = []
     values: dict = {}
-    if not query:
-        return values, notes
-    query = query.lstrip("?")
-    if len(query) > MAX_QUERY:
-        return values, [f"The link's query string is longer than {MAX_QUERY} characters; ignored."]
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=64)
-    except ValueError:
-        return values, ["The link's query string has too many parameters; ignored."]
     preset: dict = {}
+    try:
+        pairs = _pairs((query or "").lstrip("?"))
+    except Skip as why:
+        return values, [str(why)]
     for key, raw in pairs:
-        k = key.strip().lower()
-        raw = raw.strip()
-        if len(raw) > MAX_VALUE:
-            notes.append(f"The value of {_short(key)!r} is too long; ignored.")
-            continue
-        if k == "preset":
-            exp = EXPERIMENTS.get(raw.lower())
-            if exp is None:
-                notes.append(
-                    f"preset={_short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored."
-                )
-            else:
-                preset = dict(exp.values)
-            continue
-        name = _BY_URL.get(k)
-        if name is None:
-            notes.append(f"Unknown parameter {_short(key)!r}; ignored.")
-            continue
-        if name in _ALIASES:
-            v = _ALIASES[name].get(raw.lower())
-            if v is None:
-                allowed = ", ".join(sorted(set(_ALIASES[name].values())))
-                notes.append(f"{URL_NAMES[name]}={_short(raw)!r} is not one of {allowed}; ignored.")
-            else:
-                values[name] = v
-        elif name == "target":
-            try:
-                values[name] = normalise_element(raw)
-            except ValueError:
-                notes.append(f"target={_short(raw)!r} is not an element with data; ignored.")
-        elif name == "anti":
-            if raw.lower() in _TRUE:
-                values[name] = True
-            elif raw.lower() in _FALSE:
-                values[name] = False
-            else:
-                notes.append(f"anti={_short(raw)!r} is not 1 or 0; ignored.")
-        elif name == "mu":
-            if raw.lower() in _OFF:
-                values["mu_on"] = False
-            else:
-                v = _number("mu", raw, notes)
-                if v is not None:
-                    values["mu_on"], values["mu"] = True, v
-        elif name == "q":
-            if raw.lower() in _OFF:
-                values["q_sign"] = 0
-            else:
-                try:
-                    sign = math.copysign(1.0, float(raw))
-                except ValueError:
-                    sign = 1.0
-                v = _number("q", raw.lstrip("+-"), notes)
-                if v is not None:
-                    values["q_sign"], values["q"] = int(sign), v
-        else:
-            v = _number(name, raw, notes)
-            if v is not None:
-                values[name] = v
+        k, raw = key.strip().lower(), raw.strip()
+        try:
+            if len(raw) > MAX_VALUE:
+                raise Skip(f"The value of {_short(key)!r} is too long; ignored.")
+            if k == "preset":
+                preset = _preset(raw)
+                continue
+            p = _BY_URL.get(k)
+            if p is None:
+                raise Skip(f"Unknown parameter {_short(key)!r}; ignored.")
+            values.update(CODECS[p.codec][0](p, raw, notes))
+        except Skip as why:
+            notes.append(str(why))
     return preset | values, notes
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.6g}"
 
 
 def to_query(params: dict) -> str:
@@ -207,31 +200,14 @@ def to_query(params: dict) -> str:
     Only parameters that differ from the defaults are written; the magnetic moment is written as
     ``mu=off`` when switched off, the millicharge with its sign (``q=-1e-13``) or ``q=off``.
     """
-    d = ExplorerState.defaults()
+    defaults = ExplorerState.defaults()
     out = []
-    for name, url in URL_NAMES.items():
-        if name == "mu":
-            if params["mu_on"] != d["mu_on"] or (params["mu_on"] and params["mu"] != d["mu"]):
-                out.append((url, _fmt(params["mu"]) if params["mu_on"] else "off"))
-        elif name == "q":
-            if params["q_sign"] != d["q_sign"] or (params["q_sign"] and params["q"] != d["q"]):
-                out.append(
-                    (url, _fmt(params["q_sign"] * params["q"]) if params["q_sign"] else "off")
-                )
-        elif params[name] != d[name]:
-            v = params[name]
-            if isinstance(v, float) and _fmt(v) == _fmt(d[name]):
-                continue
-            if isinstance(v, bool):
-                out.append((url, "1" if v else "0"))
-            elif isinstance(v, float):
-                out.append((url, _fmt(v)))
-            else:
-                out.append((url, str(v)))
+    for p in PARAMS:
+        if p.url:
+            text = CODECS[p.codec][1](p, params, defaults)
+            if text is not None:
+                out.append((p.url, text))
     return urlencode(out, safe=",")
 
 
-def round_trip_values(params: dict) -> dict:
-    """The parameter values a link made from ``params`` restores (for tests and the readout)."""
-    values, _ = parse_query(to_query(params))
-    return {**ExplorerState.defaults(), **values}
+__all__ = ["CODECS", "REGISTRY", "parse_query", "to_query"]

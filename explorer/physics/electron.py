@@ -32,6 +32,9 @@ from .targets import target as _as_target
 
 __all__ = ["couplings", "crossover", "crossover_estimate", "dsigma_dT"]
 
+#: Atomic binding models of ``binding=``: stepping (eqs. 10–11) or Z free electrons.
+BINDINGS = ("stepping", "free")
+
 _K_WEAK = G_FERMI**2 * ME / (2.0 * math.pi) * HBARC2  # area/energy
 _K_MAG = math.pi * ALPHA**2 / ME**2 * HBARC2  # area (× 1/energy from (1/T − 1/E))
 _K_SHIFT = math.sqrt(2.0) * math.pi * ALPHA / G_FERMI  # MeV⁻² → dimensionless after × [area/ħc²]
@@ -148,7 +151,7 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     sin2w = check_sin2w(sin2w)
     T = check_finite_nonneg("T", T)
     E = check_positive("E", E)
-    check_choice("binding", binding, {"stepping", "free"})
+    check_choice("binding", binding, set(BINDINGS))
     gv, ga = couplings(nu, sin2w)
     sm, em, total = _free(T, E, gv, ga, nu.mu, nu.q, nu.r2)
     if target is not None:
@@ -197,7 +200,7 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     _check_nu(nu)
     sin2w = check_sin2w(sin2w)
     E = check_positive("E", E)
-    check_choice("binding", binding, {"stepping", "free"})
+    check_choice("binding", binding, set(BINDINGS))
     floor = 0.0
     if target is not None and binding == "stepping":
         floor = float(_as_target(target).arrays["edge"][0])

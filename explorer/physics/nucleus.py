@@ -144,9 +144,13 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
     return sm, em, total
 
 
+#: Nuclear form factors of ``form_factor=``: F = 1 (the paper) or Helm (Lewin & Smith).
+FORM_FACTORS = ("none", "helm")
+
+
 def _check_ff(form_factor):
     ff = "none" if form_factor is None else form_factor
-    check_choice("form_factor", ff, {"none", "helm"})
+    check_choice("form_factor", ff, set(FORM_FACTORS))
     return ff == "helm"
 
 

@@ -6,11 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from explorer.app.compute import compute_electron, compute_nucleus
+from explorer.app.compute import compute_view
 from explorer.app.figures import PanelFigure, render_png
 from explorer.app.state import ExplorerState
-
-COMPUTE = {"electron": compute_electron, "nucleus": compute_nucleus}
 
 
 def _pixels(png):
@@ -30,10 +28,10 @@ def _pixels(png):
 def test_blitted_render_equals_full_draw(channel, changes):
     fig = PanelFigure(channel)
     s = ExplorerState()
-    fig.update(COMPUTE[channel](s), s)
+    fig.update(compute_view(channel, s))
     fig.render()
     s.update(**changes)
-    fig.update(COMPUTE[channel](s), s)
+    fig.update(compute_view(channel, s))
     blit = _pixels(fig.render())
     full = _pixels(render_png(fig.figure))
     assert blit.shape == (460, 640, 3)
@@ -43,20 +41,20 @@ def test_blitted_render_equals_full_draw(channel, changes):
 def test_y_range_keeps_its_decades_while_curves_stay_in_view():
     fig = PanelFigure("electron")
     s = ExplorerState()
-    fig.update(compute_electron(s), s)
+    fig.update(compute_view("electron", s))
     before = fig.ax.get_ylim()
     s.mu = 2.5e-11
-    fig.update(compute_electron(s), s)
+    fig.update(compute_view("electron", s))
     assert fig.ax.get_ylim() == before
     s.mu = 1e-8  # EM grows by 10⁵: the axis follows
-    d = compute_electron(s)
-    fig.update(d, s)
-    assert fig.ax.get_ylim()[1] >= d.total.max()
+    v = compute_view("electron", s)
+    fig.update(v)
+    assert fig.ax.get_ylim()[1] >= v.curves.total.max()
 
 
 def test_empty_range_shows_a_message():
     fig = PanelFigure("nucleus")
     s = ExplorerState()
     s.update(TN_min=5.0, TN_max=100.0)  # T_max(1 MeV, Ge) ≈ 30 eV
-    fig.update(compute_nucleus(s), s)
+    fig.update(compute_view("nucleus", s))
     assert fig.message.get_visible() and "no recoils" in fig.message.get_text()

@@ -6,7 +6,8 @@ import pytest
 from hepunits import cm2
 from traitlets import TraitError
 
-from explorer.app.state import BOUNDS, ExplorerState
+from explorer.app.params import BOUNDS, REGISTRY
+from explorer.app.state import ExplorerState
 from explorer.physics import Neutrino
 
 
@@ -110,13 +111,56 @@ def test_defaults_cover_every_parameter():
     assert ExplorerState().as_dict() == d
 
 
-def test_legend_covers_every_control():
+def test_legend_renders_every_row_whole():
+    """The legend as a notebook renders it (mistune, as nbconvert/JupyterLab-like markdown with
+    tables): one row per control with its label and unit and the help text whole, then the other
+    rows; a '|' inside a label (|qν|) must not split a cell."""
+    from html.parser import HTMLParser
+
+    import mistune
+
+    from explorer.app.legend import OTHERS, legend_markdown
+    from explorer.app.params import PARAMS
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self._cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self._cell = ""
+
+        def handle_data(self, data):
+            if self._cell is not None:
+                self._cell += data
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.rows[-1].append(self._cell.strip())
+                self._cell = None
+
+    parser = Rows()
+    parser.feed(mistune.create_markdown(plugins=["table"])(legend_markdown()))
+    body = parser.rows[1:]
+    assert len(body) == len(PARAMS) + len(OTHERS)
+    for row, p in zip(body, PARAMS, strict=False):
+        assert row == [p.label + p.unit_suffix, p.help]
+    for row, (label, text) in zip(body[len(PARAMS) :], OTHERS.items(), strict=True):
+        assert row == [label, text]
+    assert ["|qν| (e)", REGISTRY["q"].help] in body
+
+
+def test_widgets_are_labelled_from_the_registry():
     from explorer.app import build_dashboard
-    from explorer.app.legend import CONTROLS, legend_markdown
 
     dash = build_dashboard(query="")
-    assert set(CONTROLS) == set(dash.controls.widgets)
-    for name, (label, _text) in CONTROLS.items():
-        desc = getattr(dash.controls.widgets[name], "description", "")
-        assert not desc or desc.split(" (")[0] in label, (name, desc, label)
-    assert legend_markdown().count("\n") >= len(CONTROLS) + 1
+    assert set(dash.controls.widgets) == set(REGISTRY)
+    for name, w in dash.controls.widgets.items():
+        p = REGISTRY[name]
+        assert w.description == p.label + p.unit_suffix
+        assert p.help and (
+            w.tooltip == p.help or getattr(w, "tooltips", None) == [p.help] * len(p.options)
+        )

@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 import pytest
 
 from explorer.app import build_dashboard
+from explorer.app.params import PARAMS as REGISTRY_PARAMS
 from explorer.app.state import ExplorerState
-from explorer.app.urlstate import URL_NAMES, parse_query, to_query
+from explorer.app.urlstate import parse_query, to_query
 
 # one non-default value per URL parameter, and the state it must produce
 PARAMS = {
@@ -37,9 +38,11 @@ PARAMS = {
 
 
 def test_every_url_parameter_is_tested():
-    assert set(PARAMS) == set(URL_NAMES.values())
+    urls = {p.url for p in REGISTRY_PARAMS if p.url}
+    assert set(PARAMS) == urls
     # every control has a parameter (mu_on and q_sign ride on mu and q)
-    assert set(URL_NAMES) | {"mu_on", "q_sign"} == set(ExplorerState.PARAMS)
+    carried = {p.name for p in REGISTRY_PARAMS if p.url is None}
+    assert carried == {"mu_on", "q_sign"}
 
 
 @pytest.mark.parametrize("url_name", sorted(PARAMS))
@@ -143,7 +146,7 @@ def test_to_query_writes_only_non_defaults():
 def test_export_links_have_csv_with_header_and_png():
     dash = build_dashboard(query="target=Xe&mu=3e-11")
     assert dash.export_links.value == ""
-    dash.export_button.click()
+    dash.page.export_button.click()
     hrefs = re.findall(
         r'download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', dash.export_links.value
     )
@@ -154,14 +157,17 @@ def test_export_links_have_csv_with_header_and_png():
     header = [line for line in text.splitlines() if line.startswith("#")]
     assert any("cm^2/keV" in line for line in header)
     assert any(line.startswith("# target = 'Xe'") for line in header)
-    assert any(line.startswith("# mu = 3e-11 [mu_B]") for line in header)
+    assert any(line.startswith("# mu = 3e-11 [μB]") for line in header)
     assert any("link: ?target=Xe&mu=3e-11" in line for line in header)
     rows = [line for line in text.splitlines() if not line.startswith("#")]
     assert rows[0].startswith("channel,T_keV,")
     assert len(rows) == 1 + 2 * 2000
     first = rows[1].split(",")
     assert first[0] == "electron" and float(first[1]) == pytest.approx(dash.state.Te_min)
-    assert float(first[2]) == pytest.approx(dash.panels["electron"].data.sm[0], rel=1e-7)
+    # 9 significant digits written: the value read back is within 5e-9 relative
+    assert float(first[2]) == pytest.approx(
+        dash.panels["electron"].view.curves.sm[0], rel=1e-8, abs=0
+    )
     for ch in ("electron", "nucleus"):
         mime, png = names[f"neutrino_atom_{ch}.png"]
         assert mime == "image/png" and png[:8] == b"\x89PNG\r\n\x1a\n"

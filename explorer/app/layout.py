@@ -1,0 +1,87 @@
+"""Page layout: the widgets of the page other than controls and panels, their CSS and order.
+
+Pure widget assembly: nothing here observes the state or computes. :class:`Page` holds the page's
+own widgets (header, notices, preset and limit buttons, link, export) for the controller.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from explorer.physics.limits import LIMITS
+
+from .fmt import sci
+from .presets import EXPERIMENTS
+
+CSS = """
+<style>
+.nac-notice {background:#fff4e5;border-left:4px solid #e69500;padding:4px 8px;margin:4px 0}
+.nac-error {background:#fdecea;border-left:4px solid #c0392b;padding:4px 8px;margin:4px 0}
+.nac-panel img {max-width:100%;height:auto}
+.nac-readout {font-size:0.92em;border-collapse:collapse}
+.nac-readout td {padding:1px 8px 1px 0}
+.nac-rlabel, .nac-source {color:#555}
+</style>
+"""
+
+HEADER = (
+    CSS + "<h2 style='margin:0.2em 0'>Neutrino–atom collisions: electromagnetic properties"
+    "</h2><div style='color:#555'>How a neutrino magnetic moment μν, millicharge qν and charge "
+    "radius ⟨r²⟩ show up in ν–e scattering on atoms and in CEvNS — Kouzakov &amp; "
+    "Studenikin, <i>Neutrino-atom collisions</i>, arXiv:1603.02462. EM = total − SM; shaded: "
+    "where the electromagnetic term |EM| beats the Standard Model term.</div>"
+)
+
+_WRAP = dict(flex_flow="row wrap", width="100%")
+_AUTO = dict(width="auto")
+
+
+def _button(description: str, tooltip: str, **kw) -> widgets.Button:
+    return widgets.Button(description=description, tooltip=tooltip,
+                          layout=widgets.Layout(**_AUTO), **kw)  # fmt: skip
+
+
+class Page:
+    """The page's own widgets. ``preset_buttons`` (key → Button), ``limit_buttons`` (key →
+    Button), ``reset``, ``export_button`` are wired by the controller."""
+
+    def __init__(self):
+        self.notice = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.error = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.preset_info = widgets.HTML()
+        self.global_readout = widgets.HTML()
+        self.link = widgets.HTML()
+        self.link_text = widgets.Text(
+            description="Link to this view",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="98%"),
+        )
+        self.export_button = _button("Prepare downloads (CSV, PNG)", "", icon="download")
+        self.export_links = widgets.HTML()
+        self.preset_buttons = {k: _button(e.label, e.description) for k, e in EXPERIMENTS.items()}
+        self.limit_buttons = {
+            k: _button(f"μν = {sci(lim.value)} ({k})", f"{lim.label}: {lim.source}")
+            for k, lim in LIMITS.items()
+        }
+        self.reset = _button("Reset", "all controls to their defaults")
+
+    def children(self, control_boxes: list, panel_box) -> list:
+        """The page from top to bottom (controls above the plots: on a projector or a laptop the
+        sliders and the curves they move are visible together)."""
+        wrap = widgets.Layout(**_WRAP)
+        return [
+            widgets.HTML(HEADER),
+            self.notice,
+            self.error,
+            widgets.HTML("<b>Experiment set-ups</b> (each sets every control):"),
+            widgets.Box([*self.preset_buttons.values(), self.reset], layout=wrap),
+            self.preset_info,
+            widgets.Box(control_boxes, layout=widgets.Layout(**_WRAP)),
+            panel_box,
+            widgets.HTML("<b>Magnetic moment: theory and limits</b>"),
+            self.global_readout,
+            widgets.Box(list(self.limit_buttons.values()), layout=widgets.Layout(**_WRAP)),
+            self.link_text,
+            self.link,
+            widgets.Box([self.export_button, self.export_links], layout=widgets.Layout(**_WRAP)),
+        ]

@@ -1,0 +1,205 @@
+"""The parameter registry: every user-facing parameter of the dashboard, declared once.
+
+Each :class:`Param` says what a parameter is (default, bounds, unit, label, help), how it is
+shown (widget kind, group), how it travels in a link (URL name, aliases, codec) and what it
+changes (the panels it affects, and whether it is a physics input or only a view setting).
+Everything else is generated from this table: the state traits and their clamping
+(:mod:`.state`), the widgets (:mod:`.controls`), the legend (:mod:`.legend`), the link reader and
+writer (:mod:`.urlstate`), the CSV header (:mod:`.export`) and the dependency sets below. Adding a
+control is one entry here plus its physics.
+
+Values are in display units (μB, e, 10⁻³² cm², MeV, keV, eV).
+
+>>> REGISTRY["mu"].bounds, REGISTRY["mu"].unit, REGISTRY["mu"].url
+((1e-14, 1e-08), 'μB', 'mu')
+>>> sorted(PHYSICS_INPUTS["nucleus"])[:4]
+['E', 'TN_max', 'TN_min', 'form_factor']
+>>> sorted(VIEW_INPUTS["electron"])
+['thr_e', 'y_decades']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from explorer.physics.constants import SIN2W_DEFAULT
+from explorer.physics.electron import BINDINGS
+from explorer.physics.limits import LIMITS
+from explorer.physics.neutrino import FLAVOURS, MU_MAX, Q_MAX
+from explorer.physics.nucleus import FORM_FACTORS
+
+#: The two channel panels.
+PANELS = ("electron", "nucleus")
+#: Readouts of the page outside the panels (eq. 1 and the limits).
+PAGE = "page"
+_BOTH = frozenset(PANELS)
+
+#: Widget kinds: log slider, linear slider, toggle buttons, dropdown, checkbox.
+KINDS = ("log", "lin", "toggle", "dropdown", "check")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One user-facing parameter.
+
+    ``affects`` names the panels (and ``"page"``) whose display it changes; ``physics`` says
+    whether it is a physics input (its change recomputes those panels' curves) or a view setting
+    (its change rebuilds the view from the physics already computed). ``codec`` names the link
+    reader/writer in :mod:`.urlstate`; ``url=None`` means the parameter travels inside another
+    one's URL value (``mu_on`` in ``mu=off``).
+    """
+
+    name: str
+    default: object
+    kind: str
+    label: str
+    help: str
+    group: str
+    affects: frozenset
+    physics: bool = True
+    bounds: tuple | None = None
+    unit: str = ""
+    url: str | None = None
+    aliases: tuple = ()
+    codec: str = "number"
+    options: tuple = ()  # ((label, value), ...) for toggle and dropdown
+    value_aliases: dict = field(default_factory=dict)  # URL spellings → value
+    step: float = 0.01  # log10 step for "log", value step for "lin"
+    fmt: str = ".3g"  # readout format of a slider
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Param {self.name}: kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind in ("log", "lin"):
+            lo, hi = self.bounds
+            if not lo < hi or not lo <= self.default <= hi:
+                raise ValueError(f"Param {self.name}: default {self.default} outside {self.bounds}")
+            if self.kind == "log" and lo <= 0:
+                raise ValueError(f"Param {self.name}: a log slider needs bounds > 0")
+
+    @property
+    def values(self) -> tuple:
+        """The allowed values of a choice parameter."""
+        return tuple(v for _, v in self.options)
+
+    @property
+    def unit_suffix(self) -> str:
+        """`` (unit)`` for labels, or nothing."""
+        return f" ({self.unit})" if self.unit else ""
+
+
+def _p(name, default, kind, label, help, group, affects, **kw) -> Param:
+    return Param(name, default, kind, label, help, group, frozenset(affects), **kw)
+
+
+_E, _N = {"electron"}, {"nucleus"}
+
+# The table is laid out by hand, one entry per block (ruff format would put every field on a line).
+# fmt: off
+PARAMS: tuple[Param, ...] = (
+    # -- the view (first in links: which panel)
+    _p("channel", "both", "toggle", "Show", "Both panels, or only ν–e, or only CEvNS.", "view",
+       set(), physics=False, url="channel", codec="choice",
+       options=(("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus")),
+       value_aliases={"all": "both", "e": "electron", "nuclear": "nucleus", "cevns": "nucleus",
+                      "n": "nucleus"}),
+    # -- the target
+    _p("target", "Ge", "dropdown", "Element or isotope",
+       "Detector target: a natural element (isotope mix, any Z with data) or one isotope "
+       "(Ge72, Xe136, …). Quick buttons: Ge, Si, Ar, Xe, Cs, I, Na.", "target", _BOTH,
+       url="target", codec="target"),
+    # -- the neutrino
+    _p("flavour", "e", "toggle", "Flavour",
+       "νₑ, νμ or ντ at the detector: sets g_V and g_A of eq. 7 (νₑ includes the charged "
+       "current). CEvNS does not depend on it.", "neutrino", _E, url="flavour", codec="choice",
+       aliases=("flavor",), options=(("νₑ", "e"), ("νμ", "mu"), ("ντ", "tau")),
+       value_aliases={"electron": "e", "nue": "e", "muon": "mu", "μ": "mu", "numu": "mu",
+                      "τ": "tau", "nutau": "tau"}),
+    _p("anti", True, "toggle", "Particle",
+       "Neutrino or antineutrino (g_A → −g_A in eq. 6). qν and ⟨r²⟩ are the neutrino's; the "
+       "antineutrino carries −qν and −⟨r²⟩, and its g_V shift is the same.", "neutrino", _E,
+       url="anti", codec="bool", options=(("ν", False), ("ν̄ (anti)", True))),
+    _p("mu_on", True, "check", "magnetic moment on",
+       "Switches the magnetic moment off (μν = 0) without moving its slider.", "neutrino",
+       _BOTH | {PAGE}, url=None),
+    _p("mu", 2.9e-11, "log", "μν",
+       "Effective magnetic moment in Bohr magnetons, log scale (eqs. 8 and 15). Default: the "
+       "GEMMA limit.", "neutrino", _BOTH | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
+       codec="switch", fmt=".2g"),
+    _p("q_sign", 0, "toggle", "Millicharge qν", "Sign of the millicharge, or off.", "neutrino",
+       _BOTH, url=None, options=(("−", -1), ("off", 0), ("+", 1))),
+    _p("q", 1e-13, "log", "|qν|",
+       "Size of the millicharge in units of the proton charge e, log scale (eq. 13 and the "
+       "g_V shift in ν–e scattering).", "neutrino", _BOTH, bounds=(1e-16, 1e-10), unit="e",
+       url="q", codec="signed", fmt=".2g"),
+    _p("r2", 0.0, "lin", "⟨r²⟩",
+       "Charge radius, linear, either sign (eq. 13; positive raises CEvNS).", "neutrino", _BOTH,
+       bounds=(-50.0, 50.0), unit="10⁻³² cm²", url="r2", step=0.1, fmt=".1f"),
+    _p("E", 1.0, "log", "Eν", "Neutrino energy, log scale; sets Tmax (eq. 4).", "neutrino",
+       _BOTH, bounds=(0.01, 100.0), unit="MeV", url="E", aliases=("enu", "e_nu")),
+    # -- the model
+    _p("binding", "stepping", "toggle", "Atomic binding",
+       "Stepping approximation (eqs. 10–11: only electrons with binding energy I_j ≤ T count) or "
+       "Z free electrons.", "target", _E, url="binding", codec="choice",
+       options=(("stepping (eqs. 10–11)", "stepping"), ("free electrons", "free")),
+       value_aliases={"step": "stepping", "bound": "stepping"}),
+    _p("form_factor", "none", "toggle", "Form factor",
+       "Nuclear form factor in CEvNS: F = 1 as in the paper (Eν of a few MeV) or Helm "
+       "(Lewin & Smith) for higher Eν.", "target", _N, url="ff", codec="choice",
+       aliases=("form_factor",), options=(("F = 1 (paper)", "none"), ("Helm", "helm")),
+       value_aliases={"1": "none", "off": "none", "f1": "none"}),
+    _p("sin2w", SIN2W_DEFAULT, "lin", "sin²θ_W",
+       "Weak mixing angle (default 0.23867, the low-energy MS-bar value).", "target", _BOTH,
+       bounds=(0.20, 0.26), url="sin2w", step=0.0001, fmt=".5f"),
+    # -- axes and readouts
+    _p("Te_min", 1e-2, "log", "ν–e: T from", "Lower end of the electron-recoil axis.", "view",
+       _E, bounds=(1e-4, 1e4), unit="keV", url="Te_min", fmt=".2e"),
+    _p("Te_max", 1e3, "log", "ν–e: T to", "Upper end of the electron-recoil axis.", "view", _E,
+       bounds=(1e-4, 1e4), unit="keV", url="Te_max"),
+    _p("TN_min", 1e-5, "log", "CEvNS: T from", "Lower end of the nuclear-recoil axis.", "view",
+       _N, bounds=(1e-7, 1e3), unit="keV", url="TN_min", fmt=".2e"),
+    _p("TN_max", 10.0, "log", "CEvNS: T to", "Upper end of the nuclear-recoil axis.", "view", _N,
+       bounds=(1e-7, 1e3), unit="keV", url="TN_max", fmt=".2e"),
+    _p("y_decades", 8.0, "lin", "dσ/dT decades",
+       "How many decades the dσ/dT axis spans below its top.", "view", _BOTH, physics=False,
+       bounds=(2.0, 20.0), unit="decades", url="ydec", aliases=("y_decades",), step=1.0,
+       fmt=".0f"),
+    _p("thr_e", 2.8, "log", "ν–e threshold",
+       "Detector threshold for electron recoils: the green line and the EM/SM readout.", "view",
+       _E, physics=False, bounds=(1e-4, 1e4), unit="keV", url="thr_e"),
+    _p("thr_n", 1e-2, "log", "CEvNS threshold",
+       "Detector threshold for nuclear recoils: the green line and the EM/SM readout.", "view",
+       _N, physics=False, bounds=(1e-7, 1e3), unit="keV", url="thr_n", fmt=".2e"),
+    _p("m_nu", 0.1, "log", "mν for eq. 1",
+       "Neutrino mass for eq. 1's Dirac magnetic moment readout.", "view", {PAGE},
+       physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu"),
+)
+
+#: Name → parameter.
+REGISTRY: dict[str, Param] = {p.name: p for p in PARAMS}
+#: Parameter names in link and CSV order.
+NAMES: tuple[str, ...] = tuple(p.name for p in PARAMS)
+#: Numeric bounds in display units, name → (lo, hi).
+BOUNDS: dict[str, tuple] = {p.name: p.bounds for p in PARAMS if p.bounds}
+#: Each panel's physics inputs: a change recomputes its curves.
+PHYSICS_INPUTS: dict[str, frozenset] = {
+    panel: frozenset(p.name for p in PARAMS if p.physics and panel in p.affects) for panel in PANELS
+}
+#: Each panel's view inputs: a change rebuilds its view from the physics already computed.
+VIEW_INPUTS: dict[str, frozenset] = {
+    panel: frozenset(p.name for p in PARAMS if not p.physics and panel in p.affects)
+    for panel in PANELS
+}
+#: Inputs of the page's own readouts (eq. 1, limits).
+PAGE_INPUTS: frozenset = frozenset(p.name for p in PARAMS if PAGE in p.affects)
+
+#: Pairs of axis-range parameters (lower, upper) kept at least a factor ``MIN_RANGE`` apart.
+AXIS_PAIRS = (("Te_min", "Te_max"), ("TN_min", "TN_max"))
+MIN_RANGE = 10.0
+
+# The slider domains lie inside what the physics accepts (one definition of each domain).
+assert REGISTRY["mu"].bounds[1] <= MU_MAX and REGISTRY["q"].bounds[1] <= Q_MAX
+assert set(REGISTRY["flavour"].values) == set(FLAVOURS)
+assert set(REGISTRY["binding"].values) == set(BINDINGS)
+assert set(REGISTRY["form_factor"].values) == set(FORM_FACTORS)
+assert LIMITS["gemma"].value == REGISTRY["mu"].default

@@ -1,0 +1,98 @@
+"""Readouts: the lines under each panel (as :class:`~.model.Readout` records) and their HTML.
+
+Every number is formatted here; no user text enters the HTML unescaped. A readout that has no
+meaning shows "—" and says why (a ratio above T_max, or below I₁ where nothing is ionised).
+"""
+
+from __future__ import annotations
+
+import html
+
+from explorer.physics.limits import LIMITS
+
+from .fmt import energy, sci
+from .model import PanelPhysics, Readout, ThresholdFacts
+
+_EQ = {"electron": "eq. 9", "nucleus": "eq. 16"}
+
+
+def crossover_text(p: PanelPhysics) -> str:
+    """The crossover in words, with its unit: ``'20.6 keV'``, or why there is none."""
+    c = p.crossover
+    if c.kind == "none":
+        text = "none (|EM| < SM at every T)"
+    elif c.kind == "all":
+        text = f"|EM| ≥ SM up to Tmax = {energy(p.tmax)}"
+    else:
+        text = energy(c.value)
+    if c.crossings > 1:
+        text += f"; |EM| and SM cross {c.crossings} times in the plotted range"
+    return text
+
+
+def _ratio(p: PanelPhysics, thr: float, facts: ThresholdFacts | None) -> str:
+    if facts is None:
+        return f"— (threshold {energy(thr)} is above Tmax = {energy(p.tmax)})"
+    if p.stepping and thr < p.ionisation:
+        return f"— (below I₁ = {energy(p.ionisation)} no electron is ionised)"
+    if not facts.sm > 0:
+        return "— (no SM events there)"
+    return f"{sci(facts.em / facts.sm, 3)} at T = {energy(thr)}"
+
+
+def panel_readouts(p: PanelPhysics, thr: float, facts: ThresholdFacts | None) -> tuple:
+    """The readout lines of a panel, for its physics and a threshold ``thr`` in keV."""
+    eq = _EQ[p.channel]
+    rows = [
+        Readout("Crossover |EM| = SM (exact)", crossover_text(p),
+                "Edge of the low-T region where |EM| ≥ SM; EM = total − SM.", strong=True),
+        Readout(f"{eq} scale (μν only)", energy(p.estimate) if p.estimate > 0 else "— (μν off)",
+                f"The paper's order-of-magnitude estimate ({eq}), from the magnetic moment alone."),
+        Readout("Tmax", energy(p.tmax), "Largest recoil energy, eq. 4."),
+        Readout("EM/SM at threshold", _ratio(p, thr, facts),
+                "Ratio of the electromagnetic to the weak term at the detector threshold."),
+    ]  # fmt: skip
+    if p.channel == "electron":
+        n = "—" if facts is None else f"{facts.electrons:g} of {p.Z}"
+        how = " (stepping, eqs. 10–11)" if p.stepping else " (free: all)"
+        rows.append(Readout("Electrons ionisable at threshold", n + how,
+                            "Σ n_j over shells with binding energy I_j ≤ T (eqs. 10–11)."))  # fmt: skip
+    return (*rows, *p.facts)
+
+
+def readouts_html(readouts) -> str:
+    """A readout table (HTML)."""
+    body = "".join(
+        f"<tr title='{html.escape(r.help, quote=True)}'><td class='nac-rlabel'>"
+        f"{html.escape(r.label)}</td><td>{'<b>' if r.strong else ''}{html.escape(r.value)}"
+        f"{'</b>' if r.strong else ''}</td></tr>"
+        for r in readouts
+    )
+    return f"<table class='nac-readout'>{body}</table>"
+
+
+def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
+    """Eq. 1 for ``m_nu`` eV and the experimental limits beside the current μν (HTML)."""
+    comp = (
+        f" — {sci(mu_eff / mu_dirac)} times below the current μν = {sci(mu_eff)} μB"
+        if mu_eff > 0
+        else ""
+    )
+    rows = []
+    for lim in LIMITS.values():
+        ratio = f"{mu_eff / lim.value:.2g}" if mu_eff > 0 else "—"
+        rows.append(
+            f"<tr><td>{html.escape(lim.label)}</td>"
+            f"<td>{sci(lim.value)} μB ({html.escape(lim.cl)})</td>"
+            f"<td>bounds: {html.escape(lim.constrains)}</td>"
+            f"<td>μν/limit = {ratio}</td>"
+            f"<td class='nac-source'>{html.escape(lim.source)}</td></tr>"
+        )
+    return (
+        f"<div>Eq. 1 (minimally extended SM, Dirac ν): mν = {sci(m_nu)} eV gives "
+        f"μν = <b>{sci(mu_dirac)} μB</b>{comp}.</div>"
+        f"<table class='nac-readout nac-limits'>{''.join(rows)}</table>"
+        "<div class='nac-source'>Each experiment bounds its own effective moment (reactor ν̄ₑ, the "
+        "solar flavour mixture, or a sum over all states for stars): μν/limit is an "
+        "order-of-magnitude comparison.</div>"
+    )
