@@ -3,8 +3,7 @@
 A :class:`PanelFigure` owns a :class:`matplotlib.figure.Figure` on an Agg canvas (no pyplot, no
 backend switching). Every artist is made once in ``__init__``; :meth:`PanelFigure.update` moves
 them with ``set_data``/``set_verts``/``set_segments``; :meth:`PanelFigure.render` draws and
-encodes. One encoder, :func:`encode_png`, with fixed settings, serves the dashboard, the export and
-the benchmark floor.
+encodes (:mod:`.figstyle` has the look, the frame and the encoder).
 
 >>> from explorer.app.state import ExplorerState
 >>> from explorer.app.compute import compute_view
@@ -18,79 +17,15 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from matplotlib.transforms import blended_transform_factory
-from PIL import Image
 
-from .fmt import energy, sup
+from .figstyle import COLORS, N_EDGE_LABELS, add_legend, encode_png, new_figure, render_png
+from .fmt import energy
 
-#: Figure size in inches and resolution (640 × 460 px): readable at half a laptop screen and
-#: scaled down to a phone's width.
-FIGSIZE = (6.4, 4.6)
-DPI = 100
-#: PNG encoder settings (zlib level 1: the fastest; the image is sent over a local socket).
-PNG_COMPRESS_LEVEL = 1
-#: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
-N_EDGE_LABELS = 8
-
-COLORS = {
-    "sm": "#1f5fa8",
-    "em": "#c0392b",
-    "total": "#222222",
-    "cross": "#c0392b",
-    "estimate": "#7f7f7f",
-    "tmax": "#444444",
-    "threshold": "#1a8a3a",
-    "edge": "#9a7b4f",
-}
-
-
-def _decade_label(x, _pos=None) -> str:
-    """Tick label for a power of ten in Unicode (``10⁻⁴³``), cheaper to draw than mathtext.
-
-    >>> _decade_label(1e-43), _decade_label(1.0), _decade_label(10.0)
-    ('10⁻⁴³', '1', '10')
-    """
-    if x <= 0:
-        return ""
-    e = round(float(np.log10(x)))
-    if e == 0:
-        return "1"
-    if e == 1:
-        return "10"
-    return "10" + sup(e)
-
-
-def encode_png(canvas) -> bytes:
-    """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    buf = io.BytesIO()
-    # opaque figure: RGB is a quarter less to compress than RGBA, for the same picture
-    Image.fromarray(rgba, "RGBA").convert("RGB").save(
-        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
-    )
-    return buf.getvalue()
-
-
-def render_png(figure: Figure) -> bytes:
-    """Draw every artist of ``figure`` (animated ones too) and encode it as PNG (for export)."""
-    animated = [a for a in figure.findobj() if a.get_animated()]
-    for a in animated:
-        a.set_animated(False)
-    try:
-        figure.canvas.draw()
-        return encode_png(figure.canvas)
-    finally:
-        for a in animated:
-            a.set_animated(True)
+__all__ = ["PanelFigure", "encode_png", "render_png"]
 
 
 class PanelFigure:
@@ -106,43 +41,43 @@ class PanelFigure:
 
     def __init__(self, channel: str):
         self.channel = channel
-        self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
-        FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.155, right=0.97, top=0.915, bottom=0.31)
-        self.ax = ax = fig.add_subplot()
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
-        # placement measures every tick label on each draw, which costs more than the curves.
-        fig.text(
-            0.56,
-            0.225,
-            "electron recoil energy T (keV)"
-            if channel == "electron"
-            else "nuclear recoil energy T_N (keV)",
-            ha="center",
-            va="center",
-            fontsize=11,
-        )
-        fig.text(
-            0.012,
-            0.61,
-            "dσ/dT (cm²/keV per atom)",
-            rotation=90,
-            ha="left",
-            va="center",
-            fontsize=11,
-        )
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_locator(LogLocator(base=10.0, numticks=12))
-            axis.set_minor_locator(NullLocator())
-            axis.set_major_formatter(FuncFormatter(_decade_label))
-        ax.tick_params(labelsize=11)
-        ax.grid(True, which="major", alpha=0.25)
-        ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
+        self.figure, self.ax = fig, ax = new_figure(channel)
         xy = blended_transform_factory(ax.transData, ax.transAxes)
         self._xy = xy
-        nan2 = ([np.nan], [np.nan])
+        self._make_regions(ax, xy)
+        self._make_lines(ax, xy)
+        self.title = fig.text(0.155, 0.955, "", ha="left", va="center", fontsize=11)
+        self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=11)
+        add_legend(fig, channel)
+        self._dynamic = [
+            self.shade,
+            self.line_sm,
+            self.line_em_pos,
+            self.line_em_neg,
+            self.line_total,
+            self.vline_cross,
+            self.marker_cross,
+            self.vline_est,
+            self.vline_tmax,
+            self.vline_thr,
+            self.cross_text,
+            self.message,
+            self.energy_text,
+        ]
+        # The order of a full draw: axes children by zorder, then the Eν text outside the axes.
+        # Static artists all lie below zorder 3, moving ones above, so that blitting gives the
+        # same pixels as a full draw. The title and the binding edges are static: they change
+        # with the target, the model or the T range, and then the static layer is redrawn.
+        self._dynamic.sort(key=lambda a: (a is self.energy_text, a.get_zorder()))
+        for a in self._dynamic:
+            a.set_animated(True)
+        self._background = None
+        self._bg_key = None
+        self._edges_key = ()
+
+    # ------------------------------------------------------------------------------------
+    def _make_regions(self, ax, xy) -> None:
+        """The shading where |EM| ≥ SM and the binding edges with their labels."""
         # shaded low-T region(s) where |EM| ≥ SM: bands in (data x, axes y)
         self.shade = PolyCollection(
             [], facecolors=COLORS["em"], alpha=0.10, edgecolors="none", transform=xy, zorder=3.0
@@ -169,6 +104,10 @@ class PanelFigure:
             )
             for _ in range(N_EDGE_LABELS)
         ]
+
+    def _make_lines(self, ax, xy) -> None:
+        """Curves, vertical markers, the crossover marker and the texts that move with data."""
+        nan2 = ([np.nan], [np.nan])
         (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.8, zorder=4)
         (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, zorder=4)
         (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", zorder=4)
@@ -211,64 +150,7 @@ class PanelFigure:
             visible=False,
             zorder=7,
         )
-        self.title = fig.text(0.155, 0.955, "", ha="left", va="center", fontsize=11)
-        self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=11)
-        est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
-        handles = [
-            Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
-            Line2D([], [], color=COLORS["em"], lw=1.8, label="|EM|, EM > 0"),
-            Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
-            Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
-            Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
-            Line2D(
-                [], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white", label="crossover"
-            ),
-            Line2D([], [], color=COLORS["estimate"], ls=":", lw=1.2, label=est),
-            Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="T_max"),
-            Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
-        ]
-        if channel == "electron":
-            handles.append(
-                Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges")
-            )
-        fig.legend(
-            handles=handles,
-            loc="lower center",
-            ncols=4,
-            fontsize=9,
-            frameon=False,
-            bbox_to_anchor=(0.5, 0.0),
-            handlelength=2.2,
-            columnspacing=1.2,
-        )
 
-        self._dynamic = [
-            self.shade,
-            self.line_sm,
-            self.line_em_pos,
-            self.line_em_neg,
-            self.line_total,
-            self.vline_cross,
-            self.marker_cross,
-            self.vline_est,
-            self.vline_tmax,
-            self.vline_thr,
-            self.cross_text,
-            self.message,
-            self.energy_text,
-        ]
-        # The order of a full draw: axes children by zorder, then the Eν text outside the axes.
-        # Static artists all lie below zorder 3, moving ones above, so that blitting gives the
-        # same pixels as a full draw. The title and the binding edges are static: they change
-        # with the target, the model or the T range, and then the static layer is redrawn.
-        self._dynamic.sort(key=lambda a: (a is self.energy_text, a.get_zorder()))
-        for a in self._dynamic:
-            a.set_animated(True)
-        self._background = None
-        self._bg_key = None
-        self._edges_key = ()
-
-    # ------------------------------------------------------------------------------------
     def render(self) -> bytes:
         """Draw the current state and return PNG bytes (blitting over the cached static layer)."""
         canvas = self.figure.canvas

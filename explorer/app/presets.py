@@ -144,5 +144,13 @@ EXPERIMENTS = {
 
 
 def apply_experiment(state: ExplorerState, key: str) -> None:
-    """Set every parameter of ``state`` to the preset ``key`` (one recompute). KeyError if unknown."""
+    """Set every parameter of ``state`` to the preset ``key`` (one recompute).
+
+    >>> apply_experiment(ExplorerState(), "gemma")
+    Traceback (most recent call last):
+    ...
+    ValueError: preset must be one of ['gemma-ge', 'coherent-csi', 'xenon-pp', 'xenon-8b'], got 'gemma'
+    """
+    if key not in EXPERIMENTS:
+        raise ValueError(f"preset must be one of {list(EXPERIMENTS)!r}, got {key!r}")
     state.update(**EXPERIMENTS[key].values)

@@ -1,0 +1,147 @@
+"""The look of the panel figures: sizes, colours, tick labels, the fixed frame, the legend, and
+the PNG encoder. :mod:`.figures` builds the moving artists on top of :func:`new_figure`.
+
+One encoder, :func:`encode_png`, with fixed settings, serves the dashboard, the export and the
+benchmark floor.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from PIL import Image
+
+from .fmt import sup
+
+#: Figure size in inches and resolution (640 × 460 px): readable at half a laptop screen and
+#: scaled down to a phone's width.
+FIGSIZE = (6.4, 4.6)
+DPI = 100
+#: PNG encoder settings (zlib level 1: the fastest; the image is sent over a local socket).
+PNG_COMPRESS_LEVEL = 1
+#: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
+N_EDGE_LABELS = 8
+
+COLORS = {
+    "sm": "#1f5fa8",
+    "em": "#c0392b",
+    "total": "#222222",
+    "cross": "#c0392b",
+    "estimate": "#7f7f7f",
+    "tmax": "#444444",
+    "threshold": "#1a8a3a",
+    "edge": "#9a7b4f",
+}
+
+
+def _decade_label(x, _pos=None) -> str:
+    """Tick label for a power of ten in Unicode (``10⁻⁴³``), cheaper to draw than mathtext.
+
+    >>> _decade_label(1e-43), _decade_label(1.0), _decade_label(10.0)
+    ('10⁻⁴³', '1', '10')
+    """
+    if x <= 0:
+        return ""
+    e = round(float(np.log10(x)))
+    if e == 0:
+        return "1"
+    if e == 1:
+        return "10"
+    return "10" + sup(e)
+
+
+def encode_png(canvas) -> bytes:
+    """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings."""
+    rgba = np.asarray(canvas.buffer_rgba())
+    buf = io.BytesIO()
+    # opaque figure: RGB is a quarter less to compress than RGBA, for the same picture
+    Image.fromarray(rgba, "RGBA").convert("RGB").save(
+        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
+    )
+    return buf.getvalue()
+
+
+def render_png(figure: Figure) -> bytes:
+    """Draw every artist of ``figure`` (animated ones too) and encode it as PNG (for export)."""
+    animated = [a for a in figure.findobj() if a.get_animated()]
+    for a in animated:
+        a.set_animated(False)
+    try:
+        figure.canvas.draw()
+        return encode_png(figure.canvas)
+    finally:
+        for a in animated:
+            a.set_animated(True)
+
+
+def new_figure(channel: str):
+    """A figure on an Agg canvas with its log–log axes, fixed labels and ticks: ``(fig, ax)``."""
+    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=0.155, right=0.97, top=0.915, bottom=0.31)
+    ax = fig.add_subplot()
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
+    # placement measures every tick label on each draw, which costs more than the curves.
+    fig.text(
+        0.56,
+        0.225,
+        "electron recoil energy T (keV)"
+        if channel == "electron"
+        else "nuclear recoil energy T_N (keV)",
+        ha="center",
+        va="center",
+        fontsize=11,
+    )
+    fig.text(
+        0.012,
+        0.61,
+        "dσ/dT (cm²/keV per atom)",
+        rotation=90,
+        ha="left",
+        va="center",
+        fontsize=11,
+    )
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10.0, numticks=12))
+        axis.set_minor_locator(NullLocator())
+        axis.set_major_formatter(FuncFormatter(_decade_label))
+    ax.tick_params(labelsize=11)
+    ax.grid(True, which="major", alpha=0.25)
+    ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
+    return fig, ax
+
+
+def add_legend(fig, channel: str) -> None:
+    """The legend below the axes (part of the static layer)."""
+    est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
+    handles = [
+        Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
+        Line2D([], [], color=COLORS["em"], lw=1.8, label="|EM|, EM > 0"),
+        Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
+        Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
+        Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
+        Line2D([], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white", label="crossover"),
+        Line2D([], [], color=COLORS["estimate"], ls=":", lw=1.2, label=est),
+        Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="T_max"),
+        Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
+    ]
+    if channel == "electron":
+        handles.append(Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncols=4,
+        fontsize=9,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+        handlelength=2.2,
+        columnspacing=1.2,
+    )
