@@ -74,6 +74,7 @@ class PanelFigure:
         self._background = None
         self._bg_key = None
         self._edges_key = ()
+        self._physics = None  # the PanelPhysics on display
 
     # ------------------------------------------------------------------------------------
     def _make_regions(self, ax, xy) -> None:
@@ -175,8 +176,29 @@ class PanelFigure:
             line.set_visible(False)
 
     def update(self, view) -> None:
-        """Move every artist to ``view`` (a :class:`~explorer.app.model.PanelView`)."""
-        ax, p = self.ax, view.physics
+        """Move every artist to ``view`` (a :class:`~explorer.app.model.PanelView`).
+
+        When the view's physics is the one already shown (a view-only change: threshold,
+        decades), the curves and everything else the physics fixes are left alone, so their
+        cached paths are reused and the change costs no more than the floor.
+        """
+        p = view.physics
+        if p is not self._physics:
+            self._physics = p
+            self._show_physics(p)
+        c = p.curves
+        top = max(float(c.sm.max()), float(np.abs(c.em).max()), float(c.total.max()))
+        if top > 0:
+            # whole decades, with hysteresis: the static layer (ticks, grid) survives most moves
+            y0, y1 = self.ax.get_ylim()
+            span = 10.0**view.y_decades
+            if not (y1 / 100.0 < top <= y1 and np.isclose(y1 / y0, span)):
+                y1 = 10.0 ** np.ceil(np.log10(top * 2.0))
+                self.ax.set_ylim(y1 / span, y1)
+        self._vline(self.vline_thr, view.threshold, True)
+
+    def _show_physics(self, p) -> None:
+        """Move the artists that the physics fixes: curves, shading, markers, edges, texts."""
         c = p.curves
         T, sm, em, total = c.T, c.sm, c.em, c.total
         self.line_sm.set_data(T, sm)
@@ -184,24 +206,15 @@ class PanelFigure:
         self.line_em_pos.set_data(T, np.where(em > 0, em, np.nan))
         self.line_em_neg.set_data(T, np.where(em < 0, -em, np.nan))
         lo, hi = float(T[0]), float(T[-1])
-        ax.set_xlim(lo, hi)
-        top = max(float(sm.max()), float(np.abs(em).max()), float(total.max()))
-        if top > 0:
-            self.message.set_visible(False)
-            # whole decades, with hysteresis: the static layer (ticks, grid) survives most moves
-            y0, y1 = ax.get_ylim()
-            span = 10.0**view.y_decades
-            if not (y1 / 100.0 < top <= y1 and np.isclose(y1 / y0, span)):
-                y1 = 10.0 ** np.ceil(np.log10(top * 2.0))
-                ax.set_ylim(y1 / span, y1)
-        else:
+        self.ax.set_xlim(lo, hi)
+        empty = not max(float(sm.max()), float(np.abs(em).max()), float(total.max())) > 0
+        self.message.set_visible(empty)
+        if empty:
             self.message.set_text(f"no recoils in this T range\n(Tmax = {energy(p.tmax)})")
-            self.message.set_visible(True)
         self.shade.set_verts(_bands(T, sm, em))
         self._crossover(p.crossover, lo, hi)
         self._vline(self.vline_est, p.estimate, p.estimate > 0)
         self._vline(self.vline_tmax, p.tmax, True)
-        self._vline(self.vline_thr, view.threshold, True)
         self._edges(p.edges)
         if self.title.get_text() != p.title:
             self.title.set_text(p.title)
