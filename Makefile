@@ -6,7 +6,7 @@ UV      := $(VENV)/bin/uv
 HOST    ?= 127.0.0.1
 PORT    ?= 8866
 
-.PHONY: env test dashboard bench bench-browser browser clean
+.PHONY: env test lint dashboard bench bench-browser browser clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -21,7 +21,13 @@ env: $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-test: env browser
+LINTED  := explorer tests benchmarks notebooks
+
+lint: env
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+test: env browser lint
 	$(VPY) -m pytest
 
 dashboard: env

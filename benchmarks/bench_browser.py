@@ -52,7 +52,9 @@ def main(argv=None) -> int:
     ap.add_argument("--loads", type=int, default=5, help="page loads after the cold one")
     ap.add_argument("--presses", type=int, default=30, help="key presses per slider")
     ap.add_argument(
-        "--settle", type=float, default=12.0,
+        "--settle",
+        type=float,
+        default=12.0,
         help="seconds between loads, for the pool's new kernel to run the notebook up to "
         "wait_for_page_request() (as when a class opens a link one student at a time)",
     )

@@ -173,3 +173,46 @@ def test_export_links_have_csv_with_header_and_png():
         assert mime == "image/png" and png[:8] == b"\x89PNG\r\n\x1a\n"
     dash.state.E = 2.0  # stale links are withdrawn
     assert dash.export_links.value == ""
+
+
+@pytest.mark.parametrize(
+    "raw, name", [("Ge72", "Ge72"), ("ge-72", "Ge72"), ("136Xe", "Xe136"), ("Xe-136", "Xe136")]
+)
+def test_isotope_targets_from_links(raw, name):
+    """The target picker offers single isotopes beside the natural elements; links carry them."""
+    dash = build_dashboard(query=f"target={raw}")
+    assert dash.state.target == name and dash.notice.layout.display == "none"
+    assert dash.controls.widgets["target"].value == name
+    assert dash.link_text.value == f"?target={name}"
+    # one isotope: its own nuclear mass, no abundance average (AME2020 via periodictable)
+    from explorer.physics import target
+
+    t = target(name)
+    assert t.single_isotope and len(t.isotopes) == 1
+    assert f"CEvNS on {t.label} " in dash.panels["nucleus"].view.physics.title
+
+
+def test_isotope_changes_the_cevns_curve_as_the_physics_says():
+    """¹³⁶Xe against natural Xe: CEvNS at T → 0 scales as M_N C_V² (eq. 14), here by hand from
+    Z = 54, N = 82 and the mean N̄ = 77.2 of natural xenon (IUPAC abundances)."""
+    nat = build_dashboard(query="target=Xe&channel=nucleus&mu=off")
+    iso = build_dashboard(query="target=Xe136&channel=nucleus&mu=off")
+    a = nat.panels["nucleus"].view.curves.sm[0]
+    b = iso.panels["nucleus"].view.curves.sm[0]
+    s2w = 0.23867
+    cv136 = (54 * (1 - 4 * s2w) - 82) / 2
+    # natural Xe: Σ f_i M_i C_V,i² / (M_136 C_V,136²), with M ∝ A (true to a few 1e-4 here)
+    from explorer.physics import target
+
+    nat_sum = sum(
+        i.fraction * i.A * ((54 * (1 - 4 * s2w) - (i.A - 54)) / 2) ** 2
+        for i in target("Xe").isotopes
+    )
+    assert b / a == pytest.approx(136 * cv136**2 / nat_sum, rel=1e-3)
+    assert b / a > 1.05  # the heaviest isotope: visibly above the natural mix
+
+
+def test_unknown_isotope_is_refused_with_a_notice():
+    dash = build_dashboard(query="target=Ge99")
+    assert dash.state.target == "Ge"
+    assert "Ge99" in dash.notice.value and dash.notice.layout.display == "block"

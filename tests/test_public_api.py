@@ -1,0 +1,50 @@
+"""Snapshot of the public physics API of DESIGN §5: the names and signatures that code outside the
+package (notebooks, users' scripts, these tests) relies on. A change here is a change of contract:
+update DESIGN §5 and this snapshot together."""
+
+import inspect
+
+import pytest
+
+import explorer.physics as phys
+
+#: (module, function) → parameter list as written in DESIGN §5.
+SIGNATURES = {
+    ("electron", "dsigma_dT"): "(T, E, nu, target=None, binding='stepping', sin2w=0.23867)",
+    ("electron", "crossover"): "(E, nu, target=None, binding='stepping', sin2w=0.23867)",
+    ("electron", "crossover_estimate"): "(nu)",
+    ("nucleus", "dsigma_dT"): "(T, E, nu, tgt, form_factor=None, sin2w=0.23867)",
+    ("nucleus", "crossover"): "(E, nu, tgt, form_factor=None, sin2w=0.23867)",
+    ("nucleus", "crossover_estimate"): "(nu, tgt, sin2w=0.23867)",
+    ("nucleus", "weak_charge"): "(tgt, sin2w=0.23867)",
+    ("nucleus", "eta"): "(T, E, nu, tgt, sin2w=0.23867)",
+    ("kinematics", "t_max"): "(E, mass)",
+    ("kinematics", "cos_recoil_angle"): "(T, E, mass)",
+    ("atomic", "step_factor"): "(T, tgt)",
+    ("atomic", "recoil_scale"): "(tgt)",
+    ("constants", "dirac_magnetic_moment"): "(m_nu)",
+}
+
+
+def test_public_names():
+    expected = {
+        "CrossSection", "Neutrino", "Target", "atomic", "available_elements", "constants",
+        "electron", "kinematics", "nucleus", "target",
+    }  # fmt: skip
+    assert expected <= set(phys.__all__)
+    for name in phys.__all__:
+        assert hasattr(phys, name), name
+
+
+@pytest.mark.parametrize("module, name", sorted(SIGNATURES))
+def test_signature(module, name):
+    fn = getattr(getattr(phys, module), name)
+    assert str(inspect.signature(fn)) == SIGNATURES[(module, name)]
+
+
+def test_neutrino_and_target_fields():
+    nu = phys.Neutrino("e", anti=True, mu=2.9e-11, q=0.0, r2=0.0)
+    assert (nu.flavour, nu.anti, nu.mu, nu.q, nu.r2) == ("e", True, 2.9e-11, 0.0, 0.0)
+    ge = phys.target("Ge")
+    for attr in ("Z", "N", "mass", "shells", "isotopes"):
+        assert hasattr(ge, attr), attr
