@@ -95,7 +95,7 @@ def _parse_formula(name: str) -> list:
                 f"material {name!r} is not a formula: unexpected {text[pos:]!r} at position {pos} "
                 "(write element symbols with counts, e.g. 'CsI', 'C3F8', 'Ca(OH)2')"
             )
-        sym, count, opening, closing, ccount = m.groups()
+        sym, count, opening, _closing, ccount = m.groups()
         if sym:
             n = int(count) if count else 1
             if n == 0:
@@ -119,7 +119,9 @@ def _parse_formula(name: str) -> list:
     return stack[0]
 
 
-_ISOTOPE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-\s*(\d{1,3})\s*$|^\s*(\d{1,3})\s*-?\s*([A-Za-z]{1,2})\s*$")
+_ISOTOPE = re.compile(
+    r"^\s*([A-Za-z]{1,2})\s*-\s*(\d{1,3})\s*$|^\s*(\d{1,3})\s*-?\s*([A-Za-z]{1,2})\s*$"
+)
 _SYMBOL_NUMBER = re.compile(r"^\s*([A-Z][a-z]?)(\d{1,3})\s*$")
 
 

@@ -44,13 +44,14 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from hepunits import cm2, keV
 from scipy.optimize import brentq
 from scipy.special import gammainccinv
-from hepunits import cm2, keV
 
 from . import electron as _electron
 from . import nucleus as _nucleus
@@ -58,7 +59,8 @@ from ._validate import as_float_array, check_choice, check_finite_nonneg, check_
 from .atomic import _step
 from .constants import ME, SIN2W_DEFAULT
 from .kinematics import _t_max
-from .materials import Material, material as _material
+from .materials import Material
+from .materials import material as _material
 from .neutrino import Q_MAX, R2_MAX, Neutrino
 from .sources import Source, gauss_legendre01
 from .targets import target as _target
@@ -123,7 +125,8 @@ def _scalar(name, value, allowed, lo=None, lo_open=True):
 
 
 def _check_source(src):
-    if not isinstance(src, Source):
+    # duck-typed: doctests under --import-mode=importlib import sources.py a second time
+    if not isinstance(src, Source) and not hasattr(src, "components"):
         raise ValueError(f"src must be an explorer.physics.sources.Source, got {src!r}")
     return src
 
@@ -177,7 +180,7 @@ def _spectral(T, comp, M, kernel, n_E):
     n = max(8, n_E // (len(pts) - 1))
     u, w = gauss_legendre01(n)
     sm = em = tot = 0.0
-    for a, b in zip(pts[:-1], pts[1:]):
+    for a, b in itertools.pairwise(pts):
         lo = np.maximum(a, emin)
         length = np.maximum(b - lo, 0.0)
         if not np.any(length > 0):
@@ -295,7 +298,9 @@ def dR_dT(
     >>> bool(abs(r.sm / (material("Ge").per_mass * 1e10 / (cm2 * s) * xs.sm) - 1) < 1e-12)
     True
     """
-    mat, mu, q, r2, helm, sin2w = _common(src, material, channel, mu, q, r2, binding, form_factor, sin2w)
+    mat, mu, q, r2, helm, sin2w = _common(
+        src, material, channel, mu, q, r2, binding, form_factor, sin2w
+    )
     n_E = _check_n("n_E", n_E)
     T = check_finite_nonneg("T", T)
     flat = T.ravel()
@@ -330,14 +335,16 @@ def lindhard_quenching(T, Z, k=None, A=None):
     T ≥ 0 in energy units (nuclear recoil); Z the atomic number; k the Lindhard constant
     (default :func:`lindhard_k` (Z, A), needs A). Dimensionless, 0 at T = 0.
 
-    >>> from hepunits import cm2, keV
-    >>> round(lindhard_quenching(10 * keV, 32, k=0.157), 3)      # Ge: ≈ 0.2 at 10 keVnr
-    0.23
+    >>> from hepunits import keV
+    >>> round(lindhard_quenching(10 * keV, 32, k=0.157), 3)      # Ge at 10 keVnr
+    0.234
     """
     T = check_finite_nonneg("T", T)
     if k is None:
         if A is None:
-            raise ValueError("lindhard_quenching needs k or the mass number A (k = 0.133 Z^2/3 A^-1/2)")
+            raise ValueError(
+                "lindhard_quenching needs k or the mass number A (k = 0.133 Z^2/3 A^-1/2)"
+            )
         k = lindhard_k(Z, A)
     k = _scalar("k", k, "a number > 0 (Lindhard k, e.g. 0.157 for Ge)", 0.0)
     out = _lindhard(T, Z, k)
@@ -357,7 +364,9 @@ def _nr_from_ee(T_ee, Z, k):
     hi = T_ee
     while _lindhard(np.asarray(hi), Z, k) * hi < T_ee:
         hi *= 4.0
-    return brentq(lambda t: float(_lindhard(np.asarray(t), Z, k)) * t - T_ee, T_ee, hi, xtol=0, rtol=1e-13)
+    return brentq(
+        lambda t: float(_lindhard(np.asarray(t), Z, k)) * t - T_ee, T_ee, hi, xtol=0, rtol=1e-13
+    )
 
 
 def _efficiency_fn(efficiency):
@@ -518,13 +527,17 @@ def counts(
     >>> n.em > 0, n.total == n.sm + n.em
     (True, True)
     """
-    mat, mu, q, r2, helm, sin2w = _common(src, material, channel, mu, q, r2, binding, form_factor, sin2w)
+    mat, mu, q, r2, helm, sin2w = _common(
+        src, material, channel, mu, q, r2, binding, form_factor, sin2w
+    )
     exp_ = _scalar("exposure", exposure, "> 0 (mass × time, e.g. 1 * kg * 365 * day)", 0.0)
     lo, hi = _check_window(T_min, T_max)
     quench = _check_quenching(quenching, k, channel)
     eff = _efficiency_fn(efficiency)
     n_E, n_T = _check_n("n_E", n_E), _check_n("n_T", n_T)
-    s, e, _ = _counts(src, mat, channel, mu, q, r2, binding, helm, sin2w, lo, hi, quench, eff, n_E, n_T)
+    s, e, _ = _counts(
+        src, mat, channel, mu, q, r2, binding, helm, sin2w, lo, hi, quench, eff, n_E, n_T
+    )
     s, e = s * exp_, e * exp_
     return Counts(s, e, s + e)
 
@@ -660,33 +673,104 @@ def sensitivity(
     >>> 1e-11 < float(res) < 1e-10
     True
     """
-    mat, _, _, _, helm, sin2w = _common(src, material, channel, 0.0, 0.0, 0.0, binding, form_factor, sin2w)
+    mat, _, _, _, helm, sin2w = _common(
+        src, material, channel, 0.0, 0.0, 0.0, binding, form_factor, sin2w
+    )
     check_choice("parameter", parameter, set(PARAMETERS))
     exp_ = _scalar("exposure", exposure, "> 0 (mass × time, e.g. 1 * kg * 365 * day)", 0.0)
     lo, hi = _check_window(threshold, T_max)
-    bkg = _scalar("background", background, "≥ 0 (events per mass · time · energy)", 0.0, lo_open=False)
+    bkg = _scalar(
+        "background", background, "≥ 0 (events per mass · time · energy)", 0.0, lo_open=False
+    )
     cl = _check_cl(cl)
     if sign not in (1, -1):
         raise ValueError(f"sign must be +1 or -1, got {sign!r}")
     quench = _check_quenching(quenching, k, channel)
     eff = _efficiency_fn(efficiency)
     n_E, n_T = _check_n("n_E", n_E), _check_n("n_T", n_T)
-    return _sensitivity(src, mat, channel, binding, helm, sin2w, exp_, lo, hi, bkg, parameter, cl, sign, quench, eff, n_E, n_T)
+    return _sensitivity(
+        src,
+        mat,
+        channel,
+        binding,
+        helm,
+        sin2w,
+        exp_,
+        lo,
+        hi,
+        bkg,
+        parameter,
+        cl,
+        sign,
+        quench,
+        eff,
+        n_E,
+        n_T,
+    )
 
 
-def _sensitivity(src, mat, channel, binding, helm, sin2w, exp_, lo, hi, bkg, parameter, cl, sign, quench, eff, n_E, n_T):
+def _sensitivity(
+    src,
+    mat,
+    channel,
+    binding,
+    helm,
+    sin2w,
+    exp_,
+    lo,
+    hi,
+    bkg,
+    parameter,
+    cl,
+    sign,
+    quench,
+    eff,
+    n_E,
+    n_T,
+):
     def em_counts(x):
         kw = {"mu": 0.0, "q": 0.0, "r2": 0.0}
         kw[parameter] = x
-        return exp_ * _counts(src, mat, channel, kw["mu"], kw["q"], kw["r2"], binding, helm, sin2w, lo, hi, quench, eff, n_E, n_T)[1]
+        return (
+            exp_
+            * _counts(
+                src,
+                mat,
+                channel,
+                kw["mu"],
+                kw["q"],
+                kw["r2"],
+                binding,
+                helm,
+                sin2w,
+                lo,
+                hi,
+                quench,
+                eff,
+                n_E,
+                n_T,
+            )[1]
+        )
 
-    n_sm = exp_ * _counts(src, mat, channel, 0.0, 0.0, 0.0, binding, helm, sin2w, lo, hi, quench, eff, n_E, n_T)[0]
+    n_sm = (
+        exp_
+        * _counts(
+            src, mat, channel, 0.0, 0.0, 0.0, binding, helm, sin2w, lo, hi, quench, eff, n_E, n_T
+        )[0]
+    )
     if math.isinf(hi):
         masses = [ME] if channel == "electron" else [iso.mass for _, iso in _atoms(mat, channel)]
         end = _kinematic_end(src, masses)
         if quench is not None:
             end = max(
-                float(_lindhard(np.asarray(end), t.Z, lindhard_k(t.Z, t.Z + t.N) if quench == "lindhard" else quench)) * end
+                float(
+                    _lindhard(
+                        np.asarray(end),
+                        t.Z,
+                        lindhard_k(t.Z, t.Z + t.N) if quench == "lindhard" else quench,
+                    )
+                )
+                * end
                 for t, _ in mat.atoms
                 if t.Z > 1
             )
@@ -727,7 +811,9 @@ def sensitivity_curve(thresholds, src, material, exposure, background, channel, 
     """
     th = as_float_array("thresholds", thresholds)
     out = np.array(
-        [float(sensitivity(src, material, exposure, t, background, channel, **kwargs)) for t in th.ravel()]
+        [
+            float(sensitivity(src, material, exposure, t, background, channel, **kwargs))
+            for t in th.ravel()
+        ]
     ).reshape(th.shape)
     return float(out) if out.ndim == 0 else out
-
