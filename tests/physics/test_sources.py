@@ -121,8 +121,8 @@ def test_lma_survival_limits_and_borexino():
 
 def test_solar_lma_splits_spectrum_into_e_and_mu():
     src = sources.solar(("pp",))
-    e = [c for c in src.components if c.flavour == "e"][0]
-    mu = [c for c in src.components if c.flavour == "mu"][0]
+    e = next(c for c in src.components if c.flavour == "e")
+    mu = next(c for c in src.components if c.flavour == "mu")
     E = 0.2 * MeV
     p = sources.lma_survival(E)
     assert e.dphi_dE(E) / (e.dphi_dE(E) + mu.dphi_dE(E)) == pytest.approx(p, rel=1e-12)
