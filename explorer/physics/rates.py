@@ -365,7 +365,11 @@ def _nr_from_ee(T_ee, Z, k):
     while _lindhard(np.asarray(hi), Z, k) * hi < T_ee:
         hi *= 4.0
     return brentq(
-        lambda t: float(_lindhard(np.asarray(t), Z, k)) * t - T_ee, T_ee, hi, xtol=0, rtol=1e-13
+        lambda t: float(_lindhard(np.asarray(t), Z, k)) * t - T_ee,
+        T_ee,
+        hi,
+        xtol=1e-300,
+        rtol=1e-13,
     )
 
 
