@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hepunits import GW, MeV, cm2, day, kg, keV, m, s
+from hepunits import GW, MeV, cm2, day, keV, kg, m, s
 from scipy import constants as sc
 from scipy.integrate import quad
 from scipy.optimize import brentq
