@@ -10,7 +10,7 @@ Units follow hepunits (MeV = mm = ns = 1): multiply to attach a unit, divide to 
 True
 """
 
-from . import atomic, constants, electron, kinematics, nucleus
+from . import atomic, constants, electron, kinematics, nucleus, rates, sources
 from .neutrino import Neutrino
 from .result import CrossSection
 from .targets import Target, available_elements, target
@@ -25,5 +25,7 @@ __all__ = [
     "electron",
     "kinematics",
     "nucleus",
+    "rates",
+    "sources",
     "target",
 ]
