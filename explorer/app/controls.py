@@ -18,7 +18,12 @@ _STYLE = {"description_width": "10.5em"}
 _WIDE = widgets.Layout(width="98%")
 
 #: Control groups, in page order, with their titles.
-GROUPS = {"neutrino": "Neutrino", "target": "Target and model", "view": "View and readouts"}
+GROUPS = {
+    "neutrino": "Neutrino",
+    "target": "Target and model",
+    "view": "View and readouts",
+    "rates": "Event rates in a detector",
+}
 
 
 class Binding:
@@ -109,11 +114,16 @@ class Controls:
             b.on_click(lambda _b, s=sym: setattr(state, "target", s))
             self.target_buttons.append(b)
 
-    def boxes(self) -> list:
-        """The control groups as wrapping boxes (Neutrino, Target and model, View)."""
+    def boxes(self, extra: dict | None = None) -> dict:
+        """The control groups as wrapping boxes, group key → box; ``extra`` maps a group key to
+        widgets put at the top of that group (e.g. its preset buttons)."""
+        extra = extra or {}
 
         def group(key, title):
-            children = [self.widgets[p.name] for p in PARAMS if p.group == key]
+            children = [
+                *extra.get(key, ()),
+                *(self.widgets[p.name] for p in PARAMS if p.group == key),
+            ]
             if key == "target":
                 quick = widgets.HBox(
                     self.target_buttons, layout=widgets.Layout(flex_flow="row wrap")
@@ -130,7 +140,7 @@ class Controls:
                 ),
             )
 
-        return [group(key, title) for key, title in GROUPS.items()]
+        return {key: group(key, title) for key, title in GROUPS.items()}
 
 
 __all__ = ["GROUPS", "REGISTRY", "Binding", "Controls", "make_widget"]

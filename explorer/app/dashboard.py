@@ -32,8 +32,9 @@ from .export import curves_csv, data_link
 from .figures import render_png
 from .layout import Page
 from .panels import ChannelPanel
-from .params import NAMES, PAGE_INPUTS, PANELS, PHYSICS_INPUTS, VIEW_INPUTS
-from .presets import EXPERIMENTS, apply_experiment
+from .params import NAMES, PAGE_INPUTS, PANELS, PHYSICS_INPUTS, SHOWN, VIEW_INPUTS
+from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
+from .ratepanel import compute_rates
 from .readouts import page_html
 from .state import ExplorerState
 from .urlstate import parse_query, to_query
@@ -63,8 +64,9 @@ class Dashboard(widgets.VBox):
         self.panel_box = widgets.Box(
             list(self.panels.values()), layout=widgets.Layout(flex_flow="row wrap", width="100%")
         )
+        self.groups = self.controls.boxes(extra={"rates": page.rate_presets()})
         super().__init__(
-            page.children(self.controls.boxes(), self.panel_box),
+            page.children(self.groups.values(), self.panel_box),
             layout=widgets.Layout(width="100%"),
         )
         self.add_class(dom.DASHBOARD)
@@ -80,6 +82,8 @@ class Dashboard(widgets.VBox):
         for key, b in page.limit_buttons.items():
             v = LIMITS[key].value
             b.on_click(self._guard(lambda _b, v=v: self.state.update(mu_on=True, mu=v)))
+        for key, b in page.rate_buttons.items():
+            b.on_click(self._guard(lambda _b, k=key: self.apply_rate_preset(k)))
         page.reset.on_click(self._guard(lambda _b: self.state.update(**ExplorerState.defaults())))
         page.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
 
@@ -116,13 +120,12 @@ class Dashboard(widgets.VBox):
                     self._stale_physics.add(name)
                 if changed & VIEW_INPUTS[name]:
                     self._stale_view.add(name)
+            shown = SHOWN[self.state.channel]
             for name, panel in self.panels.items():
-                visible = self.state.channel in ("both", name)
-                want = "flex" if visible else "none"
-                if panel.layout.display != want:
-                    panel.layout.display = want
-                if visible:
+                _display(panel, name in shown)
+                if name in shown:
                     self._bring_up_to_date(name)
+            _display(self.groups["rates"], "rates" in shown)
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
             self._show_link()
@@ -133,13 +136,15 @@ class Dashboard(widgets.VBox):
     def _bring_up_to_date(self, name: str) -> None:
         """Recompute ``name``'s physics if stale, rebuild its view if stale, and show it."""
         if name in self._stale_physics:
-            self._physics[name] = PHYSICS[name](self.state)
+            self._physics[name] = _PHYSICS[name](self.state)
             self.physics_runs[name] += 1
             self._stale_physics.discard(name)
             self._stale_view.add(name)
         if name in self._stale_view:
-            thr = getattr(self.state, THRESHOLD[name])
-            self.panels[name].show(view(self._physics[name], thr, self.state.y_decades))
+            p = self._physics[name]
+            if name in THRESHOLD:
+                p = view(p, getattr(self.state, THRESHOLD[name]), self.state.y_decades)
+            self.panels[name].show(p)
             self._stale_view.discard(name)
 
     def _show_page_readout(self) -> None:
@@ -163,9 +168,18 @@ class Dashboard(widgets.VBox):
         exp = EXPERIMENTS[key]
         self.preset_info.value = f"<i>{html.escape(exp.label)}</i>: {html.escape(exp.description)}"
 
+    def apply_rate_preset(self, key: str) -> None:
+        """Show the rates panel with the detector set-up ``key`` (one recompute)."""
+        r = RATE_PRESETS[key]
+        self.state.update(channel="rates", **r.changes)
+        self.page.rate_info.value = (
+            f"<i>{html.escape(r.label)}</i>: {html.escape(r.description)} "
+            f"<span class='nac-source'>({html.escape(r.source)})</span>"
+        )
+
     def prepare_downloads(self) -> None:
         """Fill ``export_links`` with CSV and PNG download links for the visible panels."""
-        shown = [n for n in PANELS if self.state.channel in ("both", n)]
+        shown = [n for n in SHOWN[self.state.channel] if n in THRESHOLD]
         for name in shown:  # make sure nothing shown is stale
             self._bring_up_to_date(name)
         views = {n: self.panels[n].view for n in shown}
@@ -215,6 +229,16 @@ class Dashboard(widgets.VBox):
                 self._set_error(exc)
 
         return run
+
+
+def _display(widget, visible: bool) -> None:
+    want = "flex" if visible else "none"
+    if widget.layout.display != want:
+        widget.layout.display = want
+
+
+#: panel → its physics step (the rates panel's view model comes out of it whole)
+_PHYSICS = {**PHYSICS, "rates": compute_rates}
 
 
 def build_dashboard(query: str | None = None, **values) -> Dashboard:

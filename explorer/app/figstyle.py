@@ -40,10 +40,10 @@ COLORS = {
 }
 
 
-def _decade_label(x, _pos=None) -> str:
+def decade_label(x, _pos=None) -> str:
     """Tick label for a power of ten in Unicode (``10⁻⁴³``), cheaper to draw than mathtext.
 
-    >>> _decade_label(1e-43), _decade_label(1.0), _decade_label(10.0)
+    >>> decade_label(1e-43), decade_label(1.0), decade_label(10.0)
     ('10⁻⁴³', '1', '10')
     """
     if x <= 0:
@@ -112,7 +112,7 @@ def new_figure(channel: str):
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(LogLocator(base=10.0, numticks=12))
         axis.set_minor_locator(NullLocator())
-        axis.set_major_formatter(FuncFormatter(_decade_label))
+        axis.set_major_formatter(FuncFormatter(decade_label))
     ax.tick_params(labelsize=11)
     ax.grid(True, which="major", alpha=0.25)
     ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)

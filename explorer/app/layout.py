@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from explorer.physics.limits import LIMITS
 
 from .fmt import sci
-from .presets import EXPERIMENTS
+from .presets import EXPERIMENTS, RATE_PRESETS
 
 CSS = """
 <style>
@@ -64,6 +64,15 @@ class Page:
             for k, lim in LIMITS.items()
         }
         self.reset = _button("Reset", "all controls to their defaults")
+        self.rate_buttons = {
+            k: _button(r.label, f"{r.description} ({r.source})") for k, r in RATE_PRESETS.items()
+        }
+        self.rate_info = widgets.HTML()
+
+    def rate_presets(self) -> list:
+        """The rates set-up buttons and their note, for the top of the rates control group."""
+        box = widgets.Box(list(self.rate_buttons.values()), layout=widgets.Layout(**_WRAP))
+        return [box, self.rate_info]
 
     def children(self, control_boxes: list, panel_box) -> list:
         """The page from top to bottom (controls above the plots: on a projector or a laptop the
@@ -76,7 +85,7 @@ class Page:
             widgets.HTML("<b>Experiment set-ups</b> (each sets every control):"),
             widgets.Box([*self.preset_buttons.values(), self.reset], layout=wrap),
             self.preset_info,
-            widgets.Box(control_boxes, layout=widgets.Layout(**_WRAP)),
+            widgets.Box(list(control_boxes), layout=widgets.Layout(**_WRAP)),
             panel_box,
             widgets.HTML("<b>Magnetic moment: theory and limits</b>"),
             self.global_readout,

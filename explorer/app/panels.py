@@ -12,11 +12,13 @@ import ipywidgets as widgets
 from . import dom
 from .figures import PanelFigure
 from .model import PanelView
+from .ratefigure import RatesFigure
 from .readouts import readouts_html
 
 TITLES = {
     "electron": "ν–e scattering on an atom (eqs. 5–11)",
     "nucleus": "Coherent elastic ν–nucleus scattering, CEvNS (eqs. 12–16)",
+    "rates": "Event rates in a detector: counts and the μν it can exclude (eq. 9 made quantitative)",
 }
 
 
@@ -25,7 +27,7 @@ class ChannelPanel(widgets.VBox):
 
     def __init__(self, channel: str):
         self.channel = channel
-        self.figure = PanelFigure(channel)
+        self.figure = RatesFigure() if channel == "rates" else PanelFigure(channel)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
         self.readout = widgets.HTML()
         self.heading = widgets.HTML(f"<b>{html.escape(TITLES[channel])}</b>")
@@ -33,12 +35,16 @@ class ChannelPanel(widgets.VBox):
         self.draws = 0
         super().__init__(
             [self.heading, self.image, self.readout],
-            layout=widgets.Layout(flex="1 1 45%", min_width="300px", margin="0 0.5% 1em 0.5%"),
+            layout=widgets.Layout(
+                flex="1 1 45%" if channel != "rates" else "1 1 95%",
+                min_width="300px",
+                margin="0 0.5% 1em 0.5%",
+            ),
         )
         self.add_class(dom.PANEL)
         self.add_class(f"{dom.PANEL}-{channel}")
 
-    def show(self, view: PanelView) -> None:
+    def show(self, view: PanelView) -> None:  # or a RatesView for the rates panel
         """Move the figure to ``view``, render it into the image, refresh the readout."""
         self.view = view
         self.figure.update(view)

@@ -28,11 +28,19 @@ from explorer.physics.limits import LIMITS
 from explorer.physics.neutrino import FLAVOURS, MU_MAX, Q_MAX
 from explorer.physics.nucleus import FORM_FACTORS
 
-#: The two channel panels.
-PANELS = ("electron", "nucleus")
+#: The panels: the two channels' cross sections, and event rates in a detector.
+PANELS = ("electron", "nucleus", "rates")
+#: channel choice → the panels shown.
+SHOWN = {
+    "both": ("electron", "nucleus"),
+    "electron": ("electron",),
+    "nucleus": ("nucleus",),
+    "rates": ("rates",),
+}
 #: Readouts of the page outside the panels (eq. 1 and the limits).
 PAGE = "page"
-_BOTH = frozenset(PANELS)
+_BOTH = frozenset({"electron", "nucleus"})
+_ALL = frozenset(PANELS)
 
 #: Widget kinds: log slider, linear slider, toggle buttons, dropdown, checkbox.
 KINDS = ("log", "lin", "toggle", "dropdown", "check")
@@ -92,7 +100,7 @@ def _p(name, default, kind, label, help, group, affects, **kw) -> Param:
     return Param(name, default, kind, label, help, group, frozenset(affects), **kw)
 
 
-_E, _N = {"electron"}, {"nucleus"}
+_E, _N, _R = {"electron"}, {"nucleus"}, {"rates"}
 
 # The table is laid out by hand, one entry per block (ruff format would put every field on a line).
 # fmt: off
@@ -100,9 +108,10 @@ PARAMS: tuple[Param, ...] = (
     # -- the view (first in links: which panel)
     _p("channel", "both", "toggle", "Show", "Both panels, or only ν–e, or only CEvNS.", "view",
        set(), physics=False, url="channel", codec="choice",
-       options=(("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus")),
+       options=(("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus"),
+                ("event rates", "rates")),
        value_aliases={"all": "both", "e": "electron", "nuclear": "nucleus", "cevns": "nucleus",
-                      "n": "nucleus"}),
+                      "n": "nucleus", "rate": "rates", "counts": "rates"}),
     # -- the target
     _p("target", "Ge", "dropdown", "Element or isotope",
        "Detector target: a natural element (isotope mix, any Z with data) or one isotope "
@@ -121,35 +130,35 @@ PARAMS: tuple[Param, ...] = (
        url="anti", codec="bool", options=(("ν", False), ("ν̄ (anti)", True))),
     _p("mu_on", True, "check", "magnetic moment on",
        "Switches the magnetic moment off (μν = 0) without moving its slider.", "neutrino",
-       _BOTH | {PAGE}, url=None),
+       _ALL | {PAGE}, url=None),
     _p("mu", 2.9e-11, "log", "μν",
        "Effective magnetic moment in Bohr magnetons, log scale (eqs. 8 and 15). Default: the "
-       "GEMMA limit.", "neutrino", _BOTH | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
+       "GEMMA limit.", "neutrino", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
        codec="switch", fmt=".2g"),
     _p("q_sign", 0, "toggle", "Millicharge qν", "Sign of the millicharge, or off.", "neutrino",
-       _BOTH, url=None, options=(("−", -1), ("off", 0), ("+", 1))),
+       _ALL, url=None, options=(("−", -1), ("off", 0), ("+", 1))),
     _p("q", 1e-13, "log", "|qν|",
        "Size of the millicharge in units of the proton charge e, log scale (eq. 13 and the "
-       "g_V shift in ν–e scattering).", "neutrino", _BOTH, bounds=(1e-16, 1e-10), unit="e",
+       "g_V shift in ν–e scattering).", "neutrino", _ALL, bounds=(1e-16, 1e-10), unit="e",
        url="q", codec="signed", fmt=".2g"),
     _p("r2", 0.0, "lin", "⟨r²⟩",
-       "Charge radius, linear, either sign (eq. 13; positive raises CEvNS).", "neutrino", _BOTH,
+       "Charge radius, linear, either sign (eq. 13; positive raises CEvNS).", "neutrino", _ALL,
        bounds=(-50.0, 50.0), unit="10⁻³² cm²", url="r2", step=0.1, fmt=".1f"),
     _p("E", 1.0, "log", "Eν", "Neutrino energy, log scale; sets Tmax (eq. 4).", "neutrino",
        _BOTH, bounds=(0.01, 100.0), unit="MeV", url="E", aliases=("enu", "e_nu")),
     # -- the model
     _p("binding", "stepping", "toggle", "Atomic binding",
        "Stepping approximation (eqs. 10–11: only electrons with binding energy I_j ≤ T count) or "
-       "Z free electrons.", "target", _E, url="binding", codec="choice",
+       "Z free electrons.", "target", _E | _R, url="binding", codec="choice",
        options=(("stepping (eqs. 10–11)", "stepping"), ("free electrons", "free")),
        value_aliases={"step": "stepping", "bound": "stepping"}),
     _p("form_factor", "none", "toggle", "Form factor",
        "Nuclear form factor in CEvNS: F = 1 as in the paper (Eν of a few MeV) or Helm "
-       "(Lewin & Smith) for higher Eν.", "target", _N, url="ff", codec="choice",
+       "(Lewin & Smith) for higher Eν.", "target", _N | _R, url="ff", codec="choice",
        aliases=("form_factor",), options=(("F = 1 (paper)", "none"), ("Helm", "helm")),
        value_aliases={"1": "none", "off": "none", "f1": "none"}),
     _p("sin2w", SIN2W_DEFAULT, "lin", "sin²θ_W",
-       "Weak mixing angle (default 0.23867, the low-energy MS-bar value).", "target", _BOTH,
+       "Weak mixing angle (default 0.23867, the low-energy MS-bar value).", "target", _ALL,
        bounds=(0.20, 0.26), url="sin2w", step=0.0001, fmt=".5f"),
     # -- axes and readouts
     _p("Te_min", 1e-2, "log", "ν–e: T from", "Lower end of the electron-recoil axis.", "view",
@@ -173,7 +182,47 @@ PARAMS: tuple[Param, ...] = (
     _p("m_nu", 0.1, "log", "mν for eq. 1",
        "Neutrino mass for eq. 1's Dirac magnetic moment readout.", "view", {PAGE},
        physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu"),
+    # -- event rates in a detector (the rates panel)
+    _p("r_source", "reactor", "dropdown", "Source",
+       "Neutrino source: reactor ν̄ₑ (Huber–Mueller fission spectra), π⁺ decay at rest "
+       "(prompt νμ line and delayed νₑ, ν̄μ), or the Sun (B16-GS98 pp, ⁷Be, pep, ⁸B with LMA "
+       "flavour conversion).", "rates", _R, url="src", codec="choice",
+       options=(("reactor ν̄ₑ", "reactor"), ("π-DAR (spallation)", "pion-dar"),
+                ("solar ν", "solar")),
+       value_aliases={"dar": "pion-dar", "pion": "pion-dar", "sun": "solar"}),
+    _p("r_power", 3.0, "log", "Reactor power",
+       "Thermal power of the reactor core (reactor source only).", "rates", _R,
+       bounds=(0.01, 10.0), unit="GW", url="power"),
+    _p("r_protons", 5.0, "log", "Proton rate",
+       "Protons on target per second, in 10¹⁵/s; 0.08 ν of each flavour per proton (π-DAR "
+       "source only).", "rates", _R, bounds=(0.01, 100.0), unit="10¹⁵/s", url="pot"),
+    _p("r_distance", 13.9, "log", "Distance",
+       "Distance from the source to the detector (reactor and π-DAR; the Sun is at 1 AU).",
+       "rates", _R, bounds=(1.0, 1e4), unit="m", url="dist"),
+    _p("r_material", "Ge", "dropdown", "Detector material",
+       "Detector material; rates are per kg of this material (formula units per kg).", "rates",
+       _R, url="mat", codec="choice",
+       options=tuple((m, m) for m in ("Ge", "Si", "Xe", "Ar", "CsI", "NaI", "C3F8", "H2O"))),
+    _p("r_channel", "electron", "toggle", "Recoil",
+       "Which recoils the detector counts: electrons (ν–e, eqs. 5–11) or nuclei (CEvNS).",
+       "rates", _R, url="rch", codec="choice",
+       options=(("electrons", "electron"), ("nuclei", "nucleus")),
+       value_aliases={"e": "electron", "n": "nucleus", "cevns": "nucleus"}),
+    _p("r_mass", 1.5, "log", "Detector mass", "Mass of detector material.", "rates", _R,
+       bounds=(1e-3, 1e5), unit="kg", url="kg"),
+    _p("r_days", 365.0, "log", "Live time", "Days of data taking.", "rates", _R,
+       bounds=(1.0, 1e4), unit="days", url="days"),
+    _p("r_threshold", 2.8, "log", "Threshold",
+       "Lower end of the counting window (recoil energy; nuclear-recoil energy for CEvNS).",
+       "rates", _R, bounds=(1e-4, 1e4), unit="keV", url="thr"),
+    _p("r_window", 10.0, "log", "Window to",
+       "Upper end of the counting window (recoil energy).", "rates", _R, bounds=(1e-3, 1e5),
+       unit="keV", url="win"),
+    _p("r_background", 2.5, "log", "Background",
+       "Flat background in counts per (kg · day · keV) over the window.", "rates", _R,
+       bounds=(1e-6, 1e4), unit="/(kg·day·keV)", url="bkg", fmt=".2g"),
 )
+# fmt: on
 
 #: Name → parameter.
 REGISTRY: dict[str, Param] = {p.name: p for p in PARAMS}
@@ -193,9 +242,12 @@ VIEW_INPUTS: dict[str, frozenset] = {
 #: Inputs of the page's own readouts (eq. 1, limits).
 PAGE_INPUTS: frozenset = frozenset(p.name for p in PARAMS if PAGE in p.affects)
 
-#: Pairs of axis-range parameters (lower, upper) kept at least a factor ``MIN_RANGE`` apart.
-AXIS_PAIRS = (("Te_min", "Te_max"), ("TN_min", "TN_max"))
-MIN_RANGE = 10.0
+#: Pairs of range parameters (lower, upper, the least ratio upper/lower the state keeps).
+AXIS_PAIRS = (
+    ("Te_min", "Te_max", 10.0),
+    ("TN_min", "TN_max", 10.0),
+    ("r_threshold", "r_window", 1.1),
+)
 
 # The slider domains lie inside what the physics accepts (one definition of each domain).
 assert REGISTRY["mu"].bounds[1] <= MU_MAX and REGISTRY["q"].bounds[1] <= Q_MAX

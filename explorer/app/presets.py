@@ -154,3 +154,59 @@ def apply_experiment(state: ExplorerState, key: str) -> None:
     if key not in EXPERIMENTS:
         raise ValueError(f"preset must be one of {list(EXPERIMENTS)!r}, got {key!r}")
     state.update(**EXPERIMENTS[key].values)
+
+
+@dataclass(frozen=True)
+class RatePreset:
+    """A detector set-up for the rates panel: the rates parameters it sets, and its source."""
+
+    key: str
+    label: str
+    description: str
+    source: str
+    changes: dict
+
+
+#: Set-ups of the rates panel ("-like": round numbers from the cited papers, not their analyses).
+RATE_PRESETS = {
+    r.key: r
+    for r in (
+        RatePreset(
+            "gemma",
+            "Reactor on Ge, e⁻ recoils (GEMMA-like)",
+            "1.5 kg of Ge at 13.9 m from a 3 GW core, 2.8–10 keV, 2.5 counts/(kg·day·keV).",
+            "A. G. Beda et al., Adv. High Energy Phys. 2012, 350150",
+            dict(r_source="reactor", r_power=3.0, r_distance=13.9, r_material="Ge",
+                 r_channel="electron", r_mass=1.5, r_days=365.0, r_threshold=2.8, r_window=10.0,
+                 r_background=2.5),
+        ),
+        RatePreset(
+            "conus",
+            "Reactor on Ge, nuclear recoils (CONUS-like)",
+            "4 kg of Ge at 17.1 m from a 3.9 GW core, nuclear recoils from 1.5 keV (≈ 0.3 keVee "
+            "with Lindhard quenching, k = 0.157) to 3 keV, 10 counts/(kg·day·keV).",
+            "H. Bonet et al. (CONUS), Phys. Rev. Lett. 126, 041804 (2021)",
+            dict(r_source="reactor", r_power=3.9, r_distance=17.1, r_material="Ge",
+                 r_channel="nucleus", r_mass=4.0, r_days=250.0, r_threshold=1.5, r_window=3.0,
+                 r_background=10.0),
+        ),
+        RatePreset(
+            "coherent",
+            "π-DAR on CsI, nuclear recoils (COHERENT-like)",
+            "14.6 kg of CsI[Na] at 19.3 m from the SNS (5×10¹⁵ p/s, 0.08 ν per flavour per "
+            "proton), 308 days, nuclear recoils 5–60 keV, low steady-state background.",
+            "D. Akimov et al. (COHERENT), Science 357, 1123 (2017)",
+            dict(r_source="pion-dar", r_protons=5.0, r_distance=19.3, r_material="CsI",
+                 r_channel="nucleus", r_mass=14.6, r_days=308.1, r_threshold=5.0, r_window=60.0,
+                 r_background=1e-3),
+        ),
+        RatePreset(
+            "xenonnt",
+            "Solar ν on Xe, e⁻ recoils (XENONnT-like)",
+            "4.2 t of liquid xenon for 97 days, electron recoils 1–30 keV, 15.8 events/(t·yr·keV).",
+            "E. Aprile et al. (XENON), Phys. Rev. Lett. 129, 161805 (2022)",
+            dict(r_source="solar", r_material="Xe", r_channel="electron", r_mass=4200.0,
+                 r_days=97.1, r_threshold=1.0, r_window=30.0, r_background=4.33e-5)  # 15.8 /(t·yr·keV),
+        ),
+    )
+}  # fmt: skip

@@ -34,7 +34,7 @@ from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, Unicode, va
 
 from explorer.physics import Neutrino, available_elements, target
 
-from .params import AXIS_PAIRS, BOUNDS, MIN_RANGE, NAMES, PARAMS
+from .params import AXIS_PAIRS, BOUNDS, NAMES, PARAMS
 
 #: ⟨r²⟩ is entered in this unit.
 R2_UNIT = 1e-32 * cm2
@@ -115,11 +115,11 @@ class ExplorerState(_Traits):
         if math.isnan(v):
             raise TraitError(f"{name} must be a finite number, got {proposal['value']!r}")
         v = min(max(v, lo), hi)
-        for low, high in AXIS_PAIRS:  # keep every axis range at least MIN_RANGE wide
+        for low, high, ratio in AXIS_PAIRS:  # keep every range at least `ratio` wide
             if name == low:
-                v = min(v, getattr(self, high) / MIN_RANGE)
+                v = min(v, getattr(self, high) / ratio)
             elif name == high:
-                v = max(v, getattr(self, low) * MIN_RANGE)
+                v = max(v, getattr(self, low) * ratio)
         return v
 
     @validate("target")

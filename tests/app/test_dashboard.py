@@ -37,8 +37,11 @@ PHYSICS_CONTROLS = {
 }
 
 
+CHANNELS = ("electron", "nucleus")
+
+
 def _curves(dash, phys):
-    return {ch: [a.copy() for a in phys.plotted(p)] for ch, p in dash.panels.items()}
+    return {ch: [a.copy() for a in phys.plotted(dash.panels[ch])] for ch in CHANNELS}
 
 
 def _same(a, b):
@@ -52,7 +55,7 @@ def _same(a, b):
 def test_control_changes_plot_to_physics(name, phys):
     new, setup, changes = PHYSICS_CONTROLS[name]
     dash = build_dashboard(query="", **setup)
-    for ch in dash.panels:
+    for ch in CHANNELS:
         phys.assert_plots_physics(dash, ch)
     before = _curves(dash, phys)
     widget = dash.controls.widgets[name]
@@ -62,7 +65,7 @@ def test_control_changes_plot_to_physics(name, phys):
     assert getattr(dash.state, name) == new
     assert dash.recomputes == n + 1
     after = _curves(dash, phys)
-    for ch in dash.panels:
+    for ch in CHANNELS:
         phys.assert_plots_physics(dash, ch)
         assert (not _same(before[ch], after[ch])) == (ch in changes), ch
 
@@ -76,7 +79,7 @@ def test_control_unrelated_to_a_panel_does_not_redraw_it(dash):
 
 def test_y_decades_sets_the_y_range(dash):
     dash.controls.widgets["y_decades"].value = 12.0
-    for p in dash.panels.values():
+    for p in (dash.panels[ch] for ch in CHANNELS):
         lo, hi = p.figure.ax.get_ylim()
         assert math.log10(hi / lo) == pytest.approx(12.0)
         assert hi >= np.nanmax(p.view.curves.total)
@@ -145,7 +148,8 @@ def test_crossover_marker_and_lines_match_physics(dash, phys):
 
 def test_shading_covers_exactly_where_em_dominates(dash, phys):
     dash.state.update(q_sign=1, q=3e-13, mu_on=False)  # interference: EM changes sign
-    for ch, panel in dash.panels.items():
+    for ch in CHANNELS:
+        panel = dash.panels[ch]
         T, xs = phys.expected(dash.state, ch)
         dom = (np.abs(xs.em) >= xs.sm) & (xs.sm > 0)
         bands = panel.figure.shade.get_paths()
@@ -173,15 +177,15 @@ def test_binding_edges_are_the_shells_in_range(dash):
 @pytest.mark.parametrize("key", sorted(EXPERIMENTS))
 def test_preset_sets_every_control_with_one_recompute(dash, phys, key):
     n = dash.recomputes
-    draws = {ch: p.draws for ch, p in dash.panels.items()}
+    draws = {ch: dash.panels[ch].draws for ch in CHANNELS}
     buttons = [b for b in dash.children[4].children if b.description == EXPERIMENTS[key].label]
     buttons[0].click()
     assert dash.recomputes == n + 1
-    assert all(p.draws == draws[ch] + 1 for ch, p in dash.panels.items())
+    assert all(dash.panels[ch].draws == draws[ch] + 1 for ch in CHANNELS)
     assert dash.state.as_dict() == EXPERIMENTS[key].values
     for name, w in dash.controls.widgets.items():
         assert w.value == getattr(dash.state, name), name
-    for ch in dash.panels:
+    for ch in CHANNELS:
         phys.assert_plots_physics(dash, ch)
     assert EXPERIMENTS[key].description in dash.preset_info.value
 
@@ -242,7 +246,7 @@ def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
     def boom(state):
         raise RuntimeError("kaboom <b>")
 
-    monkeypatch.setitem(mod.PHYSICS, "electron", boom)
+    monkeypatch.setitem(mod._PHYSICS, "electron", boom)
     dash.state.mu = 1e-10  # must not raise
     assert dash.error.layout.display == "block"
     assert "kaboom &lt;b&gt;" in dash.error.value and '<b>"' not in dash.error.value

@@ -34,6 +34,17 @@ PARAMS = {
     "thr_e": ("1.5", {"thr_e": 1.5}),
     "thr_n": ("0.005", {"thr_n": 0.005}),
     "m_nu": ("0.05", {"m_nu": 0.05}),
+    "src": ("solar", {"r_source": "solar"}),
+    "power": ("1.5", {"r_power": 1.5}),
+    "pot": ("2", {"r_protons": 2.0}),
+    "dist": ("25", {"r_distance": 25.0}),
+    "mat": ("CsI", {"r_material": "CsI"}),
+    "rch": ("nucleus", {"r_channel": "nucleus"}),
+    "kg": ("10", {"r_mass": 10.0}),
+    "days": ("100", {"r_days": 100.0}),
+    "thr": ("1", {"r_threshold": 1.0}),
+    "win": ("20", {"r_window": 20.0}),
+    "bkg": ("0.5", {"r_background": 0.5}),
 }
 
 

@@ -1,0 +1,125 @@
+"""The rates panel's figure, made once and mutated in place: dR/dT (left) and the μν a counting
+experiment excludes against its threshold (right), with the experimental limits.
+
+It takes a :class:`~explorer.app.ratepanel.RatesView` only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+from explorer.physics.limits import LIMITS
+
+from .figstyle import COLORS, DPI, decade_label, encode_png
+
+#: Figure size in inches (960 × 460 px at DPI 100).
+FIGSIZE = (9.6, 4.6)
+#: Limits drawn on the sensitivity plot.
+SHOWN_LIMITS = ("gemma", "xenonnt", "red-giant-2020")
+
+
+def _log_axes(ax, xlabel: str, ylabel: str) -> None:
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10.0, numticks=8))
+        axis.set_minor_locator(NullLocator())
+        axis.set_major_formatter(FuncFormatter(decade_label))
+    ax.set_xlabel(xlabel, fontsize=10)
+    ax.set_ylabel(ylabel, fontsize=10)
+    ax.tick_params(labelsize=10)
+    ax.grid(True, which="major", alpha=0.25)
+
+
+class RatesFigure:
+    """Both plots of the rates panel; :meth:`update` moves the artists, :meth:`render` encodes."""
+
+    def __init__(self):
+        self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
+        FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.085, right=0.985, top=0.88, bottom=0.2, wspace=0.3)
+        self.ax_rate, self.ax_sens = fig.subplots(1, 2)
+        _log_axes(self.ax_rate, "recoil energy T (keV)", "dR/dT (events per kg·day·keV)")
+        _log_axes(self.ax_sens, "threshold (keV)", "μν excluded at 90 % CL (μB)")
+        nan2 = ([np.nan], [np.nan])
+        a = self.ax_rate
+        (self.sm,) = a.plot(*nan2, color=COLORS["sm"], lw=1.8, label="SM (weak)")
+        (self.em_pos,) = a.plot(*nan2, color=COLORS["em"], lw=1.8, label="|EM|, EM > 0")
+        (self.em_neg,) = a.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0")
+        (self.total,) = a.plot(*nan2, color=COLORS["total"], lw=1.0, label="total")
+        (self.bkg,) = a.plot(*nan2, color="#7f7f7f", lw=1.2, ls=":", label="background")
+        self.window = a.axvspan(1, 2, color=COLORS["threshold"], alpha=0.08, label="window")
+        (self.thr,) = a.plot(*nan2, color=COLORS["threshold"], lw=1.2, label="threshold")
+        a.legend(fontsize=8, loc="lower left", frameon=False, ncols=2)
+        b = self.ax_sens
+        (self.curve,) = b.plot(*nan2, color=COLORS["total"], lw=1.8, label="this detector")
+        (self.here,) = b.plot(*nan2, ls="none", marker="o", ms=7, mfc="white",
+                              mec=COLORS["threshold"], mew=2, label="at the threshold")  # fmt: skip
+        for key, ls in zip(SHOWN_LIMITS, ("--", "-.", ":"), strict=True):
+            lim = LIMITS[key]
+            b.axhline(lim.value, color="#555555", lw=1.0, ls=ls, label=f"{lim.label}")
+        b.legend(fontsize=8, loc="upper left", frameon=False)
+        self.title = fig.text(0.085, 0.95, "", ha="left", va="center", fontsize=11)
+        # blitting, as in PanelFigure: the frames, ticks, legends and limit lines are a cached
+        # bitmap, redrawn only when an axis range or the title changes
+        self._dynamic = [self.window, self.sm, self.em_pos, self.em_neg, self.total, self.bkg,
+                         self.thr, self.curve, self.here]  # fmt: skip
+        for a in self._dynamic:
+            a.set_animated(True)
+            a.set_zorder(10 + a.get_zorder())  # above the legends, as blitting draws them
+        self._background, self._bg_key = None, None
+
+    def update(self, v) -> None:
+        """Move every artist to the view model ``v``."""
+        T = v.T
+        self.sm.set_data(T, v.sm)
+        self.total.set_data(T, v.total)
+        self.em_pos.set_data(T, np.where(v.em > 0, v.em, np.nan))
+        self.em_neg.set_data(T, np.where(v.em < 0, -v.em, np.nan))
+        self.bkg.set_data([T[0], T[-1]], [v.background, v.background])
+        lo, hi = v.window
+        self.window.set_visible(lo < hi)
+        if lo < hi:
+            self.window.set_x(lo)
+            self.window.set_width(hi - lo)
+        self.thr.set_data([lo, lo], [1e-300, 1e300])
+        a = self.ax_rate
+        a.set_xlim(T[0], T[-1] * 1.2)
+        top = max(float(np.nanmax(v.total)), v.background, 1e-300)
+        a.set_ylim(*_decades(top * 1e-7, top * 5))
+        ok = np.isfinite(v.sens_curve)
+        self.curve.set_data(v.thresholds[ok], v.sens_curve[ok])
+        here = math.isfinite(v.sensitivity)
+        self.here.set_visible(here)
+        if here:
+            self.here.set_data([lo], [v.sensitivity])
+        b = self.ax_sens
+        b.set_xlim(v.thresholds[0], max(v.thresholds[-1], lo) * 1.5)
+        vals = [*v.sens_curve[ok], *(LIMITS[k].value for k in SHOWN_LIMITS)]
+        b.set_ylim(*_decades(min(vals) / 3, max(vals) * 3))
+        self.title.set_text(v.title)
+
+    def render(self) -> bytes:
+        """Draw and encode as PNG (blitting over the cached frame when the ranges are unchanged)."""
+        canvas = self.figure.canvas
+        key = (self.ax_rate.get_xlim(), self.ax_rate.get_ylim(), self.ax_sens.get_xlim(),
+               self.ax_sens.get_ylim(), self.title.get_text())  # fmt: skip
+        if self._background is None or key != self._bg_key:
+            canvas.draw()
+            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+        else:
+            canvas.restore_region(self._background)
+        for a in self._dynamic:
+            if a.get_visible():
+                a.axes.draw_artist(a)
+        return encode_png(canvas)
+
+
+def _decades(lo: float, hi: float) -> tuple:
+    """The range widened to whole decades (so that most changes keep the cached frame)."""
+    return 10.0 ** math.floor(math.log10(lo)), 10.0 ** math.ceil(math.log10(hi))

@@ -1,0 +1,93 @@
+"""The rates panel: what it plots and prints is what explorer.physics.rates gives for the state,
+presets set the detector, links carry the view, and the threshold moves counts and sensitivity."""
+
+import math
+
+import numpy as np
+import pytest
+from hepunits import GW, day, keV, kg, m
+
+from explorer.app import build_dashboard
+from explorer.app.presets import RATE_PRESETS
+from explorer.app.ratepanel import compute_rates
+from explorer.app.state import ExplorerState
+from explorer.physics import rates, sources
+
+PER = 1 / (kg * day * keV)
+
+
+def test_curves_and_counts_are_the_physics_for_the_state():
+    dash = build_dashboard(query="channel=rates&mu=5e-11")
+    v = dash.panels["rates"].view
+    src = sources.reactor(3 * GW, 13.9 * m)  # the defaults: GEMMA-like reactor, Ge, e⁻ recoils
+    r = rates.dR_dT(v.T * keV, src, "Ge", "electron", mu=5e-11)
+    np.testing.assert_allclose(v.sm, r.sm / PER, rtol=1e-12)
+    np.testing.assert_allclose(v.em, r.em / PER, rtol=1e-12)
+    f = dash.panels["rates"].figure
+    np.testing.assert_array_equal(f.sm.get_ydata(), v.sm)
+    n = rates.counts(src, "Ge", 1.5 * kg * 365 * day, 2.8 * keV, 10 * keV, mu=5e-11)
+    assert v.counts.sm == pytest.approx(n.sm, rel=1e-12, abs=0)
+    assert v.counts.em == pytest.approx(n.em, rel=1e-12, abs=0)
+    # background: 2.5 /(kg·day·keV) × 1.5 kg × 365 d × 7.2 keV, by hand
+    assert v.n_background == pytest.approx(2.5 * 1.5 * 365 * 7.2, rel=1e-12, abs=0)
+    text = dash.panels["rates"].readout.value
+    assert "Expected EM events" in text and "μν excluded at 90 % CL" in text
+
+
+def test_sensitivity_readout_is_where_em_counts_reach_the_poisson_limit():
+    """At the μν the panel prints, the extra counts equal the 90 % CL Poisson upper limit on
+    SM + background (classical limit, checked against the exact Poisson sum)."""
+    v = compute_rates(ExplorerState(channel="rates", mu_on=False))
+    b = v.counts.sm + v.n_background
+    s = rates.poisson_upper_limit(b, 0.9)
+    src = sources.reactor(3 * GW, 13.9 * m)
+    n = rates.counts(src, "Ge", 1.5 * kg * 365 * day, 2.8 * keV, 10 * keV, mu=v.sensitivity)
+    assert n.em == pytest.approx(s, rel=1e-6, abs=0)
+    # the limit s itself: P(N ≤ b | b + s) = 0.1 for the (integer) median count n = b, by a sum
+    k = math.floor(b)
+    lam = b + s
+    cdf = sum(math.exp(-lam + i * math.log(lam) - math.lgamma(i + 1)) for i in range(k + 1))
+    assert cdf == pytest.approx(0.1, abs=0.02)
+
+
+def test_threshold_moves_counts_and_sensitivity():
+    dash = build_dashboard(query="channel=rates")
+    before = dash.panels["rates"].view
+    dash.state.r_threshold = 1.0
+    after = dash.panels["rates"].view
+    assert after.counts.sm > before.counts.sm and after.counts.em > before.counts.em
+    assert after.sensitivity != before.sensitivity
+    assert after.window == (1.0, 10.0)
+
+
+@pytest.mark.parametrize("key", sorted(RATE_PRESETS))
+def test_each_rate_preset_draws(key):
+    dash = build_dashboard(query="")
+    dash.page.rate_buttons[key].click()
+    assert dash.state.channel == "rates"
+    for name, value in RATE_PRESETS[key].changes.items():
+        assert getattr(dash.state, name) == value
+    v = dash.panels["rates"].view
+    assert dash.error.value == ""
+    assert v.counts.sm > 0 and np.all(np.isfinite(v.total)) and np.all(v.sm >= 0)
+    assert RATE_PRESETS[key].source in dash.page.rate_info.value
+    assert dash.panels["rates"].layout.display == "flex"
+    assert dash.panels["electron"].layout.display == "none"
+    # the view travels in its link
+    again = build_dashboard(query=dash.link_text.value)
+    assert again.state.as_dict() == dash.state.as_dict()
+
+
+def test_bad_rates_values_in_a_link_are_clamped_with_a_notice():
+    dash = build_dashboard(query="channel=rates&kg=-3&src=moon&bkg=1e9")
+    assert dash.state.r_mass == 1e-3 and dash.state.r_background == 1e4
+    assert dash.state.r_source == "reactor"
+    for word in ("kg=-3", "src='moon'", "bkg=1e9"):
+        assert word in dash.notice.value.replace("&#x27;", "'")
+
+
+def test_threshold_above_the_spectrum_says_why():
+    dash = build_dashboard(query="channel=rates&src=solar&mat=Xe&rch=nucleus&thr=50&win=100")
+    v = dash.panels["rates"].view
+    assert v.counts.total == 0 and math.isinf(v.sensitivity)
+    assert "above the end of the spectrum" in dash.panels["rates"].readout.value
