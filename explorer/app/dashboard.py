@@ -28,7 +28,7 @@ from explorer.physics.limits import LIMITS
 from . import dom
 from .compute import PHYSICS, THRESHOLD, dirac_moment, view
 from .controls import Controls
-from .export import curves_csv, data_link
+from .export import curves_csv, data_link, rates_csv
 from .figures import render_png
 from .layout import Page
 from .panels import ChannelPanel
@@ -179,12 +179,17 @@ class Dashboard(widgets.VBox):
 
     def prepare_downloads(self) -> None:
         """Fill ``export_links`` with CSV and PNG download links for the visible panels."""
-        shown = [n for n in SHOWN[self.state.channel] if n in THRESHOLD]
+        shown = SHOWN[self.state.channel]
         for name in shown:  # make sure nothing shown is stale
             self._bring_up_to_date(name)
-        views = {n: self.panels[n].view for n in shown}
-        csv = curves_csv(self.state.as_dict(), views).encode("utf-8")
-        links = [data_link("neutrino_atom_curves.csv", "text/csv", csv, "Curves (CSV)")]
+        params = self.state.as_dict()
+        if shown == ("rates",):
+            csv = rates_csv(params, self.panels["rates"].view).encode("utf-8")
+            links = [data_link("neutrino_atom_rates.csv", "text/csv", csv, "Rates (CSV)")]
+        else:
+            views = {n: self.panels[n].view for n in shown}
+            csv = curves_csv(params, views).encode("utf-8")
+            links = [data_link("neutrino_atom_curves.csv", "text/csv", csv, "Curves (CSV)")]
         for n in shown:
             png = render_png(self.panels[n].figure.figure)
             links.append(data_link(f"neutrino_atom_{n}.png", "image/png", png, f"{n} figure (PNG)"))

@@ -79,3 +79,29 @@ def curves_csv(params: dict, views: dict) -> str:
         for row in block:
             out.write(name + "," + ",".join(f"{x:.8e}" for x in row) + "\n")
     return out.getvalue()
+
+
+RATES_COLUMNS = ("T_keV", "dR_dT_SM_per_kg_day_keV", "dR_dT_EM_per_kg_day_keV",
+                 "dR_dT_total_per_kg_day_keV")  # fmt: skip
+
+
+def rates_csv(params: dict, v) -> str:
+    """The rates panel (a RatesView) as CSV text: a header with every parameter, the link, the
+    counts and the sensitivity, then dR/dT per (kg · day · keV) of detector material."""
+    out = io.StringIO()
+    out.write(f"# explorer {explorer.__version__}: event rates, {v.title}\n")
+    out.write("# dR/dT per kg of detector material per day per keV; T in keV; EM = total − SM\n")
+    for p in PARAMS:
+        unit = f" [{p.unit}]" if p.unit else ""
+        out.write(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})\n")
+    out.write(f"# link: ?{to_query(params)}\n")
+    c = v.counts
+    out.write(
+        f"# window_keV = {v.window[0]:.6g} .. {v.window[1]:.6g}; events SM = {c.sm:.6g}, "
+        f"EM = {c.em:.6g}, total = {c.total:.6g}, background = {v.n_background:.6g}; "
+        f"mu_excluded_90CL_muB = {v.sensitivity:.6g}\n"
+    )
+    out.write(",".join(RATES_COLUMNS) + "\n")
+    for row in np.column_stack([v.T, v.sm, v.em, v.total]):
+        out.write(",".join(f"{x:.8e}" for x in row) + "\n")
+    return out.getvalue()

@@ -91,3 +91,23 @@ def test_threshold_above_the_spectrum_says_why():
     v = dash.panels["rates"].view
     assert v.counts.total == 0 and math.isinf(v.sensitivity)
     assert "above the end of the spectrum" in dash.panels["rates"].readout.value
+
+
+def test_rates_export_carries_the_state_counts_and_curve():
+    import base64
+    import re
+
+    dash = build_dashboard(query="channel=rates&kg=10")
+    dash.page.export_button.click()
+    hrefs = dict(
+        (name, base64.b64decode(data))
+        for name, data in re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"',
+                                     dash.export_links.value)
+    )  # fmt: skip
+    text = hrefs["neutrino_atom_rates.csv"].decode("utf-8")
+    assert hrefs["neutrino_atom_rates.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert "# r_mass = 10.0 [kg]" in text and "# link: ?channel=rates&kg=10" in text
+    rows = [r for r in text.splitlines() if not r.startswith("#")]
+    assert rows[0].startswith("T_keV,") and len(rows) == 1 + 200
+    v = dash.panels["rates"].view
+    assert float(rows[1].split(",")[1]) == pytest.approx(v.sm[0], rel=1e-8, abs=0)
