@@ -10,11 +10,14 @@ import math
 
 import ipywidgets as widgets
 
+from .fmt import number
 from .params import PARAMS, REGISTRY
 from .presets import TARGET_PRESETS
 from .state import ExplorerState, elements, isotopes_of
 
 _STYLE = {"description_width": "10.5em"}
+#: A log slider's label carries its value: wide enough for "μν = 2.9×10⁻¹¹ μB", never cut.
+_LOG_STYLE = {"description_width": "15em"}
 _WIDE = widgets.Layout(width="98%")
 
 #: Control groups, in page order, with their titles.
@@ -41,10 +44,18 @@ class Binding:
         step = getattr(widget, "step", None)
         self.tol = 0.5 * step * (1 + 1e-9) if isinstance(step, float) else 0.0
         widget.value = getattr(state, name)
+        self._describe(widget.value)
         state.observe(self._to_widget, names=name)
         widget.observe(self._to_state, names="value")
 
+    def _describe(self, value) -> None:
+        """A log slider shows the state's value in its label (its own readout would show the
+        slider's rounding to its step, not the value the physics uses)."""
+        if self.log:
+            self.widget.description = describe(REGISTRY[self.name], value)
+
     def _to_widget(self, change):
+        self._describe(change["new"])
         if self.widget.value != change["new"]:
             self.widget.value = change["new"]
 
@@ -70,6 +81,12 @@ def target_options() -> list:
     return out
 
 
+def describe(p, value) -> str:
+    """The label of a log slider with the value it stands for: ``Eν = 1.5 MeV``."""
+    unit = f" {p.unit}" if p.unit else ""
+    return f"{p.label} = {number(value, p.fmt)}{unit}"
+
+
 def make_widget(p):
     """The widget of one registry entry (not yet linked)."""
     desc = p.label + p.unit_suffix
@@ -77,8 +94,8 @@ def make_widget(p):
     if p.kind == "log":
         lo, hi = p.bounds
         return widgets.FloatLogSlider(
-            base=10, min=math.log10(lo), max=math.log10(hi), step=p.step,
-            readout_format=p.fmt, layout=_WIDE, continuous_update=True, **common,
+            base=10, min=math.log10(lo), max=math.log10(hi), step=p.step, readout=False,
+            layout=_WIDE, continuous_update=True, **{**common, "style": _LOG_STYLE},
         )  # fmt: skip
     if p.kind == "lin":
         lo, hi = p.bounds

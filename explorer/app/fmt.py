@@ -41,6 +41,19 @@ def sci(x: float, digits: int = 2) -> str:
     return f"{sign}{m}×10{sup(exp)}"
 
 
+def number(x: float, spec: str = ".3g") -> str:
+    """``x`` formatted with ``spec``, an exponent written in Unicode: ``2.9×10⁻¹¹``, ``1.5``.
+
+    >>> number(2.9e-11, ".2g"), number(1.5), number(0.0123, ".2e"), number(-4.0, ".1f")
+    ('2.9×10⁻¹¹', '1.5', '1.23×10⁻²', '−4.0')
+    """
+    text = format(x, spec)
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant}×10{sup(int(exp))}"
+    return text.replace("-", "−", 1) if text.startswith("-") else text
+
+
 def energy(x_kev: float) -> str:
     """An energy given in keV, written with a convenient unit: ``energy(0.0412)`` → ``'41.2 eV'``.
 

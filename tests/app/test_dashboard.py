@@ -298,3 +298,32 @@ def test_apply_query_after_building_matches_building_with_the_query(monkeypatch)
     assert late.recomputes == before + 1
     assert late.link_text.value == direct.link_text.value
     assert late.state.target == "Xe" and late.state.mu == 5e-11
+
+
+@pytest.mark.parametrize(
+    "query",
+    [f"preset={k}" for k in EXPERIMENTS] + ["target=Xe&thr_e=0.005", "E=0.417&mu=6.45e-12"],
+)
+def test_slider_labels_show_the_value_the_physics_uses(query):
+    """A log slider's label reads the state's value (not the slider's rounding to its step):
+    the xenon-pp preset's Eν = 0.42 MeV must not read 0.417 (10^-0.38), nor μν 6.4e-12 read
+    6.5e-12, after the browser's echo of the snapped value."""
+    from explorer.app.fmt import number
+    from explorer.app.params import REGISTRY
+
+    dash = build_dashboard(query=query)
+    for name, w in dash.controls.widgets.items():
+        p = REGISTRY[name]
+        if p.kind != "log":
+            continue
+        # the browser sends back the value snapped to the slider's step: ignored, label unchanged
+        snapped = 10 ** (round(math.log10(w.value) / p.step) * p.step)
+        w.value = snapped
+        value = getattr(dash.state, name)
+        assert (
+            w.description == f"{p.label} = {number(value, p.fmt)}{' ' + p.unit if p.unit else ''}"
+        )
+    if "xenon-pp" in query:
+        assert dash.controls.widgets["E"].description == "Eν = 0.42 MeV"
+        assert dash.controls.widgets["mu"].description == "μν = 6.4×10⁻¹² μB"
+        assert "Eν = 0.42 MeV" in dash.panels["electron"].view.physics.energy_label
