@@ -28,6 +28,7 @@ from explorer.physics.constants import ME
 
 from .fmt import energy, neutrino_label
 from .model import Crossover, Curves, PanelPhysics, PanelView, Readout, ThresholdFacts
+from .params import FIT_RANGE
 from .readouts import panel_readouts
 
 #: Points per curve (DESIGN §8: 2000 points per panel).
@@ -42,6 +43,15 @@ def _grid(t_min_kev: float, t_max_kev: float) -> np.ndarray:
     g = np.geomspace(t_min_kev, t_max_kev, N_POINTS)
     g.flags.writeable = False
     return g
+
+
+def t_range(state, channel: str, tmax_kev: float) -> tuple:
+    """The recoil axis in keV: fitted to Tmax (``axes="fit"``) or the fixed ranges."""
+    if state.axes == "fit":
+        return FIT_RANGE[0] * tmax_kev, FIT_RANGE[1] * tmax_kev
+    if channel == "electron":
+        return state.Te_min, state.Te_max
+    return state.TN_min, state.TN_max
 
 
 def _crossings(sm: np.ndarray, em: np.ndarray) -> int:
@@ -70,9 +80,10 @@ def compute_electron(state) -> PanelPhysics:
     """ν–e scattering per atom of ``state.target`` (stepping or free), eqs. 5–11."""
     nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
     kw = dict(binding=state.binding, sin2w=state.sin2w)
-    T = _grid(state.Te_min, state.Te_max)
-    curves = _curves(electron.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     tmax = kinematics.t_max(E, ME)
+    lo, hi = t_range(state, "electron", tmax / keV)
+    T = _grid(lo, hi)
+    curves = _curves(electron.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     tc = electron.crossover(E, nu, tgt, **kw)
     stepping = state.binding == "stepping"
 
@@ -81,7 +92,6 @@ def compute_electron(state) -> PanelPhysics:
         n = atomic.step_factor(t_kev * keV, tgt) if stepping else float(tgt.Z)
         return ThresholdFacts(float(x.sm / XS_UNIT), float(x.em / XS_UNIT), float(n))
 
-    lo, hi = state.Te_min, state.Te_max
     how = "stepping" if stepping else "free electrons"
     return PanelPhysics(
         channel="electron",
@@ -109,9 +119,9 @@ def compute_nucleus(state) -> PanelPhysics:
     """CEvNS per atom of ``state.target`` (isotope sum), eqs. 12–16."""
     nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
     kw = dict(form_factor=state.form_factor, sin2w=state.sin2w)
-    T = _grid(state.TN_min, state.TN_max)
-    curves = _curves(nucleus.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     t_light = kinematics.t_max(E, float(tgt.arrays["mass"].min()))
+    T = _grid(*t_range(state, "nucleus", t_light / keV))
+    curves = _curves(nucleus.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     tc = nucleus.crossover(E, nu, tgt, **kw)
 
     def at(t_kev: float) -> ThresholdFacts:
@@ -143,8 +153,9 @@ def compute_nucleus(state) -> PanelPhysics:
     )  # fmt: skip
 
 
-def view(physics: PanelPhysics, threshold: float, y_decades: float) -> PanelView:
-    """The panel's view model from its physics and the view inputs (threshold in keV, decades)."""
+def view(physics: PanelPhysics, threshold: float, y_decades: float, y_fit=False) -> PanelView:
+    """The panel's view model from its physics and the view inputs (threshold in keV, decades;
+    ``y_fit``: the dσ/dT axis spans the curves instead of ``y_decades`` below the top)."""
     facts = physics.at(threshold) if threshold <= physics.tmax else None
     readouts = panel_readouts(physics, threshold, facts)
     c = physics.crossover
@@ -159,7 +170,7 @@ def view(physics: PanelPhysics, threshold: float, y_decades: float) -> PanelView
         and not (physics.stepping and threshold < physics.ionisation)
     )
     ratio = facts.em / facts.sm if meaningful else math.nan
-    return PanelView(physics, threshold, ratio, y_decades, readouts, alt)
+    return PanelView(physics, threshold, ratio, y_decades, readouts, alt, y_fit)
 
 
 def dirac_moment(m_nu_ev: float) -> float:
@@ -179,4 +190,9 @@ THRESHOLD = {"electron": "thr_e", "nucleus": "thr_n"}
 
 def compute_view(channel: str, state) -> PanelView:
     """Both steps at once (tests, export): the view model of ``channel`` for ``state``."""
-    return view(PHYSICS[channel](state), getattr(state, THRESHOLD[channel]), state.y_decades)
+    return view(
+        PHYSICS[channel](state),
+        getattr(state, THRESHOLD[channel]),
+        state.y_decades,
+        state.axes == "fit",
+    )

@@ -32,7 +32,7 @@ from .export import curves_csv, data_link, rates_csv
 from .figures import render_png
 from .layout import Page
 from .panels import ChannelPanel
-from .params import NAMES, PAGE_INPUTS, PANELS, PHYSICS_INPUTS, SHOWN, VIEW_INPUTS
+from .params import NAMES, PAGE_INPUTS, PANELS, PARAMS, PHYSICS_INPUTS, SHOWN, VIEW_INPUTS
 from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
 from .readouts import page_html
@@ -126,6 +126,9 @@ class Dashboard(widgets.VBox):
                 if name in shown:
                     self._bring_up_to_date(name)
             _display(self.groups["rates"], "rates" in shown)
+            for p in _CONDITIONAL:
+                key, value = p.only_when
+                _display(self.controls.widgets[p.name], getattr(self.state, key) == value)
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
             self._show_link()
@@ -143,7 +146,8 @@ class Dashboard(widgets.VBox):
         if name in self._stale_view:
             p = self._physics[name]
             if name in THRESHOLD:
-                p = view(p, getattr(self.state, THRESHOLD[name]), self.state.y_decades)
+                s = self.state
+                p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit")
             self.panels[name].show(p)
             self._stale_view.discard(name)
 
@@ -241,6 +245,9 @@ def _display(widget, visible: bool) -> None:
     if widget.layout.display != want:
         widget.layout.display = want
 
+
+#: controls shown only in some case (Param.only_when)
+_CONDITIONAL = tuple(p for p in PARAMS if p.only_when)
 
 #: panel → its physics step (the rates panel's view model comes out of it whole)
 _PHYSICS = {**PHYSICS, "rates": compute_rates}

@@ -119,23 +119,27 @@ def new_figure(channel: str):
     return fig, ax
 
 
-def add_legend(fig, channel: str) -> None:
-    """The legend below the axes (part of the static layer)."""
+def legend_handles(channel: str) -> dict:
+    """Every legend entry a panel can show, key → handle, in legend order."""
     est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
-    handles = [
-        Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
-        Line2D([], [], color=COLORS["em"], lw=1.8, label="|EM|, EM > 0"),
-        Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
-        Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
-        Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
-        Line2D([], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white", label="crossover"),
-        Line2D([], [], color=COLORS["estimate"], ls=":", lw=1.2, label=est),
-        Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="T_max"),
-        Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
-    ]
-    if channel == "electron":
-        handles.append(Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"))
-    fig.legend(
+    return {
+        "sm": Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
+        "em_pos": Line2D([], [], color=COLORS["em"], lw=1.8, label="|EM|, EM > 0"),
+        "em_neg": Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
+        "total": Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
+        "shade": Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
+        "cross": Line2D([], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white",
+                        label="crossover"),
+        "estimate": Line2D([], [], color=COLORS["estimate"], ls=":", lw=1.2, label=est),
+        "tmax": Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="Tmax"),
+        "threshold": Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
+        "edges": Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"),
+    }  # fmt: skip
+
+
+def add_legend(fig, handles: list):
+    """The legend below the axes (part of the static layer); returns it."""
+    return fig.legend(
         handles=handles,
         loc="lower center",
         ncols=4,

@@ -22,7 +22,16 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from .figstyle import COLORS, N_EDGE_LABELS, add_legend, encode_png, new_figure, render_png
+from .figdata import bands, y_limits
+from .figstyle import (
+    COLORS,
+    N_EDGE_LABELS,
+    add_legend,
+    encode_png,
+    legend_handles,
+    new_figure,
+    render_png,
+)
 from .fmt import energy
 
 __all__ = ["PanelFigure", "encode_png", "render_png"]
@@ -48,7 +57,12 @@ class PanelFigure:
         self._make_lines(ax, xy)
         self.title = fig.text(0.155, 0.955, "", ha="left", va="center", fontsize=11)
         self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=11)
-        add_legend(fig, channel)
+        self._handles = legend_handles(channel)
+        self._legend, self._legend_keys = None, ()
+        self.off_left = ax.text(0.01, 0.1, "", transform=ax.transAxes, ha="left", va="bottom",
+                                fontsize=9, color="#333333", zorder=7)  # fmt: skip
+        self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
+                                 va="bottom", fontsize=9, color="#333333", zorder=7)  # fmt: skip
         self._dynamic = [
             self.shade,
             self.line_sm,
@@ -62,6 +76,8 @@ class PanelFigure:
             self.vline_thr,
             self.cross_text,
             self.message,
+            self.off_left,
+            self.off_right,
             self.energy_text,
         ]
         # The order of a full draw: axes children by zorder, then the Eν text outside the axes.
@@ -155,7 +171,13 @@ class PanelFigure:
     def render(self) -> bytes:
         """Draw the current state and return PNG bytes (blitting over the cached static layer)."""
         canvas = self.figure.canvas
-        key = (self.ax.get_xlim(), self.ax.get_ylim(), self.title.get_text(), self._edges_key)
+        key = (
+            self.ax.get_xlim(),
+            self.ax.get_ylim(),
+            self.title.get_text(),
+            self._edges_key,
+            self._legend_keys,
+        )
         if self._background is None or key != self._bg_key:
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
@@ -186,16 +208,47 @@ class PanelFigure:
         if p is not self._physics:
             self._physics = p
             self._show_physics(p)
-        c = p.curves
-        top = max(float(c.sm.max()), float(np.abs(c.em).max()), float(c.total.max()))
-        if top > 0:
-            # whole decades, with hysteresis: the static layer (ticks, grid) survives most moves
-            y0, y1 = self.ax.get_ylim()
-            span = 10.0**view.y_decades
-            if not (y1 / 100.0 < top <= y1 and np.isclose(y1 / y0, span)):
-                y1 = 10.0 ** np.ceil(np.log10(top * 2.0))
-                self.ax.set_ylim(y1 / span, y1)
+        limits = y_limits(p.curves, None if view.y_fit else view.y_decades, self.ax.get_ylim())
+        if limits is not None and limits != self.ax.get_ylim():
+            self.ax.set_ylim(*limits)
         self._vline(self.vline_thr, view.threshold, True)
+        self._mark_off_scale(view)
+
+    def _mark_off_scale(self, view) -> None:
+        """Name, at the axis edge with its value, every marker that lies outside the plotted T
+        range; and keep the legend to what is drawn."""
+        p = view.physics
+        lo, hi = self.ax.get_xlim()
+        c = p.crossover
+        markers = {
+            "cross": c.value if c.kind == "edge" else np.nan,
+            "estimate": p.estimate if p.estimate > 0 else np.nan,
+            "tmax": p.tmax,
+            "threshold": view.threshold,
+        }
+        names = {"cross": "crossover", "estimate": self._handles["estimate"].get_label(),
+                 "tmax": "Tmax", "threshold": "threshold"}  # fmt: skip
+        left = [f"◀ {names[k]} {energy(x)}" for k, x in markers.items() if x < lo]
+        right = [f"{names[k]} {energy(x)} ▶" for k, x in markers.items() if x > hi]
+        self.off_left.set_text("\n".join(left))
+        self.off_right.set_text("\n".join(right))
+        curves = p.curves
+        drawn = {
+            "sm": bool((curves.sm > 0).any()),
+            "em_pos": bool((curves.em > 0).any()),
+            "em_neg": bool((curves.em < 0).any()),
+            "total": bool((curves.total > 0).any()),
+            "shade": bool(self.shade.get_paths()),
+            "cross": self.cross_text.get_visible(),
+            "edges": bool(p.edges),
+            **{k: bool(lo <= x <= hi) for k, x in markers.items() if k != "cross"},
+        }
+        keys = tuple(k for k in self._handles if drawn.get(k))
+        if keys != self._legend_keys:
+            if self._legend is not None:
+                self._legend.remove()
+            self._legend = add_legend(self.figure, [self._handles[k] for k in keys])
+            self._legend_keys = keys
 
     def _show_physics(self, p) -> None:
         """Move the artists that the physics fixes: curves, shading, markers, edges, texts."""
@@ -211,7 +264,7 @@ class PanelFigure:
         self.message.set_visible(empty)
         if empty:
             self.message.set_text(f"no recoils in this T range\n(Tmax = {energy(p.tmax)})")
-        self.shade.set_verts(_bands(T, sm, em))
+        self.shade.set_verts(bands(T, sm, em))
         self._crossover(p.crossover, lo, hi)
         self._vline(self.vline_est, p.estimate, p.estimate > 0)
         self._vline(self.vline_tmax, p.tmax, True)
@@ -245,21 +298,3 @@ class PanelFigure:
                 text.set_position((item[1], 0.985))
                 text.set_text(item[0])
                 text.set_visible(True)
-
-
-def _bands(T, sm, em) -> list:
-    """Polygons (data x, axes y) over the runs of T where |EM| ≥ SM and there are events."""
-    win = (np.abs(em) >= sm) & (sm > 0)
-    if not win.any():
-        return []
-    d = np.diff(win.astype(np.int8))
-    starts = list(np.flatnonzero(d == 1) + 1)
-    stops = list(np.flatnonzero(d == -1))
-    if win[0]:
-        starts.insert(0, 0)
-    if win[-1]:
-        stops.append(len(T) - 1)
-    return [
-        [(T[a], 0.0), (T[b], 0.0), (T[b], 1.0), (T[a], 1.0)]
-        for a, b in zip(starts, stops, strict=True)
-    ]

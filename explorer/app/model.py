@@ -95,6 +95,7 @@ class PanelView:
     y_decades: float
     readouts: tuple  # (Readout, ...)
     alt_text: str
+    y_fit: bool = False  # the dσ/dT axis spans the curves (else y_decades below the top)
 
     # shortcuts, so that views read as the panel reads
     @property

@@ -13,7 +13,7 @@ Values are in display units (μB, e, 10⁻³² cm², MeV, keV, eV).
 >>> REGISTRY["mu"].bounds, REGISTRY["mu"].unit, REGISTRY["mu"].url
 ((1e-14, 1e-08), 'μB', 'mu')
 >>> sorted(PHYSICS_INPUTS["nucleus"])[:4]
-['E', 'TN_max', 'TN_min', 'form_factor']
+['E', 'TN_max', 'TN_min', 'axes']
 >>> sorted(VIEW_INPUTS["electron"])
 ['thr_e', 'y_decades']
 """
@@ -74,6 +74,7 @@ class Param:
     value_aliases: dict = field(default_factory=dict)  # URL spellings → value
     step: float = 0.01  # log10 step for "log", value step for "lin"
     fmt: str = ".3g"  # readout format of a slider
+    only_when: tuple = ()  # (parameter, value): the control is shown only in that case
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -161,18 +162,22 @@ PARAMS: tuple[Param, ...] = (
        "Weak mixing angle (default 0.23867, the low-energy MS-bar value).", "target", _ALL,
        bounds=(0.20, 0.26), url="sin2w", step=0.0001, fmt=".5f"),
     # -- axes and readouts
+    _p("axes", "fit", "toggle", "Axes",
+       "Fit: the recoil axis runs up to just past Tmax and the dσ/dT axis spans the curves. "
+       "Fixed: the ranges below.", "view", _BOTH, url="axes", codec="choice",
+       options=(("fit the physics", "fit"), ("fixed ranges", "fixed"))),
     _p("Te_min", 1e-2, "log", "ν–e: T from", "Lower end of the electron-recoil axis.", "view",
-       _E, bounds=(1e-4, 1e4), unit="keV", url="Te_min", fmt=".3g"),
+       _E, bounds=(1e-4, 1e4), unit="keV", url="Te_min", fmt=".3g", only_when=("axes", "fixed")),
     _p("Te_max", 1e3, "log", "ν–e: T to", "Upper end of the electron-recoil axis.", "view", _E,
-       bounds=(1e-4, 1e4), unit="keV", url="Te_max"),
+       bounds=(1e-4, 1e4), unit="keV", url="Te_max", only_when=("axes", "fixed")),
     _p("TN_min", 1e-5, "log", "CEvNS: T from", "Lower end of the nuclear-recoil axis.", "view",
-       _N, bounds=(1e-7, 1e3), unit="keV", url="TN_min", fmt=".3g"),
+       _N, bounds=(1e-7, 1e3), unit="keV", url="TN_min", fmt=".3g", only_when=("axes", "fixed")),
     _p("TN_max", 10.0, "log", "CEvNS: T to", "Upper end of the nuclear-recoil axis.", "view", _N,
-       bounds=(1e-7, 1e3), unit="keV", url="TN_max", fmt=".3g"),
+       bounds=(1e-7, 1e3), unit="keV", url="TN_max", fmt=".3g", only_when=("axes", "fixed")),
     _p("y_decades", 8.0, "lin", "dσ/dT decades",
        "How many decades the dσ/dT axis spans below its top.", "view", _BOTH, physics=False,
        bounds=(2.0, 20.0), unit="decades", url="ydec", aliases=("y_decades",), step=1.0,
-       fmt=".0f"),
+       fmt=".0f", only_when=("axes", "fixed")),
     _p("thr_e", 2.8, "log", "ν–e threshold",
        "Detector threshold for electron recoils: the green line and the EM/SM readout.", "view",
        _E, physics=False, bounds=(1e-4, 1e4), unit="keV", url="thr_e"),
@@ -241,6 +246,11 @@ VIEW_INPUTS: dict[str, frozenset] = {
 }
 #: Inputs of the page's own readouts (eq. 1, limits).
 PAGE_INPUTS: frozenset = frozenset(p.name for p in PARAMS if PAGE in p.affects)
+
+#: In "fit" axes, the recoil axis runs over (FIT_RANGE[0] · Tmax, FIT_RANGE[1] · Tmax).
+FIT_RANGE = (1e-5, 1.5)
+#: In "fit" axes, the dσ/dT axis spans at most this many decades.
+FIT_DECADES = 12
 
 #: Pairs of range parameters (lower, upper, the least ratio upper/lower the state keeps).
 AXIS_PAIRS = (

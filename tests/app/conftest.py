@@ -23,16 +23,28 @@ def neutrino_of(s):
     )
 
 
+def t_axis(s, channel):
+    """The recoil grid in keV: 2000 log points over the fixed range, or in "fit" axes from
+    1e-5 to 1.5 × Tmax (Tmax of the lightest isotope for CEvNS), from eq. 4 written out here."""
+    E = s.E * MeV
+    if s.axes == "fit":
+        M = ME if channel == "electron" else float(target(s.target).arrays["mass"].min())
+        tmax = 2 * E**2 / (2 * E + M) / keV
+        return np.geomspace(1e-5 * tmax, 1.5 * tmax, N)
+    if channel == "electron":
+        return np.geomspace(s.Te_min, s.Te_max, N)
+    return np.geomspace(s.TN_min, s.TN_max, N)
+
+
 def expected(s, channel):
     """(T in keV, CrossSection in cm²/keV) that the panel ``channel`` must show for state ``s``."""
     nu = neutrino_of(s)
+    T = t_axis(s, channel)
     if channel == "electron":
-        T = np.geomspace(s.Te_min, s.Te_max, N)
         xs = electron.dsigma_dT(
             T * keV, s.E * MeV, nu, target(s.target), binding=s.binding, sin2w=s.sin2w
         )
     else:
-        T = np.geomspace(s.TN_min, s.TN_max, N)
         xs = nucleus.dsigma_dT(
             T * keV, s.E * MeV, nu, target(s.target), form_factor=s.form_factor, sin2w=s.sin2w
         )

@@ -30,10 +30,11 @@ PHYSICS_CONTROLS = {
     "binding": ("free", {}, {"electron"}),
     "form_factor": ("helm", {"E": 30.0, "TN_max": 100.0}, {"nucleus"}),
     "sin2w": (0.25, {}, {"electron", "nucleus"}),
-    "Te_min": (0.1, {}, {"electron"}),
-    "Te_max": (100.0, {}, {"electron"}),
-    "TN_min": (1e-4, {}, {"nucleus"}),
-    "TN_max": (1.0, {}, {"nucleus"}),
+    "axes": ("fixed", {}, {"electron", "nucleus"}),
+    "Te_min": (0.1, {"axes": "fixed"}, {"electron"}),
+    "Te_max": (100.0, {"axes": "fixed"}, {"electron"}),
+    "TN_min": (1e-4, {"axes": "fixed"}, {"nucleus"}),
+    "TN_max": (1.0, {"axes": "fixed"}, {"nucleus"}),
 }
 
 
@@ -78,6 +79,7 @@ def test_control_unrelated_to_a_panel_does_not_redraw_it(dash):
 
 
 def test_y_decades_sets_the_y_range(dash):
+    dash.state.axes = "fixed"
     dash.controls.widgets["y_decades"].value = 12.0
     for p in (dash.panels[ch] for ch in CHANNELS):
         lo, hi = p.figure.ax.get_ylim()

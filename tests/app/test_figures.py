@@ -8,6 +8,7 @@ from PIL import Image
 
 from explorer.app.compute import compute_view
 from explorer.app.figures import PanelFigure, render_png
+from explorer.app.presets import EXPERIMENTS
 from explorer.app.state import ExplorerState
 
 
@@ -55,6 +56,36 @@ def test_y_range_keeps_its_decades_while_curves_stay_in_view():
 def test_empty_range_shows_a_message():
     fig = PanelFigure("nucleus")
     s = ExplorerState()
-    s.update(TN_min=5.0, TN_max=100.0)  # T_max(1 MeV, Ge) ≈ 30 eV
+    s.update(axes="fixed", TN_min=5.0, TN_max=100.0)  # T_max(1 MeV, Ge) ≈ 30 eV
     fig.update(compute_view("nucleus", s))
     assert fig.message.get_visible() and "no recoils" in fig.message.get_text()
+
+
+def test_off_scale_markers_are_named_at_the_edge_and_the_legend_lists_what_is_drawn():
+    """COHERENT-like CsI with the CEvNS axis fixed at 1–100 keV: the crossover (0.213 eV, the
+    same as eq. 16's scale at T ≪ Tmax) lies below the axis. It is named at the left edge with
+    its value, and the legend drops the crossover, shading and eq. 16 entries it cannot show."""
+    s = ExplorerState()
+    s.update(**EXPERIMENTS["coherent-csi"].values)
+    s.update(axes="fixed", TN_min=1.0, TN_max=100.0)
+    fig = PanelFigure("nucleus")
+    fig.update(compute_view("nucleus", s))
+    left = fig.off_left.get_text()
+    assert "◀ crossover 0.213 eV" in left and "eq. 16 scale" in left
+    assert fig.off_right.get_text() == ""
+    labels = [t.get_text() for t in fig._legend.get_texts()]
+    assert "crossover" not in labels and "|EM| ≥ SM" not in labels
+    assert {"SM (weak)", "total", "Tmax", "threshold"} <= set(labels)
+    # in fit axes everything is in range again
+    s.axes = "fit"
+    fig.update(compute_view("nucleus", s))
+    assert fig.off_left.get_text() == "" and "crossover" in [
+        t.get_text() for t in fig._legend.get_texts()
+    ]
+
+
+def test_threshold_above_the_axis_is_named_at_the_right_edge():
+    s = ExplorerState(thr_n=0.5)  # Ge at 1 MeV: Tmax ≈ 30 eV, the axis ends at 1.5 Tmax
+    fig = PanelFigure("nucleus")
+    fig.update(compute_view("nucleus", s))
+    assert fig.off_right.get_text() == "threshold 500 eV ▶"

@@ -160,7 +160,10 @@ def test_widgets_are_labelled_from_the_registry():
     assert set(dash.controls.widgets) == set(REGISTRY)
     for name, w in dash.controls.widgets.items():
         p = REGISTRY[name]
-        assert w.description == p.label + p.unit_suffix
+        if p.kind == "log":  # the label carries the value: "Eν = 1 MeV"
+            assert w.description.startswith(p.label + " = ") and w.description.endswith(p.unit)
+        else:
+            assert w.description == p.label + p.unit_suffix
         assert p.help and (
             w.tooltip == p.help or getattr(w, "tooltips", None) == [p.help] * len(p.options)
         )

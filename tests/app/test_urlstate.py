@@ -30,6 +30,7 @@ PARAMS = {
     "Te_max": ("500", {"Te_max": 500.0}),
     "TN_min": ("1e-4", {"TN_min": 1e-4}),
     "TN_max": ("2", {"TN_max": 2.0}),
+    "axes": ("fixed", {"axes": "fixed"}),
     "ydec": ("12", {"y_decades": 12.0}),
     "thr_e": ("1.5", {"thr_e": 1.5}),
     "thr_n": ("0.005", {"thr_n": 0.005}),
@@ -174,7 +175,8 @@ def test_export_links_have_csv_with_header_and_png():
     assert rows[0].startswith("channel,T_keV,")
     assert len(rows) == 1 + 2 * 2000
     first = rows[1].split(",")
-    assert first[0] == "electron" and float(first[1]) == pytest.approx(dash.state.Te_min)
+    # fit axes: T from 1e-5 Tmax, Tmax = 2E²/(2E + m_e) at 1 MeV = 796.5 keV
+    assert first[0] == "electron" and float(first[1]) == pytest.approx(7.965e-3, rel=1e-3, abs=0)
     # 9 significant digits written: the value read back is within 5e-9 relative
     assert float(first[2]) == pytest.approx(
         dash.panels["electron"].view.curves.sm[0], rel=1e-8, abs=0
