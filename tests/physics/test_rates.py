@@ -141,14 +141,15 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize(("method", "n_E"), [("moments", 2000), ("grid", 96)])
 @pytest.mark.parametrize(
     ("src", "name", "channel", "kw", "Ts"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_grid_rate_matches_adaptive_quadrature_em_included(src, name, channel, kw, Ts):
+def test_grid_rate_matches_adaptive_quadrature_em_included(src, name, channel, kw, Ts, method, n_E):
     # quad at epsrel 1e-11 is the reference (accurate far beyond 1e-4); the grid must agree to
-    # 1e-3 (acceptance) — it does to 1e-7 for these smooth spectra, so assert 1e-6
+    # 1e-3 (acceptance) — both routes do to ≲1e-8 for these spectra, so assert 1e-6
     T = np.array(Ts) * keV
-    r = rates.dR_dT(T, src, name, channel, **kw)
+    r = rates.dR_dT(T, src, name, channel, method=method, n_E=n_E, **kw)
     props = {k: v for k, v in kw.items() if k in ("mu", "q", "r2")}
     extra = {k: v for k, v in kw.items() if k in ("binding", "form_factor")}
     for i, t in enumerate(T):
@@ -175,6 +176,20 @@ def test_grid_starts_at_e_min_exactly():
     assert grid == pytest.approx(em, rel=1e-8)
     # and E_min is the exact inverse of T_max
     assert kinematics.t_max(rates.e_min(T, ME), ME) == pytest.approx(T, rel=1e-14)
+
+
+def test_moments_route_falls_back_to_the_grid_for_a_kernel_not_quadratic_in_1_over_E():
+    c = REACTOR.components[0]
+    T = np.array([1.0, 10.0]) * keV
+
+    def kernel(Tg, E):  # √E is not a quadratic polynomial in 1/E
+        v = np.sqrt(E) + 0 * Tg
+        return v, v, v
+
+    items = [(ME, kernel, 1.0)]
+    got = rates._spectral_many(T, c, items, 2000, rates._moment_table(c, 2000))[0]
+    ref = rates._spectral_grid(T, c, ME, kernel, 2000)[0]
+    np.testing.assert_allclose(got, ref, rtol=1e-15)
 
 
 def test_rates_are_zero_beyond_the_kinematic_end_and_at_zero():
