@@ -935,8 +935,13 @@ def _sensitivity(
     return Sensitivity(value, parameter, s, n_sm, n_b, cl)
 
 
-def sensitivity_curve(thresholds, src, material, exposure, background, channel, **kwargs):
+def sensitivity_curve(
+    thresholds, src, material, exposure, background, channel, window=None, **kwargs
+):
     """:func:`sensitivity` for each threshold of an array (same keywords); returns the values.
+
+    ``window=None``: every window ends at ``T_max`` (a keyword of :func:`sensitivity`);
+    ``window=w`` (> 1): each window is [threshold, w × threshold].
 
     >>> from hepunits import GW, m, kg, day, keV
     >>> from explorer.physics import sources
@@ -947,10 +952,14 @@ def sensitivity_curve(thresholds, src, material, exposure, background, channel, 
     True
     """
     th = as_float_array("thresholds", thresholds)
-    out = np.array(
-        [
-            float(sensitivity(src, material, exposure, t, background, channel, **kwargs))
-            for t in th.ravel()
-        ]
-    ).reshape(th.shape)
+    if window is not None:
+        w = _scalar("window", window, "a number > 1 (T_max = window × threshold)", 1.0)
+        if "T_max" in kwargs:
+            raise ValueError("give either window or T_max, not both")
+    out = []
+    for t in th.ravel():
+        if window is not None:
+            kwargs["T_max"] = w * t
+        out.append(float(sensitivity(src, material, exposure, t, background, channel, **kwargs)))
+    out = np.array(out).reshape(th.shape)
     return float(out) if out.ndim == 0 else out

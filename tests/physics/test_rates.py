@@ -510,3 +510,18 @@ def test_sensitivity_curve():
 def test_bad_input_raises_value_error_naming_it(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_threshold_scaling_in_a_background_dominated_window():
+    # window [T, 2T]: EM counts ∝ μ² ∫dT/T = μ² ln 2, independent of T; B ∝ b T; so μ⁴ ∝ b T:
+    # μ ∝ T^(1/4) (hand) — slower than the μ ∝ T^(1/2) of the eq. 9 criterion (EM = SM at T)
+    # (the −1/E of eq. 8 and the E_min cut add ≲ 0.01 at these thresholds)
+    th = np.array([0.1, 1.0]) * keV
+    big = 1e4 * PER_KG_DAY_KEV
+    # free electrons: the stepping factor (28 of 32 Ge electrons at 1 keV) would tilt the slope
+    v = rates.sensitivity_curve(
+        th, REACTOR, "Ge", 1000 * kg * day, big, "electron", window=2.0, binding="free"
+    )
+    assert math.log(v[1] / v[0]) / math.log(10.0) == pytest.approx(0.25, abs=0.005)
+    with pytest.raises(ValueError, match="window"):
+        rates.sensitivity_curve(th, REACTOR, "Ge", kg * day, 0.0, "electron", window=0.5)
