@@ -206,6 +206,7 @@ def _spectral_grid(T, comp, M, kernel, n_E):
 # Sample points u = E_min/E of the quadratic in 1/E (three to fit, one to check)
 _U_FIT = np.array([0.8, 0.5, 0.25])
 _U_CHECK = 0.625
+_U_ALL = np.append(_U_FIT, _U_CHECK)
 _V_INV = np.linalg.inv(np.vander(_U_FIT, 3, increasing=True))
 _PANEL_ORDER = 8
 _PARTIAL_ORDER = 5  # the partial panel [E_min(T), next edge] spans ≤ 6 % in E: 5 nodes suffice
@@ -259,16 +260,13 @@ def _moments(lo, comp, table):
 
 def _fit_quadratic(T, emin, kernel):
     """Coefficients (a0, a1, a2) of each part in u = E_min/E, or None if not quadratic."""
-    E4 = emin[:, None] / np.append(_U_FIT, _U_CHECK)
-    coeffs = []
-    for p in kernel(T[:, None], E4):
-        p = np.broadcast_to(p, E4.shape)
-        a = p[:, :3] @ _V_INV.T  # a0 + a1 u + a2 u², u = E_min/E
-        pred = a[:, 0] + _U_CHECK * (a[:, 1] + _U_CHECK * a[:, 2])
-        if np.any(np.abs(pred - p[:, 3]) > 1e-9 * np.abs(a).sum(1)):
-            return None
-        coeffs.append(a)
-    return coeffs
+    E4 = emin[:, None] / _U_ALL
+    P = np.stack([np.broadcast_to(p, E4.shape) for p in kernel(T[:, None], E4)])  # (3, n, 4)
+    a = P[..., :3] @ _V_INV.T  # a0 + a1 u + a2 u², u = E_min/E
+    pred = a[..., 0] + _U_CHECK * (a[..., 1] + _U_CHECK * a[..., 2])
+    if np.any(np.abs(pred - P[..., 3]) > 1e-9 * np.abs(a).sum(-1)):
+        return None
+    return a
 
 
 def _spectral_many(T, comp, items, n_E, table):
