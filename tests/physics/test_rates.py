@@ -310,7 +310,8 @@ def test_borexino_be7_rate():
     # Borexino, Bellini et al., PRL 107, 141302 (2011): 862 keV ⁷Be ν–e rate
     # 46.0 ± 1.5 (stat) +1.5 −1.6 (syst) counts/(day·100 t); ν_e-equivalent total ⁷Be flux
     # (3.10 ± 0.15)×10⁹ cm⁻² s⁻¹; P_ee = 0.51 ± 0.07; no-oscillation expectation 74 ± 5.2
-    # cpd/100 t for the GS98 SSM ⁷Be flux 5.00×10⁹ (BPS09). Target: pseudocumene C₉H₁₂,
+    # cpd/100 t for the GS98 SSM ⁷Be flux 5.00×10⁹ (BPS09) — this last pair quoted from memory,
+    # the first three are in the paper's abstract. Target: pseudocumene C₉H₁₂,
     # 3.307×10³¹ electrons per 100 t (Borexino's number; 66 e per 120.19 u, checked below).
     exposure = 100 * 1000 * kg * day
     assert exposure / kg * material("C9H12").per_mass * kg / day * 66 == pytest.approx(
@@ -337,7 +338,8 @@ def _flux_averaged_cross_section(el, form_factor):
 def test_coherent_csi_flux_averaged_cross_section():
     # COHERENT, Akimov et al., PRL 129, 081801 (2022): SM flux-averaged CEvNS cross section on
     # CsI 189 ± 6 ×10⁻⁴⁰ cm² per nucleus (measured 165 +30 −25), π-DAR flux of all three
-    # flavours. Our Helm form factor, CsI average: 187.5 ×10⁻⁴⁰ cm²; 3 % tolerance
+    # flavours (recalled from the abstract; the stored copy consulted here lacks the numbers).
+    # Our Helm form factor, CsI average: 187.5 ×10⁻⁴⁰ cm²; 3 % tolerance
     # (COHERENT used the Klein–Nystrand form factor and radiative corrections).
     avg = 0.5 * (
         _flux_averaged_cross_section("Cs", "helm") + _flux_averaged_cross_section("I", "helm")
