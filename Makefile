@@ -6,7 +6,7 @@ UV      := $(VENV)/bin/uv
 HOST    ?= 127.0.0.1
 PORT    ?= 8866
 
-.PHONY: env test lint dashboard bench bench-browser browser clean
+.PHONY: env test lint dashboard bench bench-rates bench-browser browser clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -36,6 +36,9 @@ dashboard: env
 
 bench: env
 	$(VPY) benchmarks/bench_physics.py
+
+bench-rates: env
+	$(VPY) benchmarks/bench_rates.py
 
 bench-browser: env browser
 	$(VPY) benchmarks/bench_browser.py

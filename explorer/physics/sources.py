@@ -612,17 +612,37 @@ def fission_spectrum(E, isotope):
 
 
 def _fission(x, isotope):
-    a, b, _ = _reactor_table()[isotope]
+    return _fission_mix(x, (isotope,), np.ones(1))
+
+
+def _horner(coeffs, x):
+    """Σ_k c_k x^k for each row of coeffs (n_iso, K) at every x (n,) → (n_iso, n)."""
+    y = np.repeat(coeffs[:, -1:], x.size, axis=1)
+    for k in range(coeffs.shape[1] - 2, -1, -1):
+        y *= x
+        y += coeffs[:, k : k + 1]
+    return y
+
+
+def _fission_mix(x, isotopes, weights):
+    """Σ_i w_i dN_i/dx (per MeV per fission, x = E/MeV): one pass, each branch only where used."""
+    table = _reactor_table()
+    a = np.array([table[k][0] for k in isotopes])  # (n_iso, 6)
+    b = np.array([table[k][1] for k in isotopes])  # (n_iso, 3)
     j = REACTOR_E_JOIN / MeV
-    scale = np.exp(np.polyval(a[::-1], j) - np.polyval(b[::-1], j))
-    inside = (x >= 0) & (x <= REACTOR_E_MAX / MeV)
-    if np.size(x) and np.min(x) >= j:  # one branch only (the rate grid splits at the join)
-        return np.exp(np.polyval(a[::-1], x)) * inside
-    if np.size(x) and np.max(x) < j:
-        return scale * np.exp(np.polyval(b[::-1], x)) * inside
-    hi = np.exp(np.polyval(a[::-1], x))
-    lo = scale * np.exp(np.polyval(b[::-1], x))
-    return np.where(x >= j, hi, lo) * inside
+    log_scale = a @ j ** np.arange(6) - b @ j ** np.arange(3)  # meet continuously at 2 MeV
+    b = b + np.outer(log_scale, [1.0, 0.0, 0.0])
+    x = np.asarray(x, dtype=float)
+    flat = x.ravel()
+    out = np.zeros(flat.shape)
+    hi = (flat >= j) & (flat <= REACTOR_E_MAX / MeV)
+    lo = (flat >= 0) & (flat < j)
+    for mask, coeffs in ((hi, a), (lo, b)):
+        if mask.all():
+            out = weights @ np.exp(_horner(coeffs, flat))
+        elif mask.any():
+            out[mask] = weights @ np.exp(_horner(coeffs, flat[mask]))
+    return out.reshape(x.shape)
 
 
 def reactor(power, distance, fractions=None):
@@ -667,9 +687,10 @@ def reactor(power, distance, fractions=None):
     fission_rate = P / e_per_fission
     scale = fission_rate / (4.0 * math.pi * d * d)
 
-    def fn(E, fr=fr, scale=scale):
-        x = E / MeV
-        return scale * sum(f * _fission(x, k) for k, f in fr.items()) / MeV
+    isotopes, weights = tuple(fr), np.array(list(fr.values()))
+
+    def fn(E, isotopes=isotopes, weights=weights, scale=scale):
+        return scale * _fission_mix(E / MeV, isotopes, weights) / MeV
 
     flux = _integrate(fn, 0.0, REACTOR_E_MAX, (REACTOR_E_JOIN,))
     return Source(

@@ -71,7 +71,7 @@ B16 = {"pp": 5.98e10, "7Be": 4.93e9, "pep": 1.44e8, "8B": 5.46e6}  # Vinyoles et
 @pytest.mark.parametrize("p_ee", [None, 0.5, 1.0])
 @pytest.mark.parametrize("name", ["pp", "7Be", "pep", "8B"])
 def test_solar_fluxes_are_b16_gs98(name, p_ee):
-    # B16-GS98 (Vinyoles et al., ApJ 835, 202 (2017), Table 6); flavour conversion keeps the total
+    # B16-GS98 (Vinyoles et al., ApJ 835, 202 (2017)); flavour conversion keeps the total
     src = sources.solar((name,), p_ee=p_ee)
     assert src.total_flux / PER_CM2_S == pytest.approx(B16[name], rel=1e-9)
 
@@ -143,7 +143,8 @@ FITS = {
 @pytest.mark.parametrize(
     ("iso", "published", "tol"),
     # ν̄ per fission above the inverse-β threshold 1.8 MeV: Bemporad, Gratta & Vogel, Rev. Mod.
-    # Phys. 74, 297 (2002), Table II (ILL/Vogel spectra): 1.92, 2.38, 1.45, 1.83. The Huber and
+    # Phys. 74, 297 (2002) (ILL/Vogel spectra; quoted from memory, not re-read in this work):
+    # 1.92, 2.38, 1.45, 1.83. The Huber and
     # Mueller re-evaluations lie a few % higher (the "reactor antineutrino anomaly", Mention et
     # al., Phys. Rev. D 83, 073006 (2011)); ²³⁸U (Mueller vs Vogel's summation) ~6 % higher.
     [("U235", 1.92, 0.04), ("Pu239", 1.45, 0.04), ("Pu241", 1.83, 0.04), ("U238", 2.38, 0.07)],
