@@ -18,7 +18,7 @@ from .state import ExplorerState, elements, isotopes_of
 _STYLE = {"description_width": "10.5em"}
 #: A log slider's label carries its value: wide enough for "μν = 2.9×10⁻¹¹ μB", never cut.
 _LOG_STYLE = {"description_width": "15em"}
-_WIDE = widgets.Layout(width="98%")
+_WIDTH = "98%"  # each widget gets its own Layout: a shared one would hide all when one is hidden
 
 #: Control groups, in page order, with their titles.
 GROUPS = {
@@ -95,12 +95,17 @@ def make_widget(p):
         lo, hi = p.bounds
         return widgets.FloatLogSlider(
             base=10, min=math.log10(lo), max=math.log10(hi), step=p.step, readout=False,
-            layout=_WIDE, continuous_update=True, **{**common, "style": _LOG_STYLE},
+            layout=widgets.Layout(width=_WIDTH), continuous_update=True, **{**common, "style": _LOG_STYLE},
         )  # fmt: skip
     if p.kind == "lin":
         lo, hi = p.bounds
         return widgets.FloatSlider(
-            min=lo, max=hi, step=p.step, readout_format=p.fmt, layout=_WIDE, **common
+            min=lo,
+            max=hi,
+            step=p.step,
+            readout_format=p.fmt,
+            layout=widgets.Layout(width=_WIDTH),
+            **common,
         )
     if p.kind == "check":
         return widgets.Checkbox(description=desc, tooltip=p.help, indent=False,

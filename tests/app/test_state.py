@@ -167,3 +167,21 @@ def test_widgets_are_labelled_from_the_registry():
         assert p.help and (
             w.tooltip == p.help or getattr(w, "tooltips", None) == [p.help] * len(p.options)
         )
+
+
+def test_conditional_controls_hide_alone():
+    """Fixed-range controls show only with axes=fixed, rates controls only with the rates panel;
+    hiding them must not hide any other control (each widget owns its Layout)."""
+    from explorer.app import build_dashboard
+
+    dash = build_dashboard(query="")
+    w = dash.controls.widgets
+    assert len({id(x.layout) for x in w.values()}) == len(w)
+    assert w["Te_min"].layout.display == "none" and w["y_decades"].layout.display == "none"
+    for name in ("mu", "E", "r2", "sin2w", "thr_e", "m_nu"):
+        assert w[name].layout.display != "none", name
+    assert dash.groups["rates"].layout.display == "none"
+    dash.state.axes = "fixed"
+    assert w["Te_min"].layout.display == "flex" and w["y_decades"].layout.display == "flex"
+    dash.state.channel = "rates"
+    assert dash.groups["rates"].layout.display == "flex"
