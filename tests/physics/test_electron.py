@@ -46,7 +46,7 @@ def sm_gl_gr(T, E, flavour, anti, s2):
 def test_sm_equals_gl_gr_form(flavour, anti, T, E, s2):
     nu = Neutrino(flavour, anti=anti)
     got = electron.dsigma_dT(T, E, nu, sin2w=s2).sm / (cm2 / MeV)
-    assert got == pytest.approx(float(sm_gl_gr(T, E, flavour, anti, s2)), rel=1e-10)
+    assert got == pytest.approx(float(sm_gl_gr(T, E, flavour, anti, s2)), rel=1e-10, abs=0)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_total_cross_section_slopes(flavour, anti, published):
     assert slope / 1e-45 == pytest.approx(published, abs=0.06)  # two-digit published value
     # Tighter: the same integral done in mpmath on the independent g_L/g_R form (rel 1e-8).
     exact = mp.quad(lambda t: sm_gl_gr(t, E, flavour, anti, 0.2312), [0, tmax])
-    assert sigma / cm2 == pytest.approx(float(exact), rel=1e-8)
+    assert sigma / cm2 == pytest.approx(float(exact), rel=1e-8, abs=0)
 
 
 def test_magnetic_term_is_classical_electron_radius_form():
@@ -76,8 +76,8 @@ def test_magnetic_term_is_classical_electron_radius_form():
     nu = Neutrino("e", mu=mu)
     xs = electron.dsigma_dT(T, E, nu)
     expected = math.pi * r_e**2 * (1 / (T / MeV) - 1 / (E / MeV)) * mu**2  # cm²/MeV
-    assert xs.em / (cm2 / MeV) == pytest.approx(expected, rel=1e-8)
-    assert xs.total == pytest.approx(xs.sm + xs.em, rel=1e-14)
+    assert xs.em / (cm2 / MeV) == pytest.approx(expected, rel=1e-8, abs=0)
+    assert xs.total == pytest.approx(xs.sm + xs.em, rel=1e-14, abs=0)
 
 
 def test_magnetic_term_is_flavour_and_helicity_blind():
@@ -108,7 +108,7 @@ def test_pure_millicharge_term_is_rutherford_like():
     ep = electron.dsigma_dT(T, E, Neutrino("mu", q=q)).em
     em_ = electron.dsigma_dT(T, E, Neutrino("mu", q=-q)).em
     expected = 2 * math.pi * ALPHA**2 * q**2 / (ME * T**2) * HBARC2
-    assert 0.5 * (ep + em_) == pytest.approx(expected, rel=1e-6)
+    assert 0.5 * (ep + em_) == pytest.approx(expected, rel=1e-6, abs=0)
 
 
 @pytest.mark.parametrize(("flavour", "anti"), STATES)
@@ -158,7 +158,7 @@ def test_crossover_estimate_eq9_by_hand():
     # Eq. 9 by hand: π² α² /(G_F² m_e³) μ² with α = 1/137.036, G_F = 1.1663788e-11 MeV⁻²,
     # m_e = 0.51099895 MeV: 2.89529e19 MeV × (2.9e-11)² = 24.349 keV.
     est = electron.crossover_estimate(Neutrino("e", anti=True, mu=2.9e-11))
-    assert est / keV == pytest.approx(24.349, rel=1e-4)
+    assert est / keV == pytest.approx(24.349, rel=1e-4, abs=0)
     assert electron.crossover_estimate(Neutrino()) == 0
 
 
@@ -176,7 +176,7 @@ def test_crossover_is_root_of_independent_formulas(mu, flavour, anti):
         )
 
     root = mp.findroot(f, got)
-    assert got == pytest.approx(float(root), rel=1e-8)
+    assert got == pytest.approx(float(root), rel=1e-8, abs=0)
     # it is the *edge* of the low-T region: EM ≥ SM just below, EM < SM just above
     lo = electron.dsigma_dT(got * 0.999, E, Neutrino(flavour, anti=anti, mu=mu))
     hi = electron.dsigma_dT(got * 1.001, E, Neutrino(flavour, anti=anti, mu=mu))
@@ -189,14 +189,16 @@ def test_crossover_low_t_limit_is_eq9_over_gv2_plus_ga2():
     nu = Neutrino("e", anti=True, mu=1e-12)
     gv, ga = 2 * 0.23867 + 0.5, -0.5
     got = electron.crossover(300 * MeV, nu)
-    assert got == pytest.approx(electron.crossover_estimate(nu) / (gv**2 + ga**2), rel=1e-4)
+    assert got == pytest.approx(electron.crossover_estimate(nu) / (gv**2 + ga**2), rel=1e-4, abs=0)
 
 
 def test_crossover_edge_cases():
     E = 1 * MeV
     assert electron.crossover(E, Neutrino()) == 0.0
     tmax = 2 * E * E / (2 * E + ME)
-    assert electron.crossover(E, Neutrino(mu=1e-6)) == pytest.approx(tmax)  # EM wins everywhere
+    assert electron.crossover(E, Neutrino(mu=1e-6)) == pytest.approx(
+        tmax, rel=1e-12, abs=0
+    )  # EM wins everywhere
     # millicharge: the 1/T² term wins at low T too
     c = electron.crossover(E, Neutrino(q=1e-12))
     assert 0 < c < tmax
@@ -265,4 +267,4 @@ def test_crossover_finds_narrow_dip_where_shifts_cancel():
     T = np.geomspace(tmax * 1e-16, tmax, 400_000)
     xs = electron.dsigma_dT(T, E, nu)
     first = T[np.flatnonzero(np.abs(xs.em) < xs.sm)[0]]
-    assert c == pytest.approx(first, rel=1e-4)
+    assert c == pytest.approx(first, rel=1e-4, abs=0)
