@@ -243,7 +243,7 @@ def test_eta_rejects_t_zero():
 
 
 def test_units_scale():
-    # Sanity of units: the T → 0 SM plateau of natural Ge at 10 MeV is Σ_i f_i G_F² M_i C_V,i²/π
+    # Sanity of units: the T → 0 SM plateau of natural Ge at 10 MeV (4.4e-40 cm²/keV) is Σ_i f_i G_F² M_i C_V,i²/π
     # (eq. 14 per isotope), × (1 − T/T_max) with T/T_max ≈ 3.4e-4 at T = 1 eV. The mean nucleus
     # M̄ C̄_V² differs from the isotope sum by 0.38 % (C_V² is convex in N), so it is checked to 0.5 %.
     ge = target("Ge")
@@ -260,7 +260,7 @@ def test_units_scale():
     np.testing.assert_allclose(xs.sm, G_FERMI**2 / math.pi * iso_sum * HBARC2, rtol=1e-12, atol=0)
     mean = G_FERMI**2 / math.pi * ge.mass * nucleus.weak_charge(ge) ** 2 * HBARC2
     assert xs.sm == pytest.approx(mean, rel=5e-3, abs=0)
-    assert 1e-38 < xs.sm / (cm2 / keV) < 1e-37  # 4.4e-38 cm²/keV
+    assert 1e-40 < xs.sm / (cm2 / keV) < 1e-39  # 4.4e-40 cm²/keV
 
 
 def test_hydrogen_with_vanishing_weak_charge():
