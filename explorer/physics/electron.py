@@ -22,7 +22,13 @@ import math
 import numpy as np
 
 from . import _crossing
-from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
+from ._validate import (
+    check_choice,
+    check_finite_nonneg,
+    check_nu,
+    check_positive,
+    check_sin2w,
+)
 from .atomic import _step
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
 from .kinematics import _t_max
@@ -45,7 +51,7 @@ def couplings(nu: Neutrino, sin2w: float = SIN2W_DEFAULT) -> tuple:
     >>> couplings(Neutrino("mu", anti=True), 0.25)
     (0.0, 0.5)
     """
-    _check_nu(nu)
+    check_nu(nu)
     s = check_sin2w(sin2w)
     if nu.flavour == "e":
         gv, ga = 2.0 * s + 0.5, 0.5
@@ -96,12 +102,6 @@ def _free(T, E, gv, ga, mu, q, r2):
     return np.where(inside, sm, zero), np.where(inside, em, zero), np.where(inside, total, zero)
 
 
-def _check_nu(nu):
-    if not isinstance(nu, Neutrino):
-        raise ValueError(f"nu must be an explorer.physics.Neutrino, got {nu!r}")
-    return nu
-
-
 def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     """dσ/dT for ν(ν̄) + e⁻ → ν(ν̄) + e⁻ with μν, qν and ⟨r²⟩ (eqs. 5–8, 10–11).
 
@@ -144,7 +144,7 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     >>> bool(xs.em > xs.sm)
     True
     """
-    _check_nu(nu)
+    check_nu(nu)
     sin2w = check_sin2w(sin2w)
     T = check_finite_nonneg("T", T)
     E = check_positive("E", E)
@@ -194,7 +194,7 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     >>> round(crossover(1 * MeV, weak) / eV, 3), crossover(1 * MeV, weak, target="Ge")
     (2.162, 0.0)
     """
-    _check_nu(nu)
+    check_nu(nu)
     sin2w = check_sin2w(sin2w)
     E = check_positive("E", E)
     check_choice("binding", binding, {"stepping", "free"})
@@ -238,5 +238,5 @@ def crossover_estimate(nu):
     >>> round(crossover_estimate(Neutrino("e", anti=True, mu=2.9e-11)) / keV, 2)
     24.35
     """
-    _check_nu(nu)
+    check_nu(nu)
     return math.pi**2 * ALPHA**2 / (G_FERMI**2 * ME**3) * nu.mu**2

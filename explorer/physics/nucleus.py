@@ -27,9 +27,14 @@ import numpy as np
 from hepunits import fermi
 
 from . import _crossing
-from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
+from ._validate import (
+    check_choice,
+    check_finite_nonneg,
+    check_nu,
+    check_positive,
+    check_sin2w,
+)
 from .constants import ALPHA, G_FERMI, HBARC, HBARC2, ME, SIN2W_DEFAULT
-from .electron import _check_nu
 from .kinematics import _t_max
 from .result import CrossSection
 from .targets import target as _as_target
@@ -181,7 +186,7 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     >>> f"{dsigma_dT(1e-12, 10.0, Neutrino(), 'Xe132').sm / (cm2 / keV):.4e}"   # plain MeV
     '2.9559e-39'
     """
-    _check_nu(nu)
+    check_nu(nu)
     tgt = _as_target(tgt)
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
@@ -211,7 +216,7 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
     >>> bool(eta(1 * keV, 10 * MeV, Neutrino(r2=1e-32 * cm2), "Ge") > 1)   # ⟨r²⟩ > 0 raises CEvNS
     True
     """
-    _check_nu(nu)
+    check_nu(nu)
     tgt = _as_target(tgt)
     s = check_sin2w(sin2w)
     T = check_positive("T", T)
@@ -238,7 +243,7 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     >>> round(crossover(10 * MeV, Neutrino(mu=2.9e-11), "Ge") / eV, 5)
     0.48696
     """
-    _check_nu(nu)
+    check_nu(nu)
     tgt = _as_target(tgt)
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
@@ -289,7 +294,7 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
     >>> f"{crossover_estimate(Neutrino(mu=2.9e-11), 'Ge') / eV:.4e}"
     '4.8688e-01'
     """
-    _check_nu(nu)
+    check_nu(nu)
     tgt = _as_target(tgt)
     s = check_sin2w(sin2w)
     a = tgt.arrays

@@ -1,6 +1,8 @@
 """Constants (eq. 1, E_h) and kinematics (eqs. 3, 4), checked against the paper and a second route."""
 
 import math
+import subprocess
+import sys
 
 import mpmath as mp
 import numpy as np
@@ -47,6 +49,32 @@ def test_constant_values_against_pdg():
     millibarn = 1e-27 * cm2
     assert constants.HBARC2 / (GeV**2 * millibarn) == pytest.approx(0.3893793721, rel=1e-9, abs=0)
     assert constants.SIN2W_DEFAULT == 0.23867
+
+
+# CODATA 2022 (Tiesinga et al., Rev. Mod. Phys. 97, 025002 (2025); physics.nist.gov/constants),
+# typed from the NIST tables: (package constant in its unit, CODATA 2022 value, scipy name).
+CODATA_2022 = [
+    ("ALPHA", 1.0, 7.2973525643e-3, "fine-structure constant"),
+    ("G_FERMI", 1 / GeV**2, 1.1663787e-5, "Fermi coupling constant"),  # GeV⁻²
+    ("ME", MeV, 0.51099895069, "electron mass energy equivalent in MeV"),
+    ("ATOMIC_MASS_UNIT", MeV, 931.49410372, "atomic mass constant energy equivalent in MeV"),
+]
+
+
+@pytest.mark.parametrize(("name", "unit", "value", "scipy_name"), CODATA_2022)
+def test_constants_are_codata_2022(name, unit, value, scipy_name):
+    # Exact equality with the literal: the module writes the CODATA 2022 digits, nothing derived.
+    assert getattr(constants, name) / unit == pytest.approx(value, rel=1e-15, abs=0)
+    # and scipy (≥ 1.15, the pyproject floor) ships the same CODATA 2022 set; CODATA 2018's m_e,
+    # 0.51099895000 MeV, differs by 1.4e-9 and would fail here.
+    assert sc.physical_constants[scipy_name][0] == pytest.approx(value, rel=1e-15, abs=0)
+
+
+def test_importing_the_physics_does_not_import_scipy():
+    # The dashboard kernel stays light: scipy costs ~0.4 s and ~25 MB at import (measured).
+    code = "import sys, explorer.physics; print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("mass", [ME, 67 * GeV, 122 * GeV])
