@@ -207,7 +207,8 @@ def test_crossover_edge_cases():
     # vectorised over E, and binding cancels in the ratio
     cs = electron.crossover(np.array([0.5, 1, 2]) * MeV, Neutrino(mu=1e-11), target="Ge")
     assert cs.shape == (3,) and np.all(np.diff(cs) > 0)
-    assert cs[1] == electron.crossover(E, Neutrino(mu=1e-11))
+    # (the stepping search starts at I₁ on its own grid: equal to rounding)
+    assert cs[1] == pytest.approx(electron.crossover(E, Neutrino(mu=1e-11)), rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize(
@@ -268,3 +269,70 @@ def test_crossover_finds_narrow_dip_where_shifts_cancel():
     xs = electron.dsigma_dT(T, E, nu)
     first = T[np.flatnonzero(np.abs(xs.em) < xs.sm)[0]]
     assert c == pytest.approx(first, rel=1e-4, abs=0)
+
+
+def shifted_ratio(T, E, flavour, anti, q, r2_cm2, s2=0.23867):
+    """|EM|/SM per free electron from the g_L/g_R form with g_V → g_V + d (both chiral couplings
+    move by d/2), d = (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] (Giunti & Studenikin RMP 87 (2015)), in
+    30-digit mpmath with CODATA 2022 constants typed here."""
+    alpha, gf, me = mp.mpf("7.2973525643e-3"), mp.mpf("1.1663787e-11"), mp.mpf("0.51099895069")
+    hbarc_cm = mp.mpf("197.3269804593e-13")  # MeV cm
+    T, E = mp.mpf(T), mp.mpf(E)
+    d = mp.sqrt(2) * mp.pi * alpha / gf * (mp.mpf(r2_cm2) / hbarc_cm**2 / 3 - mp.mpf(q) / (me * T))
+    gl, gr = gl_gr(flavour, anti, mp.mpf(s2))
+
+    def sm(gl, gr):
+        return gl**2 + gr**2 * (1 - T / E) ** 2 - gl * gr * me * T / E**2
+
+    base = sm(gl, gr)
+    return abs(sm(gl + d / 2, gr + d / 2) - base) / base
+
+
+def test_stepping_crossover_starts_at_first_ionisation_energy():
+    # Issue 8 / DESIGN §4.14: ν̄_e on Ge at 1 MeV, qν = +6.6e-16, ⟨r²⟩ = 50e-32 cm². Per free
+    # electron |EM| < SM only in a dip at 0.99–5.15 eV (roots of the independent mpmath ratio
+    # above); on [I₁ = 7.90 eV, T_max] the ratio stays ≥ 1.64, so with stepping the edge is T_max.
+    q, r2, E = 6.6e-16, 50e-32, 1 * MeV
+    nu = Neutrino("e", anti=True, q=q, r2=r2 * cm2)
+
+    def f(t):
+        return mp.log(shifted_ratio(t, E / MeV, "e", True, q, r2))
+
+    brackets = ((0.9e-6, 1.1e-6), (5.0e-6, 5.3e-6))  # MeV; f changes sign in each
+    lo, hi = (float(mp.findroot(f, b, solver="illinois")) * MeV for b in brackets)
+    assert lo / eV == pytest.approx(0.99, abs=0.005) and hi / eV == pytest.approx(5.15, abs=0.005)
+    np.testing.assert_allclose(electron.crossings(E, nu), [lo, hi], rtol=1e-8, atol=0)
+    assert electron.crossover(E, nu) == pytest.approx(lo, rel=1e-8, abs=0)  # free electron
+    tmax = 2 * E * E / (2 * E + ME)
+    i1 = 7.899435 * eV  # Ge first ionisation energy, NIST ASD
+    ratios = [shifted_ratio(t, E / MeV, "e", True, q, r2) for t in np.geomspace(i1, tmax, 300)]
+    assert min(ratios) >= 1.64
+    assert electron.crossover(E, nu, target="Ge") == pytest.approx(tmax, rel=1e-12, abs=0)
+    assert electron.crossings(E, nu, target="Ge").size == 0
+    # binding="free" (Z free electrons) has no threshold: the dip counts again
+    assert electron.crossover(E, nu, target="Ge", binding="free") == pytest.approx(lo, rel=1e-8)
+    # an explicit range: both crossings inside [0.5 eV, 10 eV], none in [6 eV, 1 keV]
+    assert electron.crossings(E, nu, T_lo=0.5 * eV, T_hi=10 * eV).size == 2
+    assert electron.crossings(E, nu, T_lo=6 * eV, T_hi=1 * keV).size == 0
+
+
+def test_crossover_is_zero_when_ratio_below_one_at_first_level():
+    # ν̄_e, μν = 1e-12: the free edge is ≈ eq. 9/(g_V² + g_A²) = 28.95 eV/1.205 = 24 eV (DESIGN
+    # §4.6), above I₁(Ge) = 7.90 eV, so stepping keeps it. At E = 40 eV, T_max = 2E²/(2E + m_e)
+    # = 6.3e-3 eV lies below I₁: nothing is ionised, so there is no region (0).
+    nu = Neutrino("e", anti=True, mu=1e-12)
+    free = electron.crossover(1 * MeV, nu)
+    assert free > 7.9 * eV
+    assert electron.crossover(1 * MeV, nu, target="Ge") == pytest.approx(free, rel=1e-12, abs=0)
+    e_small = 40 * eV
+    assert electron.crossover(e_small, nu) > 0  # free electron: a region below T_max
+    assert electron.crossover(e_small, nu, target="Ge") == 0.0
+    assert electron.crossings(e_small, nu, target="Ge").size == 0
+
+
+def test_crossings_bad_input():
+    nu = Neutrino(mu=1e-11)
+    with pytest.raises(ValueError, match="E must be a single energy"):
+        electron.crossings(np.array([1.0, 2.0]) * MeV, nu)
+    with pytest.raises(ValueError, match="T_lo must be ≥ 0"):
+        electron.crossings(1 * MeV, nu, T_lo=-1.0)
