@@ -106,4 +106,13 @@ def all_crossings(log_ratio, t_lo: float, t_hi: float, extra=None) -> np.ndarray
     f = log_ratio(grid)
     neg = f < 0
     idx = np.flatnonzero(neg[1:] != neg[:-1])
-    return np.array([_refine(log_ratio, grid[i], grid[i + 1], f[i], f[i + 1]) for i in idx])
+    roots = [_refine(log_ratio, grid[i], grid[i + 1], f[i], f[i + 1]) for i in idx]
+    # A touch (the ratio reaches 1 and turns back, e.g. |η² − 1| at η = 0 for CEvNS) shows up as
+    # two sign changes at one point, on either side of a candidate point; it is not a crossing.
+    out: list = []
+    for r in roots:
+        if out and r - out[-1] <= 1e-9 * r:
+            out.pop()
+        else:
+            out.append(r)
+    return np.array(out)

@@ -11,7 +11,10 @@ Conventions (DESIGN §4.1–4.3, §4.6–4.7):
 * SM (eq. 6): G_F² m_e/(2π) {(g_V+g_A)² + (g_V−g_A)²(1−T/E)² + (g_A²−g_V²) m_e T/E²};
 * magnetic moment (eq. 8): πα²/m_e² (1/T − 1/E) (μν/μ_B)², added incoherently;
 * millicharge and charge radius (Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), one-photon
-  exchange; not in the paper): g_V → g_V + (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] in eq. 6, for ν and ν̄;
+  exchange; not in the paper): g_V → g_V + (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] in eq. 6, for ν and ν̄
+  alike, with qν and ⟨r²⟩ the *neutrino's* (``nu.q``, ``nu.r2``) also for ν̄ (DESIGN §4.13): the
+  antineutrino carries −qν and −⟨r²⟩, but C conjugation flips its weak vector and electromagnetic
+  currents together, so g_V (the same for ν and ν̄ in eq. 7) receives the same shift;
 * EM = total − SM (computed without cancellation); all parts are 0 outside 0 < T ≤ T_max (eq. 4).
 """
 

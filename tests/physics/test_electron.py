@@ -336,3 +336,31 @@ def test_crossings_bad_input():
         electron.crossings(np.array([1.0, 2.0]) * MeV, nu)
     with pytest.raises(ValueError, match="T_lo must be ≥ 0"):
         electron.crossings(1 * MeV, nu, T_lo=-1.0)
+
+
+def test_crossings_of_the_narrow_dip():
+    # The dip where the qν and ⟨r²⟩ shifts cancel (test above): the ratio falls below 1 at the
+    # edge, 6.2185e-5 MeV (dense scan), and rises above 1 again at the far side of the dip.
+    nu = Neutrino("e", q=3e-13, r2=1e-29 * cm2)
+    E = 10 * MeV
+    cs = electron.crossings(E, nu)
+    assert cs.size == 2
+    assert cs[0] == pytest.approx(electron.crossover(E, nu), rel=1e-12, abs=0)
+    lo = electron.dsigma_dT(cs * (1 - 1e-6), E, nu)
+    hi = electron.dsigma_dT(cs * (1 + 1e-6), E, nu)
+    assert np.all((np.abs(lo.em) >= lo.sm) != (np.abs(hi.em) >= hi.sm))
+
+
+@pytest.mark.parametrize("flavour", ["e", "mu"])
+def test_antineutrino_takes_the_neutrinos_charge_and_radius(flavour):
+    # DESIGN §4.13: nu.q, nu.r2 are the neutrino's; the g_V shift is the same for ν and ν̄. In the
+    # g_L/g_R form ν̄ swaps g_L ↔ g_R, and at T ≪ E eq. 6 is ∝ g_L² + g_R² (the other terms are
+    # O(T/E), O(m_e T/E²) = 1e-7 here), so the shifted cross sections of ν and ν̄ agree to 1e-6.
+    # Had ν̄ used −qν, −⟨r²⟩, they would differ by far more (≥ 1 %: the q-odd interference).
+    T, E = 1 * eV, 10 * MeV
+    for q, r2 in ((1e-16, 0.0), (0.0, 5e-32 * cm2), (-1e-16, 5e-32 * cm2)):  # shifts d ~ 0.1–0.5
+        nu = electron.dsigma_dT(T, E, Neutrino(flavour, q=q, r2=r2)).total
+        bar = electron.dsigma_dT(T, E, Neutrino(flavour, anti=True, q=q, r2=r2)).total
+        wrong = electron.dsigma_dT(T, E, Neutrino(flavour, anti=True, q=-q, r2=-r2)).total
+        assert bar == pytest.approx(nu, rel=1e-6, abs=0)
+        assert abs(wrong / nu - 1) > 0.01

@@ -263,22 +263,48 @@ def test_units_scale():
     assert 1e-40 < xs.sm / (cm2 / keV) < 1e-39  # 4.4e-40 cm²/keV
 
 
-def test_hydrogen_with_vanishing_weak_charge():
-    # ¹H at sin²θ_W = ¼ has C_V = 0: no weak scattering, the photon exchange alone remains
-    # (Rutherford-like 2πα² Z² q²/(M T²)(1 − T/T_max), derived by hand from eq. 12), and no NaN.
-    h = target("H1")
-    q, T, E = 1e-12, 1 * eV, 10 * MeV
-    xs = nucleus.dsigma_dT(T, E, Neutrino(q=q), h, sin2w=0.25)
-    tmax = 2 * E * E / (2 * E + h.mass)
-    ruth = 2 * math.pi * ALPHA**2 * q**2 / (h.mass * T**2) * (1 - T / tmax) * HBARC2
+def test_vanishing_weak_charge():
+    # ³He at sin²θ_W = 1/8 has C_V = [2(1 − ½) − 1]/2 = 0: no weak scattering, the photon exchange
+    # alone remains (Rutherford-like 2πα² Z² q²/(M T²)(1 − T/T_max), derived by hand from eq. 12),
+    # and no NaN.
+    he = target("He3")
+    q, T, E, s2 = 1e-12, 1 * eV, 10 * MeV, 0.125
+    xs = nucleus.dsigma_dT(T, E, Neutrino(q=q), he, sin2w=s2)
+    tmax = 2 * E * E / (2 * E + he.mass)
+    ruth = 2 * math.pi * ALPHA**2 * 2**2 * q**2 / (he.mass * T**2) * (1 - T / tmax) * HBARC2
     assert xs.sm == 0.0
     assert xs.total == pytest.approx(ruth, rel=1e-9, abs=0) and xs.em == xs.total
-    assert nucleus.crossover(E, Neutrino(q=q), h, sin2w=0.25) == pytest.approx(
-        tmax, rel=1e-9, abs=0
-    )
-    assert nucleus.crossover_estimate(Neutrino(mu=1e-11), h, sin2w=0.25) == math.inf
+    assert nucleus.crossover(E, Neutrino(q=q), he, sin2w=s2) == pytest.approx(tmax, rel=1e-9, abs=0)
+    assert nucleus.crossover_estimate(Neutrino(mu=1e-11), he, sin2w=s2) == math.inf
     with pytest.raises(ValueError, match="C_V is 0"):
-        nucleus.eta(T, E, Neutrino(q=q), h, sin2w=0.25)
+        nucleus.eta(T, E, Neutrino(q=q), he, sin2w=s2)
+
+
+@pytest.mark.parametrize("name", ["H", "H1"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: nucleus.dsigma_dT(1 * keV, 10 * MeV, Neutrino(mu=2.9e-11), t),
+        # issue 8: eq. 14 gave 26.6 keV here, where ν–p elastic scattering with its axial term
+        # gives about 30 eV
+        lambda t: nucleus.crossover(10 * MeV, Neutrino(mu=2.9e-11), t),
+        lambda t: nucleus.crossings(10 * MeV, Neutrino(mu=2.9e-11), t),
+        lambda t: nucleus.crossover_estimate(Neutrino(mu=2.9e-11), t),
+        lambda t: nucleus.eta(1 * keV, 10 * MeV, Neutrino(q=1e-12), t),
+    ],
+)
+def test_cevns_refuses_free_proton(name, call):
+    # DESIGN §4.12: for ¹H the axial current dominates the SM term, g_A²/C_V² ≈ (1.27/2)²/
+    # ((1 − 4 · 0.23867)/2)² = 0.403/5.13e-4 ≈ 785; eq. 14 (vector only) does not apply.
+    with pytest.raises(ValueError, match=r"contains ¹H, a free proton.*axial"):
+        call(name)
+
+
+def test_deuterium_and_weak_charge_of_hydrogen_still_work():
+    # deuterium is no free proton: CEvNS on "H2" is computed; C_V of hydrogen is a plain number
+    # (the proton's weak charge, (1 − 4 sin²θ_W)/2 = 0.02266 for ¹H), not a cross section.
+    assert nucleus.dsigma_dT(1 * keV, 10 * MeV, Neutrino(), "H2").sm > 0
+    assert nucleus.weak_charge("H1") == pytest.approx((1 - 4 * 0.23867) / 2, rel=1e-12, abs=0)
 
 
 def test_no_nan_at_absurdly_small_recoil():
@@ -288,3 +314,34 @@ def test_no_nan_at_absurdly_small_recoil():
         for xs in (electron.dsigma_dT(T, 10.0, nu), nucleus.dsigma_dT(T, 10.0, nu, "Xe")):
             assert not any(np.isnan([xs.sm, xs.em, xs.total]))
             assert xs.total > 0
+
+
+def test_crossings_lists_every_crossing():
+    # Natural Ge, ν_e at 10 MeV, qν = −1e-14, ⟨r²⟩ = −3e-30 cm² (the golden crossover case): at
+    # low T the millicharge wins; η − 1 = A + B/T then passes the values where |η² − 1| = 1, so the
+    # ratio crosses 1 twice: down at the edge (5.568e-11 MeV, golden), up again near 7.26e-11 MeV.
+    # Each crossing is checked as a change of |EM| ≥ SM at ±1e-6 relative.
+    nu = Neutrino("e", q=-1e-14, r2=-3e-30 * cm2)
+    E = 10 * MeV
+    cs = nucleus.crossings(E, nu, "Ge")
+    assert cs.size == 2
+    assert cs[0] / MeV == pytest.approx(5.568e-11, rel=1e-3, abs=0)
+    assert cs[0] == pytest.approx(nucleus.crossover(E, nu, "Ge"), rel=1e-12, abs=0)
+    lo = nucleus.dsigma_dT(cs * (1 - 1e-6), E, nu, "Ge")
+    hi = nucleus.dsigma_dT(cs * (1 + 1e-6), E, nu, "Ge")
+    assert np.all((np.abs(lo.em) >= lo.sm) != (np.abs(hi.em) >= hi.sm))
+    # on ⁷²Ge alone the ratio also *touches* 1 where η = 0 (total = 0, |EM| = SM from below):
+    # that is no crossing, so still two
+    assert nucleus.crossings(E, nu, "Ge72").size == 2
+    # magnetic moment alone: the edge T_c, and a second crossing just below T_max, where eq. 14
+    # vanishes as (1 − T/T_max) but eq. 15 does not: there EM/SM ≈ (T_c/T)/(1 − T/T_max) = 1 at
+    # 1 − T/T_max ≈ T_c/T_max (to O(T_c/T_max) = 2e-4)
+    mag = Neutrino(mu=2.9e-11)
+    two = nucleus.crossings(E, mag, "Ge72")
+    assert two.size == 2
+    assert two[0] == pytest.approx(nucleus.crossover(E, mag, "Ge72"), rel=1e-12, abs=0)
+    tmax = 2 * E * E / (2 * E + target("Ge72").mass)
+    assert 1 - two[1] / tmax == pytest.approx(two[0] / tmax, rel=1e-3, abs=0)
+    assert nucleus.crossings(E, Neutrino(), "Ge").size == 0
+    # a range that holds only the second crossing
+    assert nucleus.crossings(E, nu, "Ge", T_lo=6e-11 * MeV).size == 1
