@@ -266,8 +266,8 @@ def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2
     E : float, energy units, E > 0 (a single energy)
     nu, target, binding, sin2w : as in :func:`crossover`
     T_lo : float, energy units, or None
-        Start of the range; None: I₁ with stepping on a target (nothing is ionised below it),
-        else 10⁻¹⁶ T_max.
+        Start of the range (None: from the lowest T). It is raised to I₁ with stepping on a
+        target (nothing is ionised below it) and to 10⁻¹⁶ T_max.
     T_hi : float, energy units, or None
         End of the range; None or anything above T_max: T_max.
 
@@ -287,18 +287,18 @@ def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2
     """
     check_nu(nu)
     sin2w = check_sin2w(sin2w)
-    e = float(check_positive("E", E)) if np.ndim(E) == 0 else None
-    if e is None:
+    if np.ndim(E) != 0:
         raise ValueError(
             f"E must be a single energy for crossings, got an array of shape {np.shape(E)}"
         )
+    e = float(check_positive("E", E))
     check_choice("binding", binding, {"stepping", "free"})
     tmax = _t_max(e, ME)
-    lo = _first_level(target, binding) if T_lo is None else float(check_finite_nonneg("T_lo", T_lo))
-    lo = (
-        tmax * _crossing.T_FLOOR_FRACTION
-        if lo is None
-        else max(lo, tmax * _crossing.T_FLOOR_FRACTION)
+    # never below I₁ with stepping (nothing is ionised there), nor below the search floor
+    lo = max(
+        tmax * _crossing.T_FLOOR_FRACTION,
+        _first_level(target, binding) or 0.0,
+        0.0 if T_lo is None else float(check_finite_nonneg("T_lo", T_lo)),
     )
     hi = tmax if T_hi is None else min(float(check_finite_nonneg("T_hi", T_hi)), tmax)
     if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:

@@ -314,6 +314,8 @@ def test_stepping_crossover_starts_at_first_ionisation_energy():
     # an explicit range: both crossings inside [0.5 eV, 10 eV], none in [6 eV, 1 keV]
     assert electron.crossings(E, nu, T_lo=0.5 * eV, T_hi=10 * eV).size == 2
     assert electron.crossings(E, nu, T_lo=6 * eV, T_hi=1 * keV).size == 0
+    # with stepping the range never starts below I₁
+    assert electron.crossings(E, nu, target="Ge", T_lo=0.5 * eV, T_hi=10 * eV).size == 0
 
 
 def test_crossover_is_zero_when_ratio_below_one_at_first_level():
