@@ -136,6 +136,7 @@ def mutants() -> list[Mutant]:
         ("eq.13 sign (eta)", "nucleus.py", "out = 1.0 - (_K_SHIFT", "out = 1.0 + (_K_SHIFT"),
         # DESIGN §4.1: g_A → −g_A for antineutrinos
         ("g_A sign for ν̄", "electron.py", "(-ga if nu.anti else ga)", "(ga if nu.anti else -ga)"),
+        ("g_A not flipped for ν̄ only", "electron.py", "(-ga if nu.anti else ga)", "ga"),
         # DESIGN §4.3: g_V → g_V + K[⟨r²⟩/3 − qν/(m_e T)]
         (
             "qν sign in g_V shift (ν–e)",
