@@ -53,6 +53,7 @@ from .result import CrossSection
 from .targets import target as _as_target
 
 __all__ = [
+    "check_target",
     "crossings",
     "crossover",
     "crossover_estimate",
@@ -76,8 +77,20 @@ def _isotope_cv(tgt, sin2w):
     return 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - tgt.arrays["N"])
 
 
-def _check_cevns(tgt):
-    """Refuse targets that contain ¹H, a free proton, where eq. 14 does not apply (DESIGN §4.12)."""
+def check_target(tgt):
+    """The target as a Target if CEvNS (eq. 14) applies to it; ValueError for ¹H (DESIGN §4.12).
+
+    A target that contains ¹H, a free proton (natural H, "H1"), is refused with a message that
+    says why; a display can call this first and show the message as its notice.
+
+    >>> check_target("Ge").label
+    'Ge'
+    >>> check_target("H")
+    Traceback (most recent call last):
+    ...
+    ValueError: tgt='H' contains ¹H, a free proton: ...
+    """
+    tgt = _as_target(tgt)
     if np.any((tgt.arrays["N"] == 0) & (tgt.Z == 1)):
         raise ValueError(
             f"tgt={tgt.label!r} contains ¹H, a free proton: CEvNS (eq. 14) is the coherent vector "
@@ -215,7 +228,7 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     '2.9559e-39'
     """
     check_nu(nu)
-    tgt = _check_cevns(_as_target(tgt))
+    tgt = check_target(tgt)
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
     T = check_finite_nonneg("T", T)
@@ -246,7 +259,7 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
     True
     """
     check_nu(nu)
-    tgt = _check_cevns(_as_target(tgt))
+    tgt = check_target(tgt)
     s = check_sin2w(sin2w)
     T = check_positive("T", T)
     E = check_positive("E", E)
@@ -304,7 +317,7 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     0.48696
     """
     check_nu(nu)
-    tgt = _check_cevns(_as_target(tgt))
+    tgt = check_target(tgt)
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
     E = check_positive("E", E)
@@ -334,7 +347,7 @@ def crossings(E, nu, tgt, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DE
     [0.48696]
     """
     check_nu(nu)
-    tgt = _check_cevns(_as_target(tgt))
+    tgt = check_target(tgt)
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
     if np.ndim(E) != 0:
@@ -364,7 +377,7 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
     '4.8688e-01'
     """
     check_nu(nu)
-    tgt = _check_cevns(_as_target(tgt))
+    tgt = check_target(tgt)
     s = check_sin2w(sin2w)
     a = tgt.arrays
     cv = _isotope_cv(tgt, s)
