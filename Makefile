@@ -6,7 +6,7 @@ UV      := $(VENV)/bin/uv
 HOST    ?= 127.0.0.1
 PORT    ?= 8866
 
-.PHONY: env test lint dashboard bench bench-rates bench-browser browser clean
+.PHONY: env test lint dashboard bench bench-rates bench-browser browser mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench-rates: env
 bench-browser: env browser
 	$(VPY) benchmarks/bench_browser.py
 	$(VPY) benchmarks/bench_load.py
+
+# Mutation run over explorer.physics (not part of `make test`; a few minutes): every mutant must
+# make tests/physics fail. Prints a kill table and the count.
+mutation: env
+	$(VPY) tools/mutation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

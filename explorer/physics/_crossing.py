@@ -35,21 +35,50 @@ def candidates(A, B, d_values) -> np.ndarray:
     return np.multiply.outer(t, _OFFSETS).ravel()
 
 
-def low_t_edge(log_ratio, t_hi: float, extra=None) -> float:
-    """Return the smallest T in (T_FLOOR, t_hi] where ``log_ratio(T) < 0`` first happens.
-
-    ``log_ratio(T)`` is log|EM| − log SM evaluated on an array of T. Returns 0.0 when the ratio is
-    already below 1 at the floor (no low-T region), and ``t_hi`` when it never falls below 1.
-    The search grid is 257 log-spaced points over 16 decades plus the ``extra`` candidate points
-    (narrow dips, kinematic edges of isotopes); the first bracket is narrowed by successive
-    129-point sub-grids, then the root is interpolated linearly in (log T, log ratio): relative
-    accuracy better than 1e-9 on smooth ratios.
-    """
-    t_lo = t_hi * T_FLOOR_FRACTION
-    grid = np.geomspace(t_lo, t_hi, _GRID)
+def _grid(t_lo: float, t_hi: float, extra, n: int = _GRID) -> np.ndarray:
+    grid = np.geomspace(t_lo, t_hi, n)
     if extra is not None and len(extra):
         extra = np.asarray(extra, dtype=float)
         grid = np.unique(np.concatenate((grid, extra[(extra > t_lo) & (extra < t_hi)])))
+    return grid
+
+
+def _refine(log_ratio, a: float, b: float, fa: float, fb: float) -> float:
+    """The point where ``log_ratio < 0`` changes truth value first in [a, b] (it differs at a and b).
+
+    Successive 129-point sub-grids narrow the bracket, then the root is interpolated linearly in
+    (log T, log ratio).
+    """
+    neg_a = fa < 0
+    for _ in range(_ROUNDS):
+        sub = np.geomspace(a, b, _SUB)
+        fs = log_ratio(sub)
+        j = np.flatnonzero((fs < 0) != neg_a)[0]  # fs[-1] differs from fa by construction
+        if j == 0:  # the change is at a within rounding
+            return float(a)
+        a, b, fa, fb = sub[j - 1], sub[j], fs[j - 1], fs[j]
+    if not (np.isfinite(fa) and np.isfinite(fb)):
+        return float(b if np.isfinite(fb) else a)
+    la, lb = np.log(a), np.log(b)
+    return float(np.exp(la + (lb - la) * fa / (fa - fb)))
+
+
+def low_t_edge(log_ratio, t_hi: float, extra=None, t_lo: float | None = None) -> float:
+    """Return the smallest T in [t_lo, t_hi] where ``log_ratio(T) < 0`` first happens.
+
+    ``log_ratio(T)`` is log|EM| − log SM evaluated on an array of T. ``t_lo`` is where the search
+    starts (default 10⁻¹⁶ t_hi; the first ionisation energy I₁ with stepping, DESIGN §4.14).
+    Returns 0.0 when the ratio is already below 1 at ``t_lo`` (no low-T region), and ``t_hi``
+    when it never falls below 1. The search grid is 257 log-spaced points plus the ``extra``
+    candidate points (narrow dips, kinematic edges of isotopes); the first bracket is narrowed by
+    successive 129-point sub-grids, then the root is interpolated linearly in (log T, log ratio):
+    relative accuracy better than 1e-9 on smooth ratios.
+    """
+    if t_lo is None:
+        t_lo = t_hi * T_FLOOR_FRACTION
+    if not t_lo < t_hi:
+        return 0.0
+    grid = _grid(t_lo, t_hi, extra)
     f = log_ratio(grid)
     neg = np.flatnonzero(f < 0)
     if neg.size == 0:
@@ -57,16 +86,33 @@ def low_t_edge(log_ratio, t_hi: float, extra=None) -> float:
     i = neg[0]
     if i == 0:
         return 0.0
-    a, b = grid[i - 1], grid[i]
-    fa, fb = f[i - 1], f[i]
-    for _ in range(_ROUNDS):
-        sub = np.geomspace(a, b, _SUB)
-        fs = log_ratio(sub)
-        j = np.flatnonzero(fs < 0)[0]  # fs[-1] < 0 by construction of the bracket
-        if j == 0:  # the edge is at a within rounding
-            return float(a)
-        a, b, fa, fb = sub[j - 1], sub[j], fs[j - 1], fs[j]
-    if not (np.isfinite(fa) and np.isfinite(fb)):
-        return float(b if np.isfinite(fb) else a)
-    la, lb = np.log(a), np.log(b)
-    return float(np.exp(la + (lb - la) * fa / (fa - fb)))
+    return _refine(log_ratio, grid[i - 1], grid[i], f[i - 1], f[i])
+
+
+#: Points of the scan in :func:`all_crossings` (log-spaced, plus the candidate points).
+SCAN = 4097
+
+
+def all_crossings(log_ratio, t_lo: float, t_hi: float, extra=None) -> np.ndarray:
+    """Every T in (t_lo, t_hi) where |EM| = SM, i.e. where ``log_ratio`` changes sign; sorted.
+
+    Scans 4097 log-spaced points plus the ``extra`` candidates and refines each bracket as in
+    :func:`low_t_edge`. Two crossings closer than the scan step (and not announced by a candidate
+    point) can be missed together; a touch without a change of sign is not a crossing.
+    """
+    if not t_lo < t_hi:
+        return np.empty(0)
+    grid = _grid(t_lo, t_hi, extra, SCAN)
+    f = log_ratio(grid)
+    neg = f < 0
+    idx = np.flatnonzero(neg[1:] != neg[:-1])
+    roots = [_refine(log_ratio, grid[i], grid[i + 1], f[i], f[i + 1]) for i in idx]
+    # A touch (the ratio reaches 1 and turns back, e.g. |η² − 1| at η = 0 for CEvNS) shows up as
+    # two sign changes at one point, on either side of a candidate point; it is not a crossing.
+    out: list = []
+    for r in roots:
+        if out and r - out[-1] <= 1e-9 * r:
+            out.pop()
+        else:
+            out.append(r)
+    return np.array(out)

@@ -30,10 +30,6 @@ def as_float_array(name: str, value) -> np.ndarray:
     return a
 
 
-def check_finite(name: str, value) -> np.ndarray:
-    return as_float_array(name, value)
-
-
 def check_finite_nonneg(name: str, value) -> np.ndarray:
     a = as_float_array(name, value)
     if np.any(a < 0):
@@ -56,6 +52,15 @@ def check_sin2w(sin2w) -> float:
     if not np.isfinite(s) or not 0.0 < s < 1.0:
         raise ValueError(f"sin2w must lie in the open interval (0, 1), got {sin2w!r}")
     return s
+
+
+def check_nu(nu):
+    """The ``nu`` argument of every cross-section function must be a :class:`Neutrino`."""
+    from .neutrino import Neutrino
+
+    if not isinstance(nu, Neutrino):
+        raise ValueError(f"nu must be an explorer.physics.Neutrino, got {nu!r}")
+    return nu
 
 
 def check_choice(name: str, value, allowed) -> str:

@@ -5,8 +5,13 @@ e.g. ``me / keV`` is the electron mass in keV.
 
 Sources
 -------
-* CODATA 2022 recommended values through :mod:`scipy.constants` (G_F, α, m_e, μ_B, u).
-* ħc from :mod:`hepunits` (exact in SI since 2019; hepunits takes it from CODATA 2018).
+* CODATA 2022 recommended values (E. Tiesinga, P. J. Mohr, D. B. Newell, B. N. Taylor, "CODATA
+  recommended values of the fundamental physical constants: 2022", Rev. Mod. Phys. 97, 025002
+  (2025); https://physics.nist.gov/cuu/Constants/), written here as literals so that importing
+  the physics does not import scipy (the dashboard kernel stays light). The tests check them
+  against the CODATA 2022 numbers and against :mod:`scipy.constants` (scipy ≥ 1.15 ships
+  CODATA 2022; 1.14 and earlier ship CODATA 2018, whose m_e is 1.4e-9 lower).
+* ħc from :mod:`hepunits` (exact in SI since 2019: 197.3269804… MeV fm).
 * sin²θ_W: the low-energy (Q → 0) MS-bar value 0.23867 (Erler & Ferro-Hernández, JHEP 03 (2018)
   196; PDG review "Electroweak model and constraints on new physics"). It is a *parameter*
   (``sin2w``) of every function that needs it; scipy's "weak mixing angle" is the on-shell value
@@ -19,7 +24,6 @@ import math
 
 import numpy as np
 from hepunits import GeV, MeV, cm2, eV, hbarc, keV  # noqa: F401  (re-exported for convenience)
-from scipy import constants as _sc
 
 __all__ = [
     "ALPHA",
@@ -31,22 +35,19 @@ __all__ = [
     "ME",
     "SIN2W_DEFAULT",
     "dirac_magnetic_moment",
-    "to_area",
 ]
 
-#: Fine-structure constant α (CODATA 2022 via scipy.constants), dimensionless.
-ALPHA: float = _sc.fine_structure
+#: Fine-structure constant α, CODATA 2022: 7.2973525643(11)e-3, dimensionless.
+ALPHA: float = 7.2973525643e-3
 
-#: Fermi constant G_F/(ħc)³ (CODATA 2022 via scipy.constants: 1.1663787e-5 GeV⁻²), in MeV⁻².
-G_FERMI: float = _sc.physical_constants["Fermi coupling constant"][0] / GeV**2
+#: Fermi constant G_F/(ħc)³, CODATA 2022: 1.1663787(6)e-5 GeV⁻², here in MeV⁻².
+G_FERMI: float = 1.1663787e-5 / GeV**2
 
-#: Electron mass m_e c² (CODATA 2022 via scipy.constants: 0.51099895069 MeV), in MeV.
-ME: float = _sc.physical_constants["electron mass energy equivalent in MeV"][0] * MeV
+#: Electron mass m_e c², CODATA 2022: 0.51099895069(16) MeV.
+ME: float = 0.51099895069 * MeV
 
-#: Atomic mass unit u c² (CODATA 2022 via scipy.constants: 931.49410372 MeV), in MeV.
-ATOMIC_MASS_UNIT: float = (
-    _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV
-)
+#: Atomic mass constant u c², CODATA 2022: 931.49410372(29) MeV.
+ATOMIC_MASS_UNIT: float = 931.49410372 * MeV
 
 #: ħc from hepunits (197.3269804 MeV fm), in MeV·mm.
 HBARC: float = hbarc
@@ -59,15 +60,6 @@ E_HARTREE: float = ALPHA**2 * ME
 
 #: Default sin²θ_W: low-energy MS-bar value (see module docstring).
 SIN2W_DEFAULT: float = 0.23867
-
-
-def to_area(x_natural):
-    """Convert a cross section from natural units (MeV⁻², or MeV⁻³ for dσ/dT) to hepunits area.
-
-    >>> f"{to_area(1.0) / cm2:.5e}"   # 1 MeV⁻² = (ħc)² = 0.38938 mb
-    '3.89379e-22'
-    """
-    return x_natural * HBARC2
 
 
 def dirac_magnetic_moment(m_nu):

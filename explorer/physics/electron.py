@@ -11,7 +11,10 @@ Conventions (DESIGN §4.1–4.3, §4.6–4.7):
 * SM (eq. 6): G_F² m_e/(2π) {(g_V+g_A)² + (g_V−g_A)²(1−T/E)² + (g_A²−g_V²) m_e T/E²};
 * magnetic moment (eq. 8): πα²/m_e² (1/T − 1/E) (μν/μ_B)², added incoherently;
 * millicharge and charge radius (Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), one-photon
-  exchange; not in the paper): g_V → g_V + (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] in eq. 6, for ν and ν̄;
+  exchange; not in the paper): g_V → g_V + (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] in eq. 6, for ν and ν̄
+  alike, with qν and ⟨r²⟩ the *neutrino's* (``nu.q``, ``nu.r2``) also for ν̄ (DESIGN §4.13): the
+  antineutrino carries −qν and −⟨r²⟩, but C conjugation flips its weak vector and electromagnetic
+  currents together, so g_V (the same for ν and ν̄ in eq. 7) receives the same shift;
 * EM = total − SM (computed without cancellation); all parts are 0 outside 0 < T ≤ T_max (eq. 4).
 """
 
@@ -22,7 +25,13 @@ import math
 import numpy as np
 
 from . import _crossing
-from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
+from ._validate import (
+    check_choice,
+    check_finite_nonneg,
+    check_nu,
+    check_positive,
+    check_sin2w,
+)
 from .atomic import _step
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
 from .kinematics import _t_max
@@ -30,7 +39,7 @@ from .neutrino import Neutrino
 from .result import CrossSection
 from .targets import target as _as_target
 
-__all__ = ["couplings", "crossover", "crossover_estimate", "dsigma_dT"]
+__all__ = ["couplings", "crossings", "crossover", "crossover_estimate", "dsigma_dT"]
 
 #: Atomic binding models of ``binding=``: stepping (eqs. 10–11) or Z free electrons.
 BINDINGS = ("stepping", "free")
@@ -48,7 +57,7 @@ def couplings(nu: Neutrino, sin2w: float = SIN2W_DEFAULT) -> tuple:
     >>> couplings(Neutrino("mu", anti=True), 0.25)
     (0.0, 0.5)
     """
-    _check_nu(nu)
+    check_nu(nu)
     s = check_sin2w(sin2w)
     if nu.flavour == "e":
         gv, ga = 2.0 * s + 0.5, 0.5
@@ -99,12 +108,6 @@ def _free(T, E, gv, ga, mu, q, r2):
     return np.where(inside, sm, zero), np.where(inside, em, zero), np.where(inside, total, zero)
 
 
-def _check_nu(nu):
-    if not isinstance(nu, Neutrino):
-        raise ValueError(f"nu must be an explorer.physics.Neutrino, got {nu!r}")
-    return nu
-
-
 def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     """dσ/dT for ν(ν̄) + e⁻ → ν(ν̄) + e⁻ with μν, qν and ⟨r²⟩ (eqs. 5–8, 10–11).
 
@@ -147,7 +150,7 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     >>> bool(xs.em > xs.sm)
     True
     """
-    _check_nu(nu)
+    check_nu(nu)
     sin2w = check_sin2w(sin2w)
     T = check_finite_nonneg("T", T)
     E = check_positive("E", E)
@@ -163,13 +166,46 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     return CrossSection(sm=sm, em=em, total=total)
 
 
+def _ratio_parts(nu, sin2w):
+    """(g_V, g_A, candidate points) shared by :func:`crossover` and :func:`crossings`."""
+    gv, ga = couplings(nu, sin2w)
+    root = math.sqrt(2.0 * gv * gv + ga * ga)
+    extra = _crossing.candidates(
+        _K_SHIFT * nu.r2 / HBARC2 / 3.0,
+        -_K_SHIFT * nu.q / ME,
+        # d where the weak part of EM vanishes (0, −2g_V), is extremal (−g_V), or equals ±SM,
+        # all in the T ≪ E limit; the offsets of candidates() cover the T dependence
+        (0.0, -gv, -2.0 * gv, -gv + root, -gv - root),
+    )
+
+    def log_ratio_at(e):
+        def log_ratio(T):
+            sm, em, _ = _free(T, e, gv, ga, nu.mu, nu.q, nu.r2)
+            with np.errstate(divide="ignore"):
+                return np.log(np.abs(em)) - np.log(sm)
+
+        return log_ratio
+
+    return log_ratio_at, extra
+
+
+def _first_level(target, binding):
+    """I₁ of the target with stepping (nothing is ionised below it), else None."""
+    if target is not None and binding == "stepping":
+        return float(_as_target(target).arrays["edge"][0])
+    return None
+
+
 def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     """Recoil energy T where |EM| = SM: the upper edge of the low-T region where |EM| ≥ SM.
 
     Found from the full formulas (eqs. 6–8 and the qν, ⟨r²⟩ shift), not from eq. 9. Binding
-    cancels in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the edge is
-    that of a free electron — except that with ``binding="stepping"`` nothing is ionised below the
-    lowest level I₁: an edge below I₁ leaves no region, and 0 is returned.
+    cancels in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the ratio
+    is that of a free electron — but with ``binding="stepping"`` nothing is ionised below the
+    lowest level I₁, so the search starts at I₁ (DESIGN §4.14): a region lying wholly below I₁ is
+    no region (0), and if |EM| ≥ SM on all of [I₁, T_max] the answer is T_max, even when the
+    free-electron ratio dips below 1 somewhere under I₁. When the ratio crosses 1 more than once,
+    this is the lowest crossing (above I₁); :func:`crossings` returns all of them.
 
     Parameters
     ----------
@@ -182,12 +218,12 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     Returns
     -------
     float or array, energy units
-        0 when there is no such region (μν = qν = ⟨r²⟩ = 0, an edge below 10⁻¹⁶ T_max, or below
-        I₁ with stepping); T_max when |EM| ≥ SM up to the kinematic limit.
+        0 when there is no such region (μν = qν = ⟨r²⟩ = 0, an edge below 10⁻¹⁶ T_max, or
+        |EM| < SM at I₁ with stepping); T_max when |EM| ≥ SM up to the kinematic limit.
 
     Examples
     --------
-    >>> from hepunits import keV, MeV, eV
+    >>> from hepunits import keV, MeV, eV, cm2
     >>> nu = Neutrino("e", anti=True, mu=2.9e-11)
     >>> round(crossover(1 * MeV, nu) / keV, 3)
     20.612
@@ -196,39 +232,82 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     >>> weak = Neutrino("e", anti=True, mu=3e-13)          # edge at 2.16 eV, below Ge's I₁ = 7.90 eV
     >>> round(crossover(1 * MeV, weak) / eV, 3), crossover(1 * MeV, weak, target="Ge")
     (2.162, 0.0)
+
+    A dip of |EM| below SM at 0.99–5.15 eV, under Ge's I₁: per free electron the edge is 0.99 eV;
+    per Ge atom with stepping |EM| ≥ SM on all of [I₁, T_max], so the answer is T_max:
+
+    >>> dip = Neutrino("e", anti=True, q=6.6e-16, r2=50e-32 * cm2)
+    >>> round(crossover(1 * MeV, dip) / eV, 2), round(crossover(1 * MeV, dip, "Ge") / keV, 3)
+    (0.99, 796.496)
     """
-    _check_nu(nu)
+    check_nu(nu)
     sin2w = check_sin2w(sin2w)
     E = check_positive("E", E)
     check_choice("binding", binding, set(BINDINGS))
-    floor = 0.0
-    if target is not None and binding == "stepping":
-        floor = float(_as_target(target).arrays["edge"][0])
-    gv, ga = couplings(nu, sin2w)
-    root = math.sqrt(2.0 * gv * gv + ga * ga)
-    extra = _crossing.candidates(
-        _K_SHIFT * nu.r2 / HBARC2 / 3.0,
-        -_K_SHIFT * nu.q / ME,
-        # d where the weak part of EM vanishes (0, −2g_V), is extremal (−g_V), or equals ±SM,
-        # all in the T ≪ E limit; the offsets of candidates() cover the T dependence
-        (0.0, -gv, -2.0 * gv, -gv + root, -gv - root),
-    )
+    floor = _first_level(target, binding)
+    log_ratio_at, extra = _ratio_parts(nu, sin2w)
 
     def one(e):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
             return 0.0
-
-        def log_ratio(T):
-            sm, em, _ = _free(T, e, gv, ga, nu.mu, nu.q, nu.r2)
-            with np.errstate(divide="ignore"):
-                return np.log(np.abs(em)) - np.log(sm)
-
-        edge = _crossing.low_t_edge(log_ratio, _t_max(e, ME), extra)
-        return edge if edge >= floor else 0.0
+        return _crossing.low_t_edge(log_ratio_at(e), _t_max(e, ME), extra, t_lo=floor)
 
     if E.ndim == 0:
         return one(float(E))
     return np.vectorize(one, otypes=[float])(E)
+
+
+def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2w=SIN2W_DEFAULT):
+    """Every recoil energy in (T_lo, T_hi) where |EM| = SM, sorted (an array, possibly empty).
+
+    The ratio |EM|/SM can cross 1 several times (a narrow dip where the qν and ⟨r²⟩ shifts
+    cancel, DESIGN §4.6); :func:`crossover` returns only the edge of the low-T region. A display
+    uses ``len(crossings(...)) > 1`` to say that the ratio crosses more than once in its range.
+
+    Parameters
+    ----------
+    E : float, energy units, E > 0 (a single energy)
+    nu, target, binding, sin2w : as in :func:`crossover`
+    T_lo : float, energy units, or None
+        Start of the range (None: from the lowest T). It is raised to I₁ with stepping on a
+        target (nothing is ionised below it) and to 10⁻¹⁶ T_max.
+    T_hi : float, energy units, or None
+        End of the range; None or anything above T_max: T_max.
+
+    Returns
+    -------
+    numpy array, energy units. Found on a 4097-point log scan plus the points where the qν and
+    ⟨r²⟩ shifts make narrow dips, each refined to ~1e-9 relative.
+
+    Examples
+    --------
+    >>> from hepunits import MeV, eV, cm2
+    >>> dip = Neutrino("e", anti=True, q=6.6e-16, r2=50e-32 * cm2)
+    >>> (crossings(1 * MeV, dip) / eV).round(2).tolist()    # |EM| < SM between the two
+    [0.99, 5.15]
+    >>> crossings(1 * MeV, dip, target="Ge").size                   # none above I₁ = 7.90 eV
+    0
+    """
+    check_nu(nu)
+    sin2w = check_sin2w(sin2w)
+    if np.ndim(E) != 0:
+        raise ValueError(
+            f"E must be a single energy for crossings, got an array of shape {np.shape(E)}"
+        )
+    e = float(check_positive("E", E))
+    check_choice("binding", binding, set(BINDINGS))
+    tmax = _t_max(e, ME)
+    # never below I₁ with stepping (nothing is ionised there), nor below the search floor
+    lo = max(
+        tmax * _crossing.T_FLOOR_FRACTION,
+        _first_level(target, binding) or 0.0,
+        0.0 if T_lo is None else float(check_finite_nonneg("T_lo", T_lo)),
+    )
+    hi = tmax if T_hi is None else min(float(check_finite_nonneg("T_hi", T_hi)), tmax)
+    if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
+        return np.empty(0)
+    log_ratio_at, extra = _ratio_parts(nu, sin2w)
+    return _crossing.all_crossings(log_ratio_at(e), lo, hi, extra)
 
 
 def crossover_estimate(nu):
@@ -241,5 +320,5 @@ def crossover_estimate(nu):
     >>> round(crossover_estimate(Neutrino("e", anti=True, mu=2.9e-11)) / keV, 2)
     24.35
     """
-    _check_nu(nu)
+    check_nu(nu)
     return math.pi**2 * ALPHA**2 / (G_FERMI**2 * ME**3) * nu.mu**2

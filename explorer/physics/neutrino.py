@@ -19,6 +19,14 @@ R2_MAX = 1e-26 * cm2  # |⟨r²⟩|
 class Neutrino:
     """A neutrino (or antineutrino) beam state with electromagnetic properties.
 
+    ``q`` and ``r2`` are always the properties of the *neutrino* of this flavour, also when
+    ``anti=True`` (DESIGN §4.13): the antineutrino carries −qν and −⟨r²⟩. Pass the same numbers
+    for ν and ν̄. The cross sections need no sign change for ν̄: the photon-exchange shift of the
+    weak vector coupling, g_V → g_V + (√2πα/G_F)[⟨r²⟩/3 − qν/(m_e T)] (electrons) and the same
+    bracket in η (nuclei), is the same for ν and ν̄, because C conjugation flips the weak vector
+    current and the electromagnetic current together — their interference, and so the relative
+    shift, keeps its sign. (Only g_A changes sign for ν̄, eq. 7.) μν enters squared.
+
     Parameters
     ----------
     flavour : {"e", "mu", "tau"}
@@ -28,9 +36,11 @@ class Neutrino:
     mu : float, dimensionless, 0 ≤ mu ≤ 1e-6
         Effective magnetic moment μν in units of the Bohr magneton μ_B (paper eq. 8).
     q : float, dimensionless, |q| ≤ 1e-3
-        Millicharge qν in units of the proton charge e (paper eq. 12, e_ν = qν e).
+        Millicharge qν of the neutrino in units of the proton charge e (paper eq. 12,
+        e_ν = qν e); the antineutrino's is −qν.
     r2 : float, area (hepunits), |r2| ≤ 1e-26 cm²
-        Charge radius ⟨r²⟩ (paper eq. 12). Use ``1e-32 * cm2``.
+        Charge radius ⟨r²⟩ of the neutrino (paper eq. 12); the antineutrino's is −⟨r²⟩.
+        Use ``1e-32 * cm2``.
 
     Examples
     --------

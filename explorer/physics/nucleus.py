@@ -17,6 +17,19 @@ Conventions (DESIGN §4.4, §4.5, §4.10, §4.11):
 * F(q²) = 1 as in the paper (valid for E of a few MeV); optional Helm form factor (Lewin & Smith,
   Astropart. Phys. 6, 87 (1996)) applied to the weak and electromagnetic parts alike.
 * EM = total − SM; every part is 0 outside 0 < T ≤ T_max.
+
+Scope (DESIGN §4.12): eq. 14 is the coherent *vector* cross section of a spin-0 nucleus. The
+axial-vector current, which couples to the nuclear spin, is left out: for odd-A nuclei (¹²⁷I,
+¹³³Cs, ²³Na, ⁷³Ge, ¹²⁹Xe, ¹³¹Xe …) that is a correction of order a percent or less, not included here.
+For ¹H, a free proton, the axial current dominates the SM term (g_A²/C_V² ≈ 800 at
+sin²θ_W = 0.23867) and eq. 14 is wrong by orders of magnitude, so every CEvNS function refuses a
+target containing ¹H (natural H, "H1") with a ValueError; use the electron channel for hydrogen.
+
+Neutrino properties (DESIGN §4.13): ``nu.q`` and ``nu.r2`` are the *neutrino's* millicharge and
+charge radius, for ``anti=True`` as well. The antineutrino carries −qν and −⟨r²⟩, but its weak
+vector coupling to the nucleus changes sign too (C conjugation flips the weak vector and the
+electromagnetic currents together), so the relative shift of C_V, and η, are the same for ν and
+ν̄: the same formula holds for both, with the neutrino's qν and ⟨r²⟩.
 """
 
 from __future__ import annotations
@@ -27,14 +40,21 @@ import numpy as np
 from hepunits import fermi
 
 from . import _crossing
-from ._validate import check_choice, check_finite_nonneg, check_positive, check_sin2w
+from ._validate import (
+    check_choice,
+    check_finite_nonneg,
+    check_nu,
+    check_positive,
+    check_sin2w,
+)
 from .constants import ALPHA, G_FERMI, HBARC, HBARC2, ME, SIN2W_DEFAULT
-from .electron import _check_nu
 from .kinematics import _t_max
 from .result import CrossSection
 from .targets import target as _as_target
 
 __all__ = [
+    "check_target",
+    "crossings",
     "crossover",
     "crossover_estimate",
     "dsigma_dT",
@@ -55,6 +75,30 @@ HELM_A = 0.52 * fermi
 def _isotope_cv(tgt, sin2w):
     """C_V of each isotope of ``tgt`` (array, unchecked)."""
     return 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - tgt.arrays["N"])
+
+
+def check_target(tgt):
+    """The target as a Target if CEvNS (eq. 14) applies to it; ValueError for ¹H (DESIGN §4.12).
+
+    A target that contains ¹H, a free proton (natural H, "H1"), is refused with a message that
+    says why; a display can call this first and show the message as its notice.
+
+    >>> check_target("Ge").label
+    'Ge'
+    >>> check_target("H")
+    Traceback (most recent call last):
+    ...
+    ValueError: tgt='H' contains ¹H, a free proton: ...
+    """
+    tgt = _as_target(tgt)
+    if np.any((tgt.arrays["N"] == 0) & (tgt.Z == 1)):
+        raise ValueError(
+            f"tgt={tgt.label!r} contains ¹H, a free proton: CEvNS (eq. 14) is the coherent vector "
+            "cross section of a spin-0 nucleus, and for the proton the axial current dominates "
+            "(g_A²/C_V² ≈ 800), so eq. 14 is wrong by orders of magnitude. Allowed: targets with "
+            "Z ≥ 2, or deuterium 'H2'; use the electron channel for hydrogen."
+        )
+    return tgt
 
 
 def weak_charge(tgt, sin2w=SIN2W_DEFAULT):
@@ -126,8 +170,8 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
     else:
         mag = 0.0
     if q != 0.0 or r2 != 0.0:
-        # η C_V = C_V − Z (√2πα/G_F)[⟨r²⟩/3 − qν/(M T)]: no division by C_V (¹H has C_V = 0 at
-        # sin²θ_W = ¼); overflows to +inf, never NaN, for absurdly small T
+        # η C_V = C_V − Z (√2πα/G_F)[⟨r²⟩/3 − qν/(M T)]: no division by C_V (³He has C_V = 0 at
+        # sin²θ_W = 1/8); overflows to +inf, never NaN, for absurdly small T
         with np.errstate(over="ignore"):
             dcv = -(_K_SHIFT * Z) * (r2 / HBARC2 / 3.0 - q / (M * Ts))
             em = unit * dcv * (2.0 * cv + dcv) + mag  # (η² − 1) SM + mag
@@ -162,8 +206,10 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     T : float or array, energy units, T ≥ 0
         Nuclear recoil kinetic energy T_N.
     E : float or array, energy units, E > 0; broadcasts against T.
-    nu : Neutrino       (CEvNS is the same for every flavour and for ν̄ at this order)
-    tgt : str or Target (natural element: per atom, summed over isotopes; isotope: per nucleus)
+    nu : Neutrino       (CEvNS is the same for every flavour and for ν̄ at this order; ``nu.q`` and
+                        ``nu.r2`` are the neutrino's, see the module docstring)
+    tgt : str or Target (natural element: per atom, summed over isotopes; isotope: per nucleus;
+                        not ¹H or natural H: ValueError)
     form_factor : None, "none" or "helm"
         None/"none": F = 1 (the paper, E of a few MeV); "helm": Lewin–Smith Helm F(q)², applied to
         every part.
@@ -185,8 +231,8 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     >>> f"{dsigma_dT(1e-12, 10.0, Neutrino(), 'Xe132').sm / (cm2 / keV):.4e}"   # plain MeV
     '2.9559e-39'
     """
-    _check_nu(nu)
-    tgt = _as_target(tgt)
+    check_nu(nu)
+    tgt = check_target(tgt)
     sin2w = check_sin2w(sin2w)
     helm = _check_ff(form_factor)
     T = check_finite_nonneg("T", T)
@@ -205,8 +251,9 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
 
     η depends on T, not on E; E is validated and broadcast so that the call matches
     :func:`dsigma_dT`. For a natural element, the abundance-weighted mean nucleus (mean N and M_N)
-    is used. T > 0 (the millicharge term has a 1/T pole). η is undefined where C_V = 0 (¹H at
-    sin²θ_W = ¼, where the weak amplitude vanishes): ValueError.
+    is used. T > 0 (the millicharge term has a 1/T pole). η is undefined where C_V = 0 (e.g. ³He
+    at sin²θ_W = 1/8, where the weak amplitude vanishes): ValueError. ¹H is refused (see the
+    module docstring). ``nu.q`` and ``nu.r2`` are the neutrino's, for ν̄ too (same η).
 
     >>> from hepunits import keV, MeV, cm2
     >>> from explorer.physics import Neutrino
@@ -215,8 +262,8 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
     >>> bool(eta(1 * keV, 10 * MeV, Neutrino(r2=1e-32 * cm2), "Ge") > 1)   # ⟨r²⟩ > 0 raises CEvNS
     True
     """
-    _check_nu(nu)
-    tgt = _as_target(tgt)
+    check_nu(nu)
+    tgt = check_target(tgt)
     s = check_sin2w(sin2w)
     T = check_positive("T", T)
     E = check_positive("E", E)
@@ -230,25 +277,9 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
     return float(out) if out.ndim == 0 else out.copy()
 
 
-def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
-    """Nuclear recoil T where |EM| = SM: upper edge of the low-T region where |EM| ≥ SM.
-
-    From the full formulas (eqs. 13–15, summed over the isotopes of a natural element).
-    Returns 0 when there is no such region (or it lies below 10⁻¹⁶ T_max), T_max of the lightest
-    isotope when |EM| ≥ SM all the way. Energy units.
-
-    >>> from hepunits import MeV, eV
-    >>> from explorer.physics import Neutrino
-    >>> round(crossover(10 * MeV, Neutrino(mu=2.9e-11), "Ge") / eV, 5)
-    0.48696
-    """
-    _check_nu(nu)
-    tgt = _as_target(tgt)
-    sin2w = check_sin2w(sin2w)
-    helm = _check_ff(form_factor)
-    E = check_positive("E", E)
+def _ratio_parts(nu, tgt, sin2w, helm):
+    """(log-ratio factory, candidate points, T_max factory) shared by crossover and crossings."""
     a = tgt.arrays
-    mlight = float(a["mass"].min())
     cv = _isotope_cv(tgt, sin2w)
     extra = np.empty(0)
     if np.all(cv != 0.0) and len(a["mass"]) > 0:
@@ -260,10 +291,7 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
             (0.0, -1.0, -2.0, -1.0 + math.sqrt(2), -1.0 - math.sqrt(2)),
         )
 
-    def one(e):
-        if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
-            return 0.0
-
+    def at(e):
         def log_ratio(T):
             sm, em, _ = _kernel(T, e, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
             with np.errstate(divide="ignore"):
@@ -274,11 +302,70 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
         tmaxes = _t_max(e, a["mass"])
         edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-4, 1e-2])).ravel()
         pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
-        return _crossing.low_t_edge(log_ratio, _t_max(e, mlight) * (1 - 1e-12), pts)
+        return log_ratio, pts, float(tmaxes.min()) * (1 - 1e-12)
+
+    return at
+
+
+def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
+    """Nuclear recoil T where |EM| = SM: upper edge of the low-T region where |EM| ≥ SM.
+
+    From the full formulas (eqs. 13–15, summed over the isotopes of a natural element).
+    Returns 0 when there is no such region (or it lies below 10⁻¹⁶ T_max), T_max of the lightest
+    isotope when |EM| ≥ SM all the way. Energy units. When the ratio crosses 1 more than once this
+    is the lowest crossing; :func:`crossings` returns all of them. ¹H is refused (module docstring).
+
+    >>> from hepunits import MeV, eV
+    >>> from explorer.physics import Neutrino
+    >>> round(crossover(10 * MeV, Neutrino(mu=2.9e-11), "Ge") / eV, 5)
+    0.48696
+    """
+    check_nu(nu)
+    tgt = check_target(tgt)
+    sin2w = check_sin2w(sin2w)
+    helm = _check_ff(form_factor)
+    E = check_positive("E", E)
+    at = _ratio_parts(nu, tgt, sin2w, helm)
+
+    def one(e):
+        if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
+            return 0.0
+        log_ratio, pts, t_hi = at(e)
+        return _crossing.low_t_edge(log_ratio, t_hi, pts)
 
     if E.ndim == 0:
         return one(float(E))
     return np.vectorize(one, otypes=[float])(E)
+
+
+def crossings(E, nu, tgt, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DEFAULT):
+    """Every nuclear recoil T in (T_lo, T_hi) where |EM| = SM, sorted (an array, possibly empty).
+
+    As :func:`explorer.physics.electron.crossings`: a display uses ``len(...) > 1`` to say that
+    the ratio crosses more than once. E is a single energy; T_lo defaults to 10⁻¹⁶ T_max and T_hi
+    to T_max of the lightest isotope (larger values are clipped to it).
+
+    >>> from hepunits import MeV, eV
+    >>> from explorer.physics import Neutrino
+    >>> (crossings(10 * MeV, Neutrino(mu=2.9e-11), "Ge") / eV).round(5).tolist()
+    [0.48696]
+    """
+    check_nu(nu)
+    tgt = check_target(tgt)
+    sin2w = check_sin2w(sin2w)
+    helm = _check_ff(form_factor)
+    if np.ndim(E) != 0:
+        raise ValueError(
+            f"E must be a single energy for crossings, got an array of shape {np.shape(E)}"
+        )
+    e = float(check_positive("E", E))
+    log_ratio, pts, t_top = _ratio_parts(nu, tgt, sin2w, helm)(e)
+    floor = t_top * _crossing.T_FLOOR_FRACTION
+    lo = floor if T_lo is None else max(float(check_finite_nonneg("T_lo", T_lo)), floor)
+    hi = t_top if T_hi is None else min(float(check_finite_nonneg("T_hi", T_hi)), t_top)
+    if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
+        return np.empty(0)
+    return _crossing.all_crossings(log_ratio, lo, hi, pts)
 
 
 def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
@@ -286,15 +373,15 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
 
     This is the exact T → 0 ratio of eq. 15 to eq. 14. For a natural element, M_N C_V² is replaced
     by its abundance-weighted mean Σ_i f_i M_i C_V,i², which keeps that property. Energy units;
-    +inf where that mean is 0 (¹H at sin²θ_W = ¼: no weak scattering at all).
+    +inf where that mean is 0 (e.g. ³He at sin²θ_W = 1/8: no weak scattering at all). ¹H is refused.
 
     >>> from hepunits import eV
     >>> from explorer.physics import Neutrino
     >>> f"{crossover_estimate(Neutrino(mu=2.9e-11), 'Ge') / eV:.4e}"
     '4.8688e-01'
     """
-    _check_nu(nu)
-    tgt = _as_target(tgt)
+    check_nu(nu)
+    tgt = check_target(tgt)
     s = check_sin2w(sin2w)
     a = tgt.arrays
     cv = _isotope_cv(tgt, s)

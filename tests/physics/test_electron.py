@@ -46,7 +46,7 @@ def sm_gl_gr(T, E, flavour, anti, s2):
 def test_sm_equals_gl_gr_form(flavour, anti, T, E, s2):
     nu = Neutrino(flavour, anti=anti)
     got = electron.dsigma_dT(T, E, nu, sin2w=s2).sm / (cm2 / MeV)
-    assert got == pytest.approx(float(sm_gl_gr(T, E, flavour, anti, s2)), rel=1e-10)
+    assert got == pytest.approx(float(sm_gl_gr(T, E, flavour, anti, s2)), rel=1e-10, abs=0)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_total_cross_section_slopes(flavour, anti, published):
     assert slope / 1e-45 == pytest.approx(published, abs=0.06)  # two-digit published value
     # Tighter: the same integral done in mpmath on the independent g_L/g_R form (rel 1e-8).
     exact = mp.quad(lambda t: sm_gl_gr(t, E, flavour, anti, 0.2312), [0, tmax])
-    assert sigma / cm2 == pytest.approx(float(exact), rel=1e-8)
+    assert sigma / cm2 == pytest.approx(float(exact), rel=1e-8, abs=0)
 
 
 def test_magnetic_term_is_classical_electron_radius_form():
@@ -76,8 +76,8 @@ def test_magnetic_term_is_classical_electron_radius_form():
     nu = Neutrino("e", mu=mu)
     xs = electron.dsigma_dT(T, E, nu)
     expected = math.pi * r_e**2 * (1 / (T / MeV) - 1 / (E / MeV)) * mu**2  # cm²/MeV
-    assert xs.em / (cm2 / MeV) == pytest.approx(expected, rel=1e-8)
-    assert xs.total == pytest.approx(xs.sm + xs.em, rel=1e-14)
+    assert xs.em / (cm2 / MeV) == pytest.approx(expected, rel=1e-8, abs=0)
+    assert xs.total == pytest.approx(xs.sm + xs.em, rel=1e-14, abs=0)
 
 
 def test_magnetic_term_is_flavour_and_helicity_blind():
@@ -108,7 +108,7 @@ def test_pure_millicharge_term_is_rutherford_like():
     ep = electron.dsigma_dT(T, E, Neutrino("mu", q=q)).em
     em_ = electron.dsigma_dT(T, E, Neutrino("mu", q=-q)).em
     expected = 2 * math.pi * ALPHA**2 * q**2 / (ME * T**2) * HBARC2
-    assert 0.5 * (ep + em_) == pytest.approx(expected, rel=1e-6)
+    assert 0.5 * (ep + em_) == pytest.approx(expected, rel=1e-6, abs=0)
 
 
 @pytest.mark.parametrize(("flavour", "anti"), STATES)
@@ -158,7 +158,7 @@ def test_crossover_estimate_eq9_by_hand():
     # Eq. 9 by hand: π² α² /(G_F² m_e³) μ² with α = 1/137.036, G_F = 1.1663788e-11 MeV⁻²,
     # m_e = 0.51099895 MeV: 2.89529e19 MeV × (2.9e-11)² = 24.349 keV.
     est = electron.crossover_estimate(Neutrino("e", anti=True, mu=2.9e-11))
-    assert est / keV == pytest.approx(24.349, rel=1e-4)
+    assert est / keV == pytest.approx(24.349, rel=1e-4, abs=0)
     assert electron.crossover_estimate(Neutrino()) == 0
 
 
@@ -176,7 +176,7 @@ def test_crossover_is_root_of_independent_formulas(mu, flavour, anti):
         )
 
     root = mp.findroot(f, got)
-    assert got == pytest.approx(float(root), rel=1e-8)
+    assert got == pytest.approx(float(root), rel=1e-8, abs=0)
     # it is the *edge* of the low-T region: EM ≥ SM just below, EM < SM just above
     lo = electron.dsigma_dT(got * 0.999, E, Neutrino(flavour, anti=anti, mu=mu))
     hi = electron.dsigma_dT(got * 1.001, E, Neutrino(flavour, anti=anti, mu=mu))
@@ -189,14 +189,16 @@ def test_crossover_low_t_limit_is_eq9_over_gv2_plus_ga2():
     nu = Neutrino("e", anti=True, mu=1e-12)
     gv, ga = 2 * 0.23867 + 0.5, -0.5
     got = electron.crossover(300 * MeV, nu)
-    assert got == pytest.approx(electron.crossover_estimate(nu) / (gv**2 + ga**2), rel=1e-4)
+    assert got == pytest.approx(electron.crossover_estimate(nu) / (gv**2 + ga**2), rel=1e-4, abs=0)
 
 
 def test_crossover_edge_cases():
     E = 1 * MeV
     assert electron.crossover(E, Neutrino()) == 0.0
     tmax = 2 * E * E / (2 * E + ME)
-    assert electron.crossover(E, Neutrino(mu=1e-6)) == pytest.approx(tmax)  # EM wins everywhere
+    assert electron.crossover(E, Neutrino(mu=1e-6)) == pytest.approx(
+        tmax, rel=1e-12, abs=0
+    )  # EM wins everywhere
     # millicharge: the 1/T² term wins at low T too
     c = electron.crossover(E, Neutrino(q=1e-12))
     assert 0 < c < tmax
@@ -205,7 +207,8 @@ def test_crossover_edge_cases():
     # vectorised over E, and binding cancels in the ratio
     cs = electron.crossover(np.array([0.5, 1, 2]) * MeV, Neutrino(mu=1e-11), target="Ge")
     assert cs.shape == (3,) and np.all(np.diff(cs) > 0)
-    assert cs[1] == electron.crossover(E, Neutrino(mu=1e-11))
+    # (the stepping search starts at I₁ on its own grid: equal to rounding)
+    assert cs[1] == pytest.approx(electron.crossover(E, Neutrino(mu=1e-11)), rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize(
@@ -265,4 +268,101 @@ def test_crossover_finds_narrow_dip_where_shifts_cancel():
     T = np.geomspace(tmax * 1e-16, tmax, 400_000)
     xs = electron.dsigma_dT(T, E, nu)
     first = T[np.flatnonzero(np.abs(xs.em) < xs.sm)[0]]
-    assert c == pytest.approx(first, rel=1e-4)
+    assert c == pytest.approx(first, rel=1e-4, abs=0)
+
+
+def shifted_ratio(T, E, flavour, anti, q, r2_cm2, s2=0.23867):
+    """|EM|/SM per free electron from the g_L/g_R form with g_V → g_V + d (both chiral couplings
+    move by d/2), d = (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] (Giunti & Studenikin RMP 87 (2015)), in
+    30-digit mpmath with CODATA 2022 constants typed here."""
+    alpha, gf, me = mp.mpf("7.2973525643e-3"), mp.mpf("1.1663787e-11"), mp.mpf("0.51099895069")
+    hbarc_cm = mp.mpf("197.3269804593e-13")  # MeV cm
+    T, E = mp.mpf(T), mp.mpf(E)
+    d = mp.sqrt(2) * mp.pi * alpha / gf * (mp.mpf(r2_cm2) / hbarc_cm**2 / 3 - mp.mpf(q) / (me * T))
+    gl, gr = gl_gr(flavour, anti, mp.mpf(s2))
+
+    def sm(gl, gr):
+        return gl**2 + gr**2 * (1 - T / E) ** 2 - gl * gr * me * T / E**2
+
+    base = sm(gl, gr)
+    return abs(sm(gl + d / 2, gr + d / 2) - base) / base
+
+
+def test_stepping_crossover_starts_at_first_ionisation_energy():
+    # Issue 8 / DESIGN §4.14: ν̄_e on Ge at 1 MeV, qν = +6.6e-16, ⟨r²⟩ = 50e-32 cm². Per free
+    # electron |EM| < SM only in a dip at 0.99–5.15 eV (roots of the independent mpmath ratio
+    # above); on [I₁ = 7.90 eV, T_max] the ratio stays ≥ 1.64, so with stepping the edge is T_max.
+    q, r2, E = 6.6e-16, 50e-32, 1 * MeV
+    nu = Neutrino("e", anti=True, q=q, r2=r2 * cm2)
+
+    def f(t):
+        return mp.log(shifted_ratio(t, E / MeV, "e", True, q, r2))
+
+    brackets = ((0.9e-6, 1.1e-6), (5.0e-6, 5.3e-6))  # MeV; f changes sign in each
+    lo, hi = (float(mp.findroot(f, b, solver="illinois")) * MeV for b in brackets)
+    assert lo / eV == pytest.approx(0.99, abs=0.005) and hi / eV == pytest.approx(5.15, abs=0.005)
+    np.testing.assert_allclose(electron.crossings(E, nu), [lo, hi], rtol=1e-8, atol=0)
+    assert electron.crossover(E, nu) == pytest.approx(lo, rel=1e-8, abs=0)  # free electron
+    tmax = 2 * E * E / (2 * E + ME)
+    i1 = 7.899435 * eV  # Ge first ionisation energy, NIST ASD
+    ratios = [shifted_ratio(t, E / MeV, "e", True, q, r2) for t in np.geomspace(i1, tmax, 300)]
+    assert min(ratios) >= 1.64
+    assert electron.crossover(E, nu, target="Ge") == pytest.approx(tmax, rel=1e-12, abs=0)
+    assert electron.crossings(E, nu, target="Ge").size == 0
+    # binding="free" (Z free electrons) has no threshold: the dip counts again
+    assert electron.crossover(E, nu, target="Ge", binding="free") == pytest.approx(lo, rel=1e-8)
+    # an explicit range: both crossings inside [0.5 eV, 10 eV], none in [6 eV, 1 keV]
+    assert electron.crossings(E, nu, T_lo=0.5 * eV, T_hi=10 * eV).size == 2
+    assert electron.crossings(E, nu, T_lo=6 * eV, T_hi=1 * keV).size == 0
+    # with stepping the range never starts below I₁
+    assert electron.crossings(E, nu, target="Ge", T_lo=0.5 * eV, T_hi=10 * eV).size == 0
+
+
+def test_crossover_is_zero_when_ratio_below_one_at_first_level():
+    # ν̄_e, μν = 1e-12: the free edge is ≈ eq. 9/(g_V² + g_A²) = 28.95 eV/1.205 = 24 eV (DESIGN
+    # §4.6), above I₁(Ge) = 7.90 eV, so stepping keeps it. At E = 40 eV, T_max = 2E²/(2E + m_e)
+    # = 6.3e-3 eV lies below I₁: nothing is ionised, so there is no region (0).
+    nu = Neutrino("e", anti=True, mu=1e-12)
+    free = electron.crossover(1 * MeV, nu)
+    assert free > 7.9 * eV
+    assert electron.crossover(1 * MeV, nu, target="Ge") == pytest.approx(free, rel=1e-12, abs=0)
+    e_small = 40 * eV
+    assert electron.crossover(e_small, nu) > 0  # free electron: a region below T_max
+    assert electron.crossover(e_small, nu, target="Ge") == 0.0
+    assert electron.crossings(e_small, nu, target="Ge").size == 0
+
+
+def test_crossings_bad_input():
+    nu = Neutrino(mu=1e-11)
+    with pytest.raises(ValueError, match="E must be a single energy"):
+        electron.crossings(np.array([1.0, 2.0]) * MeV, nu)
+    with pytest.raises(ValueError, match="T_lo must be ≥ 0"):
+        electron.crossings(1 * MeV, nu, T_lo=-1.0)
+
+
+def test_crossings_of_the_narrow_dip():
+    # The dip where the qν and ⟨r²⟩ shifts cancel (test above): the ratio falls below 1 at the
+    # edge, 6.2185e-5 MeV (dense scan), and rises above 1 again at the far side of the dip.
+    nu = Neutrino("e", q=3e-13, r2=1e-29 * cm2)
+    E = 10 * MeV
+    cs = electron.crossings(E, nu)
+    assert cs.size == 2
+    assert cs[0] == pytest.approx(electron.crossover(E, nu), rel=1e-12, abs=0)
+    lo = electron.dsigma_dT(cs * (1 - 1e-6), E, nu)
+    hi = electron.dsigma_dT(cs * (1 + 1e-6), E, nu)
+    assert np.all((np.abs(lo.em) >= lo.sm) != (np.abs(hi.em) >= hi.sm))
+
+
+@pytest.mark.parametrize("flavour", ["e", "mu"])
+def test_antineutrino_takes_the_neutrinos_charge_and_radius(flavour):
+    # DESIGN §4.13: nu.q, nu.r2 are the neutrino's; the g_V shift is the same for ν and ν̄. In the
+    # g_L/g_R form ν̄ swaps g_L ↔ g_R, and at T ≪ E eq. 6 is ∝ g_L² + g_R² (the other terms are
+    # O(T/E), O(m_e T/E²) = 1e-7 here), so the shifted cross sections of ν and ν̄ agree to 1e-6.
+    # Had ν̄ used −qν, −⟨r²⟩, they would differ by far more (≥ 1 %: the q-odd interference).
+    T, E = 1 * eV, 10 * MeV
+    for q, r2 in ((1e-16, 0.0), (0.0, 5e-32 * cm2), (-1e-16, 5e-32 * cm2)):  # shifts d ~ 0.1–0.5
+        nu = electron.dsigma_dT(T, E, Neutrino(flavour, q=q, r2=r2)).total
+        bar = electron.dsigma_dT(T, E, Neutrino(flavour, anti=True, q=q, r2=r2)).total
+        wrong = electron.dsigma_dT(T, E, Neutrino(flavour, anti=True, q=-q, r2=-r2)).total
+        assert bar == pytest.approx(nu, rel=1e-6, abs=0)
+        assert abs(wrong / nu - 1) > 0.01

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from hepunits import GeV, MeV, cm2, eV, fermi, keV
+from hepunits import MeV, cm2, eV, fermi, keV
 from scipy import integrate
 from scipy.special import spherical_jn
 
@@ -19,9 +19,9 @@ from explorer.physics.constants import ALPHA, G_FERMI, HBARC, HBARC2, ME
 def test_weak_charge_by_hand():
     # C_V = [Z(1 − 4 s²) − N]/2; ¹³²Xe at s² = 0.23867: [54·0.04532 − 78]/2 = −37.77636
     assert nucleus.weak_charge("Xe132") == pytest.approx(
-        (54 * (1 - 4 * 0.23867) - 78) / 2, rel=1e-14
+        (54 * (1 - 4 * 0.23867) - 78) / 2, rel=1e-14, abs=0
     )
-    assert nucleus.weak_charge("Xe132") == pytest.approx(-37.77636, rel=1e-6)
+    assert nucleus.weak_charge("Xe132") == pytest.approx(-37.77636, rel=1e-6, abs=0)
     # natural Ge: mean N from the abundances, 40.708 (IUPAC composition)
     assert nucleus.weak_charge("Ge") == pytest.approx(
         (32 * (1 - 4 * 0.23867) - 40.7075) / 2, abs=2e-3
@@ -40,8 +40,10 @@ def test_total_sm_is_heavy_nucleus_formula(iso, E):
         lambda t: nucleus.dsigma_dT(t, E, Neutrino(), tgt).sm, 0, tmax, epsrel=1e-12
     )
     heavy = G_FERMI**2 * qw**2 * E**2 / (4 * math.pi) * HBARC2
-    assert sigma == pytest.approx(heavy * tgt.mass / (tgt.mass + 2 * E), rel=1e-9)
-    assert sigma == pytest.approx(heavy, rel=2.5 * E / tgt.mass)  # the finite-mass correction
+    assert sigma == pytest.approx(heavy * tgt.mass / (tgt.mass + 2 * E), rel=1e-9, abs=0)
+    assert sigma == pytest.approx(
+        heavy, rel=2.5 * E / tgt.mass, abs=0
+    )  # the finite-mass correction
 
 
 def test_published_cevns_scale():
@@ -54,7 +56,7 @@ def test_published_cevns_scale():
     sigma, _ = integrate.quad(
         lambda t: nucleus.dsigma_dT(t, E, Neutrino(), tgt, sin2w=0.25).sm, 0, tmax, epsrel=1e-10
     )
-    assert sigma / cm2 / 78**2 == pytest.approx(0.42e-44, rel=0.03)
+    assert sigma / cm2 / 78**2 == pytest.approx(0.42e-44, rel=0.03, abs=0)
 
 
 def test_magnetic_term_gaussian_units():
@@ -73,7 +75,7 @@ def test_magnetic_term_gaussian_units():
     printed = 4 * math.pi * ALPHA * mu_nat**2 * 32**2 / Tk * (1 - Tk / E + Tk**2 / (4 * E**2))
     got = nucleus.dsigma_dT(Tk, E, Neutrino(mu=mu), "Ge72").em
     # the reading of eq. 15 with e² = α is (4πα)·(α/4m_e²) = πα²/m_e²:
-    assert got == pytest.approx(printed * HBARC2, rel=1e-12)
+    assert got == pytest.approx(printed * HBARC2, rel=1e-12, abs=0)
 
 
 def test_charge_radius_sign_raises_cevns_and_matches_sin2w_shift():
@@ -93,15 +95,19 @@ def test_charge_radius_sign_raises_cevns_and_matches_sin2w_shift():
 
 
 def test_eta_by_hand_and_millicharge_rutherford_limit():
-    # η − 1 = −(√2 π α Z /(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)]: with qν only, η − 1 ∝ +q/(C_V T) < 0
-    # for q > 0 (C_V < 0): destructive at positive q.
+    # η − 1 = −(√2 π α Z /(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)] (DESIGN §4.5): with qν only,
+    # η − 1 = K Z qν /(C_V M_N T), K = √2 π α/G_F. Worked by hand for ⁷²Ge, qν = 1e-12, T = 1 keV,
+    # from CODATA 2022 and AME2020 numbers typed here (not the package's constants):
+    #   K = √2 π · 7.2973525643e-3 / 1.1663787e-11 MeV⁻² = 2.7796532294e9 MeV²
+    #   C_V = [32 (1 − 4 · 0.23867) − 40]/2 = −19.27488
+    #   M_N = 71.922075826 u · 931.49410372 MeV/u − 32 · 0.51099895069 MeV = 66978.637593 MeV
+    #   η − 1 = 2.7796532294e9 · 32 · 1e-12 /(−19.27488 · 66978.637593 · 1e-3) = −6.8898950e-5
+    # Negative: destructive interference at positive qν (C_V < 0).
     ge = target("Ge72")
     q, T = 1e-12, 1 * keV
-    cv = nucleus.weak_charge(ge)
-    k = math.sqrt(2) * math.pi * ALPHA * 32 / (G_FERMI * cv)
-    expected = 1 - k * (0.0 - q / (ge.mass * T))
-    assert nucleus.eta(T, 1 * MeV, Neutrino(q=q), ge) == pytest.approx(expected, rel=1e-12)
-    assert nucleus.eta(T, 1 * MeV, Neutrino(q=q), ge) < 1
+    assert nucleus.eta(T, 1 * MeV, Neutrino(q=q), ge) - 1 == pytest.approx(
+        -6.8898950362e-5, rel=1e-9, abs=0
+    )
     # pure millicharge (q-even part) is Rutherford-like: 2πα² Z² q²/(M T²) (1 − T/T_max)
     E, t = 10 * MeV, 0.01 * keV
     avg = 0.5 * (
@@ -110,13 +116,13 @@ def test_eta_by_hand_and_millicharge_rutherford_limit():
     )
     tmax = 2 * E * E / (2 * E + ge.mass)
     ruth = 2 * math.pi * ALPHA**2 * 32**2 * q**2 / (ge.mass * t**2) * (1 - t / tmax) * HBARC2
-    assert avg == pytest.approx(ruth, rel=1e-9)
+    assert avg == pytest.approx(ruth, rel=1e-9, abs=0)
 
 
 def test_eta_is_one_without_em_properties():
     assert nucleus.eta(
         np.geomspace(1e-3, 1, 5) * keV, 1 * MeV, Neutrino(mu=1e-10), "Xe"
-    ) == pytest.approx(1.0)
+    ) == pytest.approx(1.0, rel=0, abs=0)  # exactly 1: the bracket of eq. 13 is 0
 
 
 def test_natural_target_is_abundance_weighted_sum():
@@ -127,8 +133,15 @@ def test_natural_target_is_abundance_weighted_sum():
     tot = sum(i.fraction * nucleus.dsigma_dT(T, E, nu, f"Xe{i.A}").total for i in xe.isotopes)
     np.testing.assert_allclose(got.total, tot, rtol=1e-12)
     # each isotope stops at its own T_max: between the heaviest's and the lightest's T_max the sum
-    # is positive but smaller than the lightest isotope's share alone
-    t_light = 2 * E * E / (2 * E + min(i.mass for i in xe.isotopes))
+    # is positive, holds the lightest isotope's share, and ¹³⁶Xe (the heaviest) adds nothing;
+    # beyond the lightest's T_max it is exactly 0
+    light, heavy = xe.isotopes[0], xe.isotopes[-1]  # sorted by A
+    t_light = 2 * E * E / (2 * E + light.mass)
+    t_heavy = 2 * E * E / (2 * E + heavy.mass)
+    t_mid = 0.5 * (t_heavy + t_light)
+    share = light.fraction * nucleus.dsigma_dT(t_mid, E, nu, f"Xe{light.A}").total
+    assert nucleus.dsigma_dT(t_mid, E, nu, f"Xe{heavy.A}").total == 0.0
+    assert 0 < share <= nucleus.dsigma_dT(t_mid, E, nu, xe).total
     assert nucleus.dsigma_dT(t_light * 1.000001, E, nu, xe).total == 0.0
 
 
@@ -181,14 +194,14 @@ def test_crossover_estimate_eq16_by_hand_and_limit():
         * (2.9e-11) ** 2
     )
     nu = Neutrino(mu=2.9e-11)
-    assert nucleus.crossover_estimate(nu, ge) / MeV == pytest.approx(by_hand, rel=1e-6)
+    assert nucleus.crossover_estimate(nu, ge) / MeV == pytest.approx(by_hand, rel=1e-6, abs=0)
     # The exact crossing tends to eq. 16 when it lies far below T_max (T/T_max ~ 1e-6 here)
     assert nucleus.crossover(50 * MeV, nu, ge) == pytest.approx(
-        nucleus.crossover_estimate(nu, ge), rel=1e-5
+        nucleus.crossover_estimate(nu, ge), rel=1e-5, abs=0
     )
     # and eq. 16 is orders of magnitude below eq. 9 (paper, last paragraph): ratio = m_e Z²/(M C_V²)
     ratio = nucleus.crossover_estimate(nu, ge) / electron.crossover_estimate(nu)
-    assert ratio == pytest.approx(0.51099895 * 32**2 / (m * cv**2), rel=1e-6)
+    assert ratio == pytest.approx(0.51099895 * 32**2 / (m * cv**2), rel=1e-6, abs=0)
     assert ratio < 1e-4
 
 
@@ -230,28 +243,68 @@ def test_eta_rejects_t_zero():
 
 
 def test_units_scale():
-    # sanity of units: the SM plateau for natural Ge at 10 MeV is ~1e-39 cm²/keV ×(M C_V²)…
-    xs = nucleus.dsigma_dT(1e-3 * keV, 10 * MeV, Neutrino(), "Ge")
-    plateau = G_FERMI**2 / math.pi * target("Ge").mass * nucleus.weak_charge("Ge") ** 2 * HBARC2
-    assert xs.sm == pytest.approx(plateau, rel=1e-3)  # mean-nucleus vs isotope sum: ≤ 1e-3
-    assert 1e-40 < xs.sm / (cm2 / keV) < 1e-38
-    assert GeV > 0
+    # Sanity of units: the T → 0 SM plateau of natural Ge at 10 MeV (4.4e-40 cm²/keV) is Σ_i f_i G_F² M_i C_V,i²/π
+    # (eq. 14 per isotope), × (1 − T/T_max) with T/T_max ≈ 3.4e-4 at T = 1 eV. The mean nucleus
+    # M̄ C̄_V² differs from the isotope sum by 0.38 % (C_V² is convex in N), so it is checked to 0.5 %.
+    ge = target("Ge")
+    T, E = 1e-3 * keV, 10 * MeV
+    xs = nucleus.dsigma_dT(T, E, Neutrino(), ge)
+    s2 = 0.23867
+    iso_sum = sum(
+        i.fraction
+        * i.mass
+        * ((32 * (1 - 4 * s2) - (i.A - 32)) / 2) ** 2
+        * (1 - T * (2 * E + i.mass) / (2 * E * E))
+        for i in ge.isotopes
+    )
+    np.testing.assert_allclose(xs.sm, G_FERMI**2 / math.pi * iso_sum * HBARC2, rtol=1e-12, atol=0)
+    mean = G_FERMI**2 / math.pi * ge.mass * nucleus.weak_charge(ge) ** 2 * HBARC2
+    assert xs.sm == pytest.approx(mean, rel=5e-3, abs=0)
+    assert 1e-40 < xs.sm / (cm2 / keV) < 1e-39  # 4.4e-40 cm²/keV
 
 
-def test_hydrogen_with_vanishing_weak_charge():
-    # ¹H at sin²θ_W = ¼ has C_V = 0: no weak scattering, the photon exchange alone remains
-    # (Rutherford-like 2πα² Z² q²/(M T²)(1 − T/T_max), derived by hand from eq. 12), and no NaN.
-    h = target("H1")
-    q, T, E = 1e-12, 1 * eV, 10 * MeV
-    xs = nucleus.dsigma_dT(T, E, Neutrino(q=q), h, sin2w=0.25)
-    tmax = 2 * E * E / (2 * E + h.mass)
-    ruth = 2 * math.pi * ALPHA**2 * q**2 / (h.mass * T**2) * (1 - T / tmax) * HBARC2
+def test_vanishing_weak_charge():
+    # ³He at sin²θ_W = 1/8 has C_V = [2(1 − ½) − 1]/2 = 0: no weak scattering, the photon exchange
+    # alone remains (Rutherford-like 2πα² Z² q²/(M T²)(1 − T/T_max), derived by hand from eq. 12),
+    # and no NaN.
+    he = target("He3")
+    q, T, E, s2 = 1e-12, 1 * eV, 10 * MeV, 0.125
+    xs = nucleus.dsigma_dT(T, E, Neutrino(q=q), he, sin2w=s2)
+    tmax = 2 * E * E / (2 * E + he.mass)
+    ruth = 2 * math.pi * ALPHA**2 * 2**2 * q**2 / (he.mass * T**2) * (1 - T / tmax) * HBARC2
     assert xs.sm == 0.0
-    assert xs.total == pytest.approx(ruth, rel=1e-9) and xs.em == xs.total
-    assert nucleus.crossover(E, Neutrino(q=q), h, sin2w=0.25) == pytest.approx(tmax, rel=1e-9)
-    assert nucleus.crossover_estimate(Neutrino(mu=1e-11), h, sin2w=0.25) == math.inf
+    assert xs.total == pytest.approx(ruth, rel=1e-9, abs=0) and xs.em == xs.total
+    assert nucleus.crossover(E, Neutrino(q=q), he, sin2w=s2) == pytest.approx(tmax, rel=1e-9, abs=0)
+    assert nucleus.crossover_estimate(Neutrino(mu=1e-11), he, sin2w=s2) == math.inf
     with pytest.raises(ValueError, match="C_V is 0"):
-        nucleus.eta(T, E, Neutrino(q=q), h, sin2w=0.25)
+        nucleus.eta(T, E, Neutrino(q=q), he, sin2w=s2)
+
+
+@pytest.mark.parametrize("name", ["H", "H1"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: nucleus.dsigma_dT(1 * keV, 10 * MeV, Neutrino(mu=2.9e-11), t),
+        # issue 8: eq. 14 gave 26.6 keV here, where ν–p elastic scattering with its axial term
+        # gives about 30 eV
+        lambda t: nucleus.crossover(10 * MeV, Neutrino(mu=2.9e-11), t),
+        lambda t: nucleus.crossings(10 * MeV, Neutrino(mu=2.9e-11), t),
+        lambda t: nucleus.crossover_estimate(Neutrino(mu=2.9e-11), t),
+        lambda t: nucleus.eta(1 * keV, 10 * MeV, Neutrino(q=1e-12), t),
+    ],
+)
+def test_cevns_refuses_free_proton(name, call):
+    # DESIGN §4.12: for ¹H the axial current dominates the SM term, g_A²/C_V² ≈ (1.27/2)²/
+    # ((1 − 4 · 0.23867)/2)² = 0.403/5.13e-4 ≈ 785; eq. 14 (vector only) does not apply.
+    with pytest.raises(ValueError, match=r"contains ¹H, a free proton.*axial"):
+        call(name)
+
+
+def test_deuterium_and_weak_charge_of_hydrogen_still_work():
+    # deuterium is no free proton: CEvNS on "H2" is computed; C_V of hydrogen is a plain number
+    # (the proton's weak charge, (1 − 4 sin²θ_W)/2 = 0.02266 for ¹H), not a cross section.
+    assert nucleus.dsigma_dT(1 * keV, 10 * MeV, Neutrino(), "H2").sm > 0
+    assert nucleus.weak_charge("H1") == pytest.approx((1 - 4 * 0.23867) / 2, rel=1e-12, abs=0)
 
 
 def test_no_nan_at_absurdly_small_recoil():
@@ -261,3 +314,34 @@ def test_no_nan_at_absurdly_small_recoil():
         for xs in (electron.dsigma_dT(T, 10.0, nu), nucleus.dsigma_dT(T, 10.0, nu, "Xe")):
             assert not any(np.isnan([xs.sm, xs.em, xs.total]))
             assert xs.total > 0
+
+
+def test_crossings_lists_every_crossing():
+    # Natural Ge, ν_e at 10 MeV, qν = −1e-14, ⟨r²⟩ = −3e-30 cm² (the golden crossover case): at
+    # low T the millicharge wins; η − 1 = A + B/T then passes the values where |η² − 1| = 1, so the
+    # ratio crosses 1 twice: down at the edge (5.568e-11 MeV, golden), up again near 7.26e-11 MeV.
+    # Each crossing is checked as a change of |EM| ≥ SM at ±1e-6 relative.
+    nu = Neutrino("e", q=-1e-14, r2=-3e-30 * cm2)
+    E = 10 * MeV
+    cs = nucleus.crossings(E, nu, "Ge")
+    assert cs.size == 2
+    assert cs[0] / MeV == pytest.approx(5.568e-11, rel=1e-3, abs=0)
+    assert cs[0] == pytest.approx(nucleus.crossover(E, nu, "Ge"), rel=1e-12, abs=0)
+    lo = nucleus.dsigma_dT(cs * (1 - 1e-6), E, nu, "Ge")
+    hi = nucleus.dsigma_dT(cs * (1 + 1e-6), E, nu, "Ge")
+    assert np.all((np.abs(lo.em) >= lo.sm) != (np.abs(hi.em) >= hi.sm))
+    # on ⁷²Ge alone the ratio also *touches* 1 where η = 0 (total = 0, |EM| = SM from below):
+    # that is no crossing, so still two
+    assert nucleus.crossings(E, nu, "Ge72").size == 2
+    # magnetic moment alone: the edge T_c, and a second crossing just below T_max, where eq. 14
+    # vanishes as (1 − T/T_max) but eq. 15 does not: there EM/SM ≈ (T_c/T)/(1 − T/T_max) = 1 at
+    # 1 − T/T_max ≈ T_c/T_max (to O(T_c/T_max) = 2e-4)
+    mag = Neutrino(mu=2.9e-11)
+    two = nucleus.crossings(E, mag, "Ge72")
+    assert two.size == 2
+    assert two[0] == pytest.approx(nucleus.crossover(E, mag, "Ge72"), rel=1e-12, abs=0)
+    tmax = 2 * E * E / (2 * E + target("Ge72").mass)
+    assert 1 - two[1] / tmax == pytest.approx(two[0] / tmax, rel=1e-3, abs=0)
+    assert nucleus.crossings(E, Neutrino(), "Ge").size == 0
+    # a range that holds only the second crossing
+    assert nucleus.crossings(E, nu, "Ge", T_lo=6e-11 * MeV).size == 1

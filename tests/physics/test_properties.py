@@ -10,6 +10,8 @@ from explorer.physics import Neutrino, atomic, available_elements, electron, nuc
 from explorer.physics.constants import ME
 
 ELEMENTS = available_elements()
+# CEvNS refuses hydrogen (a free proton, DESIGN §4.12): its properties are tested on the rest
+CEVNS_ELEMENTS = [e for e in ELEMENTS if e != "H"]
 SETTINGS = settings(max_examples=150, deadline=None)
 
 
@@ -59,7 +61,12 @@ def test_electron_channel_is_physical_everywhere(nu, E, sym, binding):
 
 
 @SETTINGS
-@given(nu=neutrinos, E=energies, sym=st.sampled_from(ELEMENTS), ff=st.sampled_from([None, "helm"]))
+@given(
+    nu=neutrinos,
+    E=energies,
+    sym=st.sampled_from(CEVNS_ELEMENTS),
+    ff=st.sampled_from([None, "helm"]),
+)
 def test_nuclear_channel_is_physical_everywhere(nu, E, sym, ff):
     tgt = target(sym)
     masses = np.array([i.mass for i in tgt.isotopes])
@@ -75,26 +82,26 @@ def test_nuclear_channel_is_physical_everywhere(nu, E, sym, ff):
 @given(
     mu=log_uniform(1e-14, 5e-9),
     E=energies,
-    sym=st.sampled_from(ELEMENTS),
+    sym=st.sampled_from(CEVNS_ELEMENTS),
     frac=st.floats(1e-9, 1.0),
 )
 def test_magnetic_terms_scale_as_mu_squared(mu, E, sym, frac):
     T = frac * 2 * E * E / (2 * E + ME)
     a = electron.dsigma_dT(T, E, Neutrino(mu=mu), target=sym, binding="free").em
     b = electron.dsigma_dT(T, E, Neutrino(mu=2 * mu), target=sym, binding="free").em
-    assert np.isclose(b, 4 * a, rtol=1e-12)
+    np.testing.assert_allclose(b, 4 * a, rtol=1e-12, atol=0)
     tgt = target(sym)
     Tn = frac * 2 * E * E / (2 * E + max(i.mass for i in tgt.isotopes))
     a = nucleus.dsigma_dT(Tn, E, Neutrino(mu=mu), tgt).em
     b = nucleus.dsigma_dT(Tn, E, Neutrino(mu=2 * mu), tgt).em
-    assert np.isclose(b, 4 * a, rtol=1e-12)
+    np.testing.assert_allclose(b, 4 * a, rtol=1e-12, atol=0)
 
 
 @SETTINGS
 @given(
     q=signed(1e-15, 1e-6),
     r2=signed(1e-34, 1e-29),
-    sym=st.sampled_from(ELEMENTS),
+    sym=st.sampled_from(CEVNS_ELEMENTS),
     T=log_uniform(1e-6 * keV, 100 * keV),
     eps=log_uniform(1e-12, 1e-6),
 )
