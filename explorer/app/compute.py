@@ -115,9 +115,30 @@ def compute_electron(state) -> PanelPhysics:
     )  # fmt: skip
 
 
+def _refused(state, tgt, E, why: str) -> PanelPhysics:
+    """A CEvNS panel with nothing computed, saying why (¹H: DESIGN §4.12)."""
+    tmax = kinematics.t_max(E, float(tgt.arrays["mass"].min())) / keV
+    T = _grid(*t_range(state, "nucleus", tmax))
+    zero = np.zeros_like(T)
+    return PanelPhysics(
+        channel="nucleus", title=f"CEvNS on {tgt.label}: not available",
+        energy_label=f"Eν = {state.E:.4g} MeV", curves=Curves(T, zero, zero, zero),
+        crossover=Crossover(0.0, "none", 0.0, 0), estimate=0.0, tmax=tmax, edges=(), Z=tgt.Z,
+        ionisation=0.0, stepping=False,
+        facts=(Readout("Why no curve", "¹H is a free proton: " + why.split(": ", 1)[-1]),),
+        at=lambda _t: ThresholdFacts(0.0, 0.0),
+        notice="¹H is a free proton: CEvNS (eq. 14) does not apply\n(its axial current "
+        "dominates); use the ν–e panel",
+    )  # fmt: skip
+
+
 def compute_nucleus(state) -> PanelPhysics:
-    """CEvNS per atom of ``state.target`` (isotope sum), eqs. 12–16."""
+    """CEvNS per atom of ``state.target`` (isotope sum), eqs. 12–16; refused on ¹H."""
     nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
+    try:
+        nucleus.check_target(tgt)
+    except ValueError as exc:
+        return _refused(state, tgt, E, str(exc))
     kw = dict(form_factor=state.form_factor, sin2w=state.sin2w)
     t_light = kinematics.t_max(E, float(tgt.arrays["mass"].min()))
     T = _grid(*t_range(state, "nucleus", t_light / keV))

@@ -263,7 +263,8 @@ class PanelFigure:
         empty = not max(float(sm.max()), float(np.abs(em).max()), float(total.max())) > 0
         self.message.set_visible(empty)
         if empty:
-            self.message.set_text(f"no recoils in this T range\n(Tmax = {energy(p.tmax)})")
+            text = p.notice or f"no recoils in this T range\n(Tmax = {energy(p.tmax)})"
+            self.message.set_text(text)
         self.shade.set_verts(bands(T, sm, em))
         self._crossover(p.crossover, lo, hi)
         self._vline(self.vline_est, p.estimate, p.estimate > 0)

@@ -83,6 +83,7 @@ class PanelPhysics:
     stepping: bool
     facts: tuple  # (Readout, ...)
     at: Callable[[float], ThresholdFacts]
+    notice: str = ""  # why nothing is plotted (e.g. CEvNS refused on ¹H), shown on the plot
 
 
 @dataclass(frozen=True)

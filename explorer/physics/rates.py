@@ -59,8 +59,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from hepunits import cm2, keV
-from scipy.optimize import brentq
-from scipy.special import gammainccinv
 
 from . import electron as _electron
 from . import nucleus as _nucleus
@@ -495,6 +493,8 @@ def _nr_from_ee(T_ee, Z, k):
     hi = T_ee
     while _lindhard(np.asarray(hi), Z, k) * hi < T_ee:
         hi *= 4.0
+    from scipy.optimize import brentq  # lazily: the dashboard kernel stays light
+
     return brentq(
         lambda t: float(_lindhard(np.asarray(t), Z, k)) * t - T_ee,
         T_ee,
@@ -696,6 +696,8 @@ def poisson_upper_limit(b, cl=0.9):
     """
     b = _scalar("background", b, "≥ 0 (expected events)", 0.0, lo_open=False)
     cl = _check_cl(cl)
+    from scipy.special import gammainccinv  # lazily: the dashboard kernel stays light
+
     return float(gammainccinv(b + 1.0, 1.0 - cl) - b)
 
 
@@ -913,7 +915,7 @@ def _sensitivity(
     else:
         width = hi - lo
     n_b = bkg * exp_ * width
-    s = float(gammainccinv(n_sm + n_b + 1.0, 1.0 - cl) - (n_sm + n_b))
+    s = poisson_upper_limit(n_sm + n_b, cl)
     if parameter == "mu":
         ref = _REF["mu"]
         n1 = em_counts(ref) / ref**2

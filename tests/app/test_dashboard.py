@@ -329,3 +329,17 @@ def test_slider_labels_show_the_value_the_physics_uses(query):
         assert dash.controls.widgets["E"].description == "Eν = 0.42 MeV"
         assert dash.controls.widgets["mu"].description == "μν = 6.4×10⁻¹² μB"
         assert "Eν = 0.42 MeV" in dash.panels["electron"].view.physics.energy_label
+
+
+def test_cevns_on_hydrogen_is_refused_with_a_notice_not_an_error():
+    """DESIGN §4.12: eq. 14 does not describe a free proton (g_A²/C_V² ≈ 800); the CEvNS panel
+    says so, the ν–e panel works, and no error box appears."""
+    dash = build_dashboard(query="target=H")
+    assert dash.error.value == ""
+    p = dash.panels["nucleus"]
+    assert "free proton" in p.figure.message.get_text() and p.figure.message.get_visible()
+    assert "g_A²/C_V² ≈ 800" in p.readout.value
+    assert (p.view.curves.sm == 0).all()
+    assert dash.panels["electron"].view.curves.sm.max() > 0
+    dash.state.target = "H2"  # deuterium is a nucleus: CEvNS applies
+    assert p.view.curves.sm.max() > 0 and not p.figure.message.get_visible()
