@@ -108,7 +108,7 @@ def compute_electron(state) -> PanelPhysics:
         facts=(
             Readout("First ionisation energy I₁", energy(tgt.ionization_energy / keV),
                     "Below I₁ no electron can be freed (NIST ASD)."),
-            Readout("Atomic-recoil scale 2Z^(4/3)·E_h·m_e/M_N", energy(atomic.recoil_scale(tgt) / keV),
+            Readout("Atomic-recoil scale 2Z⁴ᐟ³·E_h·mₑ/M_N", energy(atomic.recoil_scale(tgt) / keV),
                     "Where atomic recoil suppresses the steps (paper, after eq. 11; E_h = α²m_e = 27.2 eV, the Hartree energy)."),
         ),
         at=at,
@@ -151,7 +151,7 @@ def compute_nucleus(state) -> PanelPhysics:
 
     ff = "Helm F(q)" if state.form_factor == "helm" else "F = 1"
     cv = nucleus.weak_charge(tgt, sin2w=state.sin2w)
-    mass = "M_N" if tgt.single_isotope else "M_N (abundance-weighted mean)"
+    mass = "M_N" if tgt.single_isotope else "M_N (isotope mean)"
     return PanelPhysics(
         channel="nucleus",
         title=f"CEvNS on {tgt.label} ({ff})",

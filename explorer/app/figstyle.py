@@ -95,7 +95,7 @@ def new_figure(channel: str):
         0.225,
         "electron recoil energy T (keV)"
         if channel == "electron"
-        else "nuclear recoil energy T_N (keV)",
+        else "nuclear recoil energy T (keV)",
         ha="center",
         va="center",
         fontsize=11,

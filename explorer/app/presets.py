@@ -45,9 +45,9 @@ EXPERIMENTS = {
     for e in (
         Experiment(
             "gemma-ge",
-            "Reactor ν̄_e on germanium (GEMMA-like)",
+            "Reactor ν̄ₑ on germanium (GEMMA-like)",
             "Reactor antineutrinos (Eν ≈ 1.5 MeV stands for the fission spectrum) on a Ge detector "
-            "with a 2.8 keV threshold, μν at the GEMMA limit 2.9×10⁻¹¹ μ_B.",
+            "with a 2.8 keV threshold, μν at the GEMMA limit 2.9×10⁻¹¹ μB.",
             dict(
                 target="Ge",
                 flavour="e",
@@ -70,7 +70,7 @@ EXPERIMENTS = {
         Experiment(
             "coherent-csi",
             "CsI at a pion-decay-at-rest source (COHERENT-like)",
-            "Prompt ν_μ from π⁺ → μ⁺ ν_μ at rest (Eν = 29.8 MeV) on caesium (CsI: pick I for the "
+            "Prompt νμ from π⁺ → μ⁺ νμ at rest (Eν = 29.8 MeV) on caesium (CsI: pick I for the "
             "other half), Helm form factor, nuclear-recoil threshold ≈ 5 keV.",
             dict(
                 target="Cs",
@@ -94,8 +94,8 @@ EXPERIMENTS = {
         Experiment(
             "xenon-pp",
             "Xenon with solar pp neutrinos (electron recoils)",
-            "Solar pp ν_e (endpoint 0.42 MeV) on liquid xenon with a 1 keV threshold, μν at the "
-            "XENONnT limit 6.4×10⁻¹² μ_B.",
+            "Solar pp νₑ (endpoint 0.42 MeV) on liquid xenon with a 1 keV threshold, μν at the "
+            "XENONnT limit 6.4×10⁻¹² μB.",
             dict(
                 target="Xe",
                 flavour="e",
@@ -118,7 +118,7 @@ EXPERIMENTS = {
         Experiment(
             "xenon-8b",
             "Xenon with solar ⁸B neutrinos (CEvNS)",
-            "Solar ⁸B ν_e (Eν ≈ 10 MeV) on xenon, Helm form factor, nuclear-recoil threshold "
+            "Solar ⁸B νₑ (Eν ≈ 10 MeV) on xenon, Helm form factor, nuclear-recoil threshold "
             "≈ 1 keV, μν at the XENONnT limit.",
             dict(
                 target="Xe",
