@@ -21,7 +21,7 @@ env: $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-LINTED  := explorer tests benchmarks notebooks
+LINTED  := explorer tests benchmarks notebooks tools
 
 lint: env
 	$(VENV)/bin/ruff check $(LINTED)
