@@ -28,15 +28,27 @@ PNG_COMPRESS_LEVEL = 1
 #: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
 N_EDGE_LABELS = 8
 
+#: Colours from the Okabe–Ito palette (M. Okabe and K. Ito, "Color Universal Design", 2008;
+#: also B. Wong, Nature Methods 8, 441 (2011)), chosen to stay apart under the common colour-vision
+#: deficiencies; black and greys for the rest. Line styles separate SM, EM and total without
+#: colour (see STYLES).
 COLORS = {
-    "sm": "#1f5fa8",
-    "em": "#c0392b",
-    "total": "#222222",
-    "cross": "#c0392b",
+    "sm": "#0072B2",  # blue
+    "em": "#D55E00",  # vermillion
+    "total": "#000000",
+    "cross": "#D55E00",
     "estimate": "#7f7f7f",
     "tmax": "#444444",
-    "threshold": "#1a8a3a",
-    "edge": "#9a7b4f",
+    "threshold": "#009E73",  # bluish green
+    "edge": "#CC79A7",  # reddish purple
+}
+
+#: Line styles and widths: SM solid, |EM| dash-dot (dashed where EM < 0), total thin solid.
+STYLES = {
+    "sm": dict(ls="-", lw=2.0),
+    "em_pos": dict(ls=(0, (7, 2, 1.5, 2)), lw=2.0),
+    "em_neg": dict(ls="--", lw=2.0),
+    "total": dict(ls="-", lw=1.0),
 }
 
 
@@ -123,10 +135,10 @@ def legend_handles(channel: str) -> dict:
     """Every legend entry a panel can show, key → handle, in legend order."""
     est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
     return {
-        "sm": Line2D([], [], color=COLORS["sm"], lw=1.8, label="SM (weak)"),
-        "em_pos": Line2D([], [], color=COLORS["em"], lw=1.8, label="|EM|, EM > 0"),
-        "em_neg": Line2D([], [], color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0"),
-        "total": Line2D([], [], color=COLORS["total"], lw=1.0, label="total"),
+        "sm": Line2D([], [], color=COLORS["sm"], **STYLES["sm"], label="SM (weak)"),
+        "em_pos": Line2D([], [], color=COLORS["em"], **STYLES["em_pos"], label="|EM|, EM > 0"),
+        "em_neg": Line2D([], [], color=COLORS["em"], **STYLES["em_neg"], label="|EM|, EM < 0"),
+        "total": Line2D([], [], color=COLORS["total"], **STYLES["total"], label="total"),
         "shade": Patch(facecolor=COLORS["em"], alpha=0.15, label="|EM| ≥ SM"),
         "cross": Line2D([], [], color=COLORS["cross"], ls="-.", marker="o", mfc="white",
                         label="crossover"),

@@ -26,6 +26,7 @@ from .figdata import bands, y_limits
 from .figstyle import (
     COLORS,
     N_EDGE_LABELS,
+    STYLES,
     add_legend,
     encode_png,
     legend_handles,
@@ -125,10 +126,10 @@ class PanelFigure:
     def _make_lines(self, ax, xy) -> None:
         """Curves, vertical markers, the crossover marker and the texts that move with data."""
         nan2 = ([np.nan], [np.nan])
-        (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.8, zorder=4)
-        (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, zorder=4)
-        (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", zorder=4)
-        (self.line_total,) = ax.plot(*nan2, color=COLORS["total"], lw=1.0, zorder=5)
+        (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], **STYLES["sm"], zorder=4)
+        (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], **STYLES["em_pos"], zorder=4)
+        (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], **STYLES["em_neg"], zorder=4)
+        (self.line_total,) = ax.plot(*nan2, color=COLORS["total"], **STYLES["total"], zorder=5)
         self.vline_cross = ax.plot(
             *nan2, color=COLORS["cross"], lw=1.0, ls="-.", transform=xy, zorder=3.5
         )[0]

@@ -14,10 +14,11 @@ OTHERS = {
     "neutrinos: each sets every control at once.",
     "μν = … buttons": "set μν to an experimental limit (GEMMA, red giants, Borexino, XENONnT).",
     "Reset": "every control back to its default.",
-    "Curves": "SM (weak, blue), |EM| (red; dashed where EM < 0; EM = total − SM), total "
-    "(black); shaded where |EM| ≥ SM.",
-    "Vertical lines": "crossover (red dash-dot, with a marker), eq. 9 / eq. 16 scale (grey "
-    "dotted), Tmax (dash-dot), threshold (green), binding edges (brown dotted).",
+    "Curves": "SM (weak; blue, solid), |EM| (vermillion, dash-dot; dashed where EM < 0; "
+    "EM = total − SM), total (black, thin); shaded where |EM| ≥ SM. Okabe–Ito colours.",
+    "Vertical lines": "crossover (vermillion dash-dot, with a marker), eq. 9 / eq. 16 scale "
+    "(grey dotted), Tmax (dark grey dash-dot), threshold (green), binding edges (purple dotted). "
+    "A marker outside the plotted range is named at the edge with its value.",
     "Readouts": "crossover (exact, with unit) and the eq. 9/16 scale, Tmax, EM/SM at the "
     "threshold, ionisable electrons, I₁, atomic-recoil scale, C_V, M_N.",
     "Link to this view": "the state as a query string; add it to the dashboard's address to share "

@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from explorer.physics.limits import LIMITS
 
-from .figstyle import COLORS, DPI, decade_label, encode_png
+from .figstyle import COLORS, DPI, STYLES, decade_label, encode_png
 
 #: Figure size in inches (960 × 460 px at DPI 100).
 FIGSIZE = (9.6, 4.6)
@@ -48,10 +48,10 @@ class RatesFigure:
         _log_axes(self.ax_sens, "threshold (keV)", "μν excluded at 90 % CL (μB)")
         nan2 = ([np.nan], [np.nan])
         a = self.ax_rate
-        (self.sm,) = a.plot(*nan2, color=COLORS["sm"], lw=1.8, label="SM (weak)")
-        (self.em_pos,) = a.plot(*nan2, color=COLORS["em"], lw=1.8, label="|EM|, EM > 0")
-        (self.em_neg,) = a.plot(*nan2, color=COLORS["em"], lw=1.8, ls="--", label="|EM|, EM < 0")
-        (self.total,) = a.plot(*nan2, color=COLORS["total"], lw=1.0, label="total")
+        (self.sm,) = a.plot(*nan2, color=COLORS["sm"], **STYLES["sm"], label="SM (weak)")
+        (self.em_pos,) = a.plot(*nan2, color=COLORS["em"], **STYLES["em_pos"], label="|EM|, EM > 0")
+        (self.em_neg,) = a.plot(*nan2, color=COLORS["em"], **STYLES["em_neg"], label="|EM|, EM < 0")
+        (self.total,) = a.plot(*nan2, color=COLORS["total"], **STYLES["total"], label="total")
         (self.bkg,) = a.plot(*nan2, color="#7f7f7f", lw=1.2, ls=":", label="background")
         self.window = a.axvspan(1, 2, color=COLORS["threshold"], alpha=0.08, label="window")
         (self.thr,) = a.plot(*nan2, color=COLORS["threshold"], lw=1.2, label="threshold")

@@ -89,3 +89,31 @@ def test_threshold_above_the_axis_is_named_at_the_right_edge():
     fig = PanelFigure("nucleus")
     fig.update(compute_view("nucleus", s))
     assert fig.off_right.get_text() == "threshold 500 eV ▶"
+
+
+def _deuteranope(hex_colour):
+    """sRGB colour as a deuteranope sees it (Machado, Oliveira & Fernandes, IEEE TVCG 15, 1291
+    (2009), severity 1.0 matrix, applied in linear RGB), returned in linear RGB."""
+    rgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    m = np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+         [-0.011820, 0.042940, 0.968881]]
+    )  # fmt: skip
+    return np.clip(m @ lin, 0, 1)
+
+
+def test_curve_colours_stay_apart_for_deuteranopes_and_styles_differ():
+    """SM, EM, threshold and edge colours stay distinguishable under simulated deuteranopia
+    (linear-RGB distance > 0.15 for every pair), and SM, |EM| and total differ in line style or
+    width, so they are told apart without colour at all."""
+    from itertools import combinations
+
+    from explorer.app.figstyle import COLORS, STYLES
+
+    keys = ("sm", "em", "threshold", "edge", "total")
+    for a, b in combinations(keys, 2):
+        d = np.linalg.norm(_deuteranope(COLORS[a]) - _deuteranope(COLORS[b]))
+        assert d > 0.15, (a, b, d)
+    styles = {k: (str(v["ls"]), v["lw"]) for k, v in STYLES.items()}
+    assert len(set(styles.values())) == len(styles)
