@@ -29,7 +29,8 @@ from . import dom
 from .compute import PHYSICS, THRESHOLD, dirac_moment, view
 from .controls import Controls
 from .export import curves_csv, data_link, rates_csv
-from .figures import render_png
+from .figstyle import export_png
+from .fmt import energy, neutrino_label, number
 from .layout import Page
 from .panels import ChannelPanel
 from .params import NAMES, PAGE_INPUTS, PANELS, PARAMS, PHYSICS_INPUTS, SHOWN, VIEW_INPUTS
@@ -195,9 +196,23 @@ class Dashboard(widgets.VBox):
             csv = curves_csv(params, views).encode("utf-8")
             links = [data_link("neutrino_atom_curves.csv", "text/csv", csv, "Curves (CSV)")]
         for n in shown:
-            png = render_png(self.panels[n].figure.figure)
+            png = export_png(self.panels[n].figure.figure, self.caption(n))
+            self.panels[n].figure.forget_frame()
             links.append(data_link(f"neutrino_atom_{n}.png", "image/png", png, f"{n} figure (PNG)"))
         self.export_links.value = " · ".join(links)
+
+    def caption(self, channel: str = "electron") -> str:
+        """One line that says what the view shows, for an exported figure of ``channel``."""
+        s = self.state
+        nu = neutrino_label(s.flavour, s.anti)
+        mu = f"{number(s.mu, '.2g')} μB" if s.mu_on else "off"
+        q = number(s.q_eff, ".2g") + " e" if s.q_sign else "off"
+        r2 = f"{number(s.r2, '.3g')}×10⁻³² cm²" if s.r2 else "0"
+        thr = s.thr_e if channel == "electron" else s.thr_n
+        return (
+            f"{s.target}, {nu}, Eν = {number(s.E, '.4g')} MeV, μν = {mu}, qν = {q}, ⟨r²⟩ = {r2}, "
+            f"threshold {energy(thr)} — Kouzakov & Studenikin, arXiv:1603.02462"
+        )
 
     def set_notes(self, notes: list) -> None:
         """Show plain-text notes (about the link's parameters) on the page, escaped."""

@@ -92,6 +92,23 @@ def render_png(figure: Figure) -> bytes:
             a.set_animated(True)
 
 
+#: Resolution of exported figures (slide quality).
+EXPORT_DPI = 200
+
+
+def export_png(figure: Figure, caption: str, dpi: int = EXPORT_DPI) -> bytes:
+    """The figure at ``dpi`` with a ``caption`` line across its top (what the view shows:
+    target, ν, Eν, μν, qν, ⟨r²⟩, threshold), for downloads. The figure is left as it was."""
+    old = figure.get_dpi()
+    text = figure.text(0.005, 0.997, caption, ha="left", va="top", fontsize=6, color="#333333")
+    figure.set_dpi(dpi)
+    try:
+        return render_png(figure)
+    finally:
+        text.remove()
+        figure.set_dpi(old)
+
+
 def new_figure(channel: str):
     """A figure on an Agg canvas with its log–log axes, fixed labels and ticks: ``(fig, ax)``."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)

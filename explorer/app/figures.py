@@ -169,6 +169,10 @@ class PanelFigure:
             zorder=7,
         )
 
+    def forget_frame(self) -> None:
+        """Drop the cached frame (after the figure was drawn at another resolution)."""
+        self._background = None
+
     def render(self) -> bytes:
         """Draw the current state and return PNG bytes (blitting over the cached static layer)."""
         canvas = self.figure.canvas

@@ -104,6 +104,10 @@ class RatesFigure:
         b.set_ylim(*_decades(min(vals) / 3, max(vals) * 3))
         self.title.set_text(v.title)
 
+    def forget_frame(self) -> None:
+        """Drop the cached frame (after the figure was drawn at another resolution)."""
+        self._background = None
+
     def render(self) -> bytes:
         """Draw and encode as PNG (blitting over the cached frame when the ranges are unchanged)."""
         canvas = self.figure.canvas

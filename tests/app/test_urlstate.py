@@ -229,3 +229,29 @@ def test_unknown_isotope_is_refused_with_a_notice():
     dash = build_dashboard(query="target=Ge99")
     assert dash.state.target == "Ge"
     assert "Ge99" in dash.notice.value and dash.notice.layout.display == "block"
+
+
+def test_exported_png_is_slide_quality_with_a_caption():
+    """Exported figures: 200 dpi (1280 × 920 px for a 6.4 × 4.6 in figure) and a caption line
+    naming the view; the live figure keeps its size and pixels afterwards."""
+    import io
+
+    from PIL import Image
+
+    dash = build_dashboard(query="target=Xe&mu=3e-11&thr_e=1.5")
+    live = bytes(dash.panels["electron"].image.value)
+    dash.page.export_button.click()
+    pngs = dict(
+        (name, base64.b64decode(data))
+        for name, data in re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"',
+                                     dash.export_links.value)
+    )  # fmt: skip
+    img = Image.open(io.BytesIO(pngs["neutrino_atom_electron.png"]))
+    assert img.size == (1280, 920)
+    cap = dash.caption()
+    for part in ("Xe", "ν̄ₑ", "Eν = 1 MeV", "μν = 3×10⁻¹¹ μB", "qν = off", "threshold 1.5 keV"):
+        assert part in cap, part
+    dash.state.mu = 3.1e-11
+    dash.state.mu = 3e-11
+    assert bytes(dash.panels["electron"].image.value) == live
+    assert Image.open(io.BytesIO(live)).size == (640, 460)
