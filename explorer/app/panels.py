@@ -49,6 +49,9 @@ class ChannelPanel(widgets.VBox):
         self.view = view
         self.figure.update(view)
         self.image.value = self.figure.render()
+        alt = getattr(view, "alt_text", "") or view.title
+        if self.image.tooltip != alt:  # the image's title: what a screen reader announces
+            self.image.tooltip = alt
         text = readouts_html(view.readouts)
         if self.readout.value != text:
             self.readout.value = text

@@ -343,3 +343,12 @@ def test_cevns_on_hydrogen_is_refused_with_a_notice_not_an_error():
     assert dash.panels["electron"].view.curves.sm.max() > 0
     dash.state.target = "H2"  # deuterium is a nucleus: CEvNS applies
     assert p.view.curves.sm.max() > 0 and not p.figure.message.get_visible()
+
+
+def test_plot_images_describe_the_view():
+    """Each plot image carries a text (its title attribute) naming target, Eν and crossover."""
+    dash = build_dashboard(query="preset=gemma-ge")
+    alt = dash.panels["electron"].image.tooltip
+    assert "Ge" in alt and "Eν = 1.5 MeV" in alt and "20.5 keV" in alt
+    dash.state.mu_on = False
+    assert "nowhere" in dash.panels["electron"].image.tooltip
