@@ -124,7 +124,7 @@ class Controls:
 
     def __init__(self, state: ExplorerState):
         self.state = state
-        self.widgets = {p.name: make_widget(p) for p in PARAMS}
+        self.widgets = {p.name: make_widget(p) for p in PARAMS if p.kind != "none"}
         self.links = [Binding(state, name, widget) for name, widget in self.widgets.items()]
         self.target_buttons = []
         for sym in TARGET_PRESETS:
@@ -144,7 +144,11 @@ class Controls:
         def group(key, title):
             children = [
                 *extra.get(key, ()),
-                *(self.widgets[p.name] for p in PARAMS if p.group == key),
+                *(
+                    self.widgets[p.name]
+                    for p in PARAMS
+                    if p.group == key and p.name in self.widgets
+                ),
             ]
             if key == "target":
                 quick = widgets.HBox(

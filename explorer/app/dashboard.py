@@ -132,6 +132,7 @@ class Dashboard(widgets.VBox):
                 _display(self.controls.widgets[p.name], getattr(self.state, key) == value)
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
+            self._show_preset_note()
             self._show_link()
             self._set_error(None)
         except Exception as exc:  # never silent: the page shows it
@@ -170,8 +171,18 @@ class Dashboard(widgets.VBox):
     def apply_preset(self, key: str) -> None:
         """Set every control to the experiment preset ``key`` (one recompute)."""
         apply_experiment(self.state, key)
-        exp = EXPERIMENTS[key]
-        self.preset_info.value = f"<i>{html.escape(exp.label)}</i>: {html.escape(exp.description)}"
+
+    def _show_preset_note(self) -> None:
+        """The set-up's note, as long as the view comes from one (it travels in the link)."""
+        exp = EXPERIMENTS.get(self.state.preset)
+        if exp is None:
+            self.preset_info.value = ""
+            return
+        moved = any(getattr(self.state, k) != v for k, v in exp.values.items())
+        since = " <span class='nac-source'>(controls changed since)</span>" if moved else ""
+        self.preset_info.value = (
+            f"Set-up: <i>{html.escape(exp.label)}</i> — {html.escape(exp.description)}{since}"
+        )
 
     def apply_rate_preset(self, key: str) -> None:
         """Show the rates panel with the detector set-up ``key`` (one recompute)."""

@@ -43,7 +43,7 @@ _BOTH = frozenset({"electron", "nucleus"})
 _ALL = frozenset(PANELS)
 
 #: Widget kinds: log slider, linear slider, toggle buttons, dropdown, checkbox.
-KINDS = ("log", "lin", "toggle", "dropdown", "check")
+KINDS = ("log", "lin", "toggle", "dropdown", "check", "none")  # none: no widget of its own
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,9 @@ _E, _N, _R = {"electron"}, {"nucleus"}, {"rates"}
 # fmt: off
 PARAMS: tuple[Param, ...] = (
     # -- the view (first in links: which panel)
+    _p("preset", "", "none", "Set-up",
+       "The experiment set-up the view started from (set by its button); its note travels "
+       "with the link.", "view", {PAGE}, physics=False, url="preset", codec="preset"),
     _p("channel", "both", "toggle", "Show", "Both panels, or only ν–e, or only CEvNS.", "view",
        set(), physics=False, url="channel", codec="choice",
        options=(("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus"),

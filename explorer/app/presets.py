@@ -37,6 +37,7 @@ class Experiment:
         """The complete parameter set (every state parameter)."""
         out = ExplorerState.defaults()
         out.update(self.changes)
+        out["preset"] = self.key
         return out
 
 

@@ -81,7 +81,7 @@ def _trait(p):
         return Float(p.default, help=p.help)
     if p.kind == "check" or isinstance(p.default, bool):
         return Bool(p.default, help=p.help)
-    if p.name == "target":
+    if p.name == "target" or p.kind == "none":
         return Unicode(p.default, help=p.help)
     return Enum(p.values, default_value=p.default, help=p.help)
 

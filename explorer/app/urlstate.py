@@ -144,6 +144,7 @@ CODECS = {
     "target": (_read_target, _write_plain),
     "switch": (_read_switch, _write_switch),
     "signed": (_read_signed, _write_signed),
+    "preset": (None, _write_plain),  # read in parse_query: it expands before the others
 }
 
 
@@ -151,7 +152,7 @@ def _preset(raw: str) -> dict:
     exp = EXPERIMENTS.get(raw.lower())
     if exp is None:
         raise Skip(f"preset={_short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored.")
-    return dict(exp.values)
+    return exp.values
 
 
 def _pairs(query: str) -> list:

@@ -352,3 +352,20 @@ def test_plot_images_describe_the_view():
     assert "Ge" in alt and "Eν = 1.5 MeV" in alt and "20.5 keV" in alt
     dash.state.mu_on = False
     assert "nowhere" in dash.panels["electron"].image.tooltip
+
+
+def test_a_set_up_note_travels_with_its_link_and_survives_slider_moves():
+    """Issue: the GEMMA-like note ("Eν ≈ 1.5 MeV stands for the fission spectrum") vanished on
+    the first slider move and was missing when the view was opened from a link."""
+    dash = build_dashboard(query="")
+    dash.apply_preset("gemma-ge")
+    assert "fission spectrum" in dash.preset_info.value
+    dash.controls.widgets["mu"].value = 1e-10
+    assert "fission spectrum" in dash.preset_info.value
+    assert "changed since" in dash.preset_info.value
+    link = dash.link_text.value
+    assert link.startswith("?preset=gemma-ge&")
+    again = build_dashboard(query=link)
+    assert again.preset_info.value == dash.preset_info.value
+    again.page.reset.click()
+    assert again.preset_info.value == "" and again.link_text.value == "?"

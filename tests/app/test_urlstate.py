@@ -31,6 +31,7 @@ PARAMS = {
     "TN_min": ("1e-4", {"TN_min": 1e-4}),
     "TN_max": ("2", {"TN_max": 2.0}),
     "axes": ("fixed", {"axes": "fixed"}),
+    "preset": ("xenon-pp", {"preset": "xenon-pp", "target": "Xe", "E": 0.42}),
     "ydec": ("12", {"y_decades": 12.0}),
     "thr_e": ("1.5", {"thr_e": 1.5}),
     "thr_n": ("0.005", {"thr_n": 0.005}),
