@@ -60,8 +60,20 @@ def test_make_lab_serves_notebooks_on_loopback():
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
+    # a clean make: no PORT/HOST, nor the variables of an outer `make test PORT=…`
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PORT", "HOST", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    }
     dry = subprocess.run(
-        [make, "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+        [make, "-n", "lab"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
     line = next(ln for ln in dry.splitlines() if "-m jupyterlab" in ln)
     assert "--no-browser" in line and "--ServerApp.ip=127.0.0.1" in line
@@ -71,6 +83,7 @@ def test_make_lab_serves_notebooks_on_loopback():
     dry = subprocess.run(
         [make, "-n", "lab", "HOST=0.0.0.0", "PORT=9123"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
