@@ -6,7 +6,7 @@ UV      := $(VENV)/bin/uv
 HOST    ?= 127.0.0.1
 PORT    ?= 8866
 
-.PHONY: env test lint dashboard bench bench-rates bench-browser browser mutation clean
+.PHONY: env test lint dashboard lab bench bench-rates bench-browser browser mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -33,6 +33,15 @@ test: env browser lint
 dashboard: env
 	@echo "Serving the dashboard on http://$(HOST):$(PORT)/"
 	$(VPY) -m explorer.serving notebooks/dashboard.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) --Voila.port_retries=0 --Voila.config_file_paths="$(CURDIR)"
+
+# The teaching notebooks in JupyterLab: the `lab` extra goes into the same .venv. Jupyter's token
+# stays on (a notebook server runs any code); the URL with it is printed below. PORT=… overrides 8888;
+# as root (a container) Jupyter needs --allow-root.
+LAB_PORT := $(if $(filter file,$(origin PORT)),8888,$(PORT))
+
+lab: env
+	$(UV) pip install --quiet --python $(VPY) -e ".[lab]"
+	$(VPY) -m jupyterlab --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=$(LAB_PORT) --ServerApp.port_retries=0 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb --config="$(CURDIR)/jupyter_server_config.py" $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: env
 	$(VPY) benchmarks/bench_physics.py
