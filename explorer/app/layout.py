@@ -21,6 +21,7 @@ CSS = """
 .nac-readout {font-size:0.92em;border-collapse:collapse}
 .nac-readout td {padding:1px 8px 1px 0}
 .nac-rlabel, .nac-source {color:#555}
+.nac-alt {position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 </style>
 """
 

@@ -50,9 +50,9 @@ class ChannelPanel(widgets.VBox):
         self.figure.update(view)
         self.image.value = self.figure.render()
         alt = getattr(view, "alt_text", "") or view.title
-        if self.image.tooltip != alt:  # the image's title: what a screen reader announces
-            self.image.tooltip = alt
-        text = readouts_html(view.readouts)
-        if self.readout.value != text:
+        text = f"<span class='nac-alt' role='note'>{html.escape(alt)}</span>" + readouts_html(
+            view.readouts
+        )
+        if self.readout.value != text:  # the plot described in words, for screen readers
             self.readout.value = text
         self.draws += 1
