@@ -45,10 +45,26 @@ def _grid(t_min_kev: float, t_max_kev: float) -> np.ndarray:
     return g
 
 
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 × 10ⁿ that is ≥ x (x > 0).
+
+    >>> nice_ceiling(796.5), nice_ceiling(1.2), nice_ceiling(0.0443)
+    (1000.0, 2.0, 0.05)
+    """
+    e = math.floor(math.log10(x))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * 10.0**e >= x * (1 - 1e-12):
+            return m * 10.0**e
+    return 10.0 ** (e + 1)
+
+
 def t_range(state, channel: str, tmax_kev: float) -> tuple:
-    """The recoil axis in keV: fitted to Tmax (``axes="fit"``) or the fixed ranges."""
+    """The recoil axis in keV: fitted to Tmax (``axes="fit"``: up to the first of 1, 2, 5 × 10ⁿ
+    above FIT_RANGE[1] · Tmax, over FIT_RANGE[0] decades, so that small Eν moves keep the axis),
+    or the fixed ranges."""
     if state.axes == "fit":
-        return FIT_RANGE[0] * tmax_kev, FIT_RANGE[1] * tmax_kev
+        hi = nice_ceiling(FIT_RANGE[1] * tmax_kev)
+        return hi / 10.0 ** FIT_RANGE[0], hi
     if channel == "electron":
         return state.Te_min, state.Te_max
     return state.TN_min, state.TN_max

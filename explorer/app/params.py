@@ -250,8 +250,9 @@ VIEW_INPUTS: dict[str, frozenset] = {
 #: Inputs of the page's own readouts (eq. 1, limits).
 PAGE_INPUTS: frozenset = frozenset(p.name for p in PARAMS if PAGE in p.affects)
 
-#: In "fit" axes, the recoil axis runs over (FIT_RANGE[0] · Tmax, FIT_RANGE[1] · Tmax).
-FIT_RANGE = (1e-5, 1.5)
+#: In "fit" axes, the recoil axis spans FIT_RANGE[0] decades up to a round value (1, 2, 5 × 10ⁿ)
+#: at or above FIT_RANGE[1] · Tmax.
+FIT_RANGE = (5, 1.2)
 #: In "fit" axes, the dσ/dT axis spans at most this many decades.
 FIT_DECADES = 12
 

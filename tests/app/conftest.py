@@ -24,13 +24,19 @@ def neutrino_of(s):
 
 
 def t_axis(s, channel):
-    """The recoil grid in keV: 2000 log points over the fixed range, or in "fit" axes from
-    1e-5 to 1.5 × Tmax (Tmax of the lightest isotope for CEvNS), from eq. 4 written out here."""
+    """The recoil grid in keV: 2000 log points over the fixed range, or in "fit" axes over five
+    decades up to the first of 1, 2, 5 × 10ⁿ at or above 1.2 Tmax (Tmax of the lightest isotope
+    for CEvNS), with eq. 4 written out here."""
     E = s.E * MeV
     if s.axes == "fit":
         M = ME if channel == "electron" else float(target(s.target).arrays["mass"].min())
         tmax = 2 * E**2 / (2 * E + M) / keV
-        return np.geomspace(1e-5 * tmax, 1.5 * tmax, N)
+        hi = min(
+            v
+            for v in (m * 10.0**k for k in range(-12, 8) for m in (1, 2, 5))
+            if v >= 1.2 * tmax * (1 - 1e-12)
+        )
+        return np.geomspace(hi / 1e5, hi, N)
     if channel == "electron":
         return np.geomspace(s.Te_min, s.Te_max, N)
     return np.geomspace(s.TN_min, s.TN_max, N)

@@ -30,7 +30,8 @@ PHYSICS_CONTROLS = {
     "binding": ("free", {}, {"electron"}),
     "form_factor": ("helm", {"E": 30.0, "TN_max": 100.0}, {"nucleus"}),
     "sin2w": (0.25, {}, {"electron", "nucleus"}),
-    "axes": ("fixed", {}, {"electron", "nucleus"}),
+    # at 1 MeV the fitted ν–e axis (1e-2…1e3 keV: 1.2 Tmax = 956 keV → 1000) is the fixed default
+    "axes": ("fixed", {}, {"nucleus"}),
     "Te_min": (0.1, {"axes": "fixed"}, {"electron"}),
     "Te_max": (100.0, {"axes": "fixed"}, {"electron"}),
     "TN_min": (1e-4, {"axes": "fixed"}, {"nucleus"}),

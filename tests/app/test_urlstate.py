@@ -176,8 +176,8 @@ def test_export_links_have_csv_with_header_and_png():
     assert rows[0].startswith("channel,T_keV,")
     assert len(rows) == 1 + 2 * 2000
     first = rows[1].split(",")
-    # fit axes: T from 1e-5 Tmax, Tmax = 2E²/(2E + m_e) at 1 MeV = 796.5 keV
-    assert first[0] == "electron" and float(first[1]) == pytest.approx(7.965e-3, rel=1e-3, abs=0)
+    # fit axes: Tmax = 2E²/(2E + m_e) = 796.5 keV at 1 MeV; 1.2 Tmax → 1000 keV; five decades
+    assert first[0] == "electron" and float(first[1]) == pytest.approx(1e-2, rel=1e-8, abs=0)
     # 9 significant digits written: the value read back is within 5e-9 relative
     assert float(first[2]) == pytest.approx(
         dash.panels["electron"].view.curves.sm[0], rel=1e-8, abs=0
