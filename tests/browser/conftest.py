@@ -7,27 +7,11 @@ run; ``make test`` installs it with apt first.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import harness  # tests/browser is on pytest's pythonpath (pyproject.toml)
 import pytest
-
-_spec = importlib.util.spec_from_file_location(
-    "explorer_browser_harness", Path(__file__).with_name("harness.py")
-)
-harness = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = harness
-_spec.loader.exec_module(harness)
 
 ROUTES = ["standalone", "jupyter"]
 SCREENSHOTS = harness.ROOT / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def H():
-    """The harness module (servers, page model, constants)."""
-    return harness
 
 
 @pytest.fixture(scope="session")
