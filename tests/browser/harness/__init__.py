@@ -45,6 +45,7 @@ __all__ = [
     "Dashboard",
     "Route",
     "Server",
+    "broken_icons",
     "free_port",
     "is_ours",
     "launch_browser",
@@ -54,5 +55,4 @@ __all__ = [
     "sha256",
     "view_link",
     "wait_session",
-    "broken_icons",
 ]

@@ -7,6 +7,8 @@ routes: how each is started and where its page lives.
   from the repository root, so that ``voila.json`` there is read;
 * ``jupyter``: ``jupyter server --config=jupyter_server_config.py`` with the Voila extension,
   the page at ``/voila/render/<notebook>`` (the Binder / JupyterHub route);
+* ``proxy``: the same Jupyter Server, the page at ``/dashboard/``: the standalone pre-heated
+  server started by jupyter-server-proxy (the Binder route of the README);
 * ``plain-voila``: the unpatched ``voila`` command (the control of the lifecycle tests).
 """
 
@@ -62,6 +64,7 @@ class Server:
     route: str  # a key of ROUTES
     notebook: str = field(default_factory=notebook_path)
     extra_args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # added to the server's environment
     port: int = 0
     token: str = ""
     proc: subprocess.Popen | None = None
@@ -81,6 +84,7 @@ class Server:
         env["JUPYTER_CONFIG_DIR"] = str(tmp / "config")
         env["JUPYTER_RUNTIME_DIR"] = str(tmp / "runtime")
         env.pop("PYTHONWARNINGS", None)
+        env.update(self.env)
         route = ROUTES[self.route]
         self.token = secrets.token_hex(16) if route.token else ""
         cmd = route.command(self)
@@ -272,4 +276,6 @@ ROUTES: dict[str, Route] = {
         page=lambda s: f"/voila/render/{s.notebook}",
         token=True,
     ),
+    # the pre-heated standalone server behind Jupyter Server (jupyter-server-proxy, Binder)
+    "proxy": Route(command=_jupyter_command, page=lambda s: "/dashboard/", token=True),
 }
