@@ -25,6 +25,9 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 # The session banner (kernel death, lost connection, start-up progress) and no CDN links.
 install_page_script()
+# Without these two settings Voila's page config names MathJax on a public CDN (standalone Voila
+# passes None: the page then uses the MathJax bundled with Voila, nothing leaves the server).
+c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
 
 _voila = json.loads((_ROOT / "voila.json").read_text(encoding="utf-8"))
 for _section in ("MappingKernelManager", "KernelRestarter"):
@@ -49,6 +52,9 @@ c.ServerProxy.servers = {
             "--Voila.base_url={base_url}dashboard/",
             "--Voila.server_url=/",
             f"--Voila.config_file_paths={_ROOT}",
+            # the proxy forwards the Host header, so by default Voila would read (and clear, as
+            # not its own) this server's login cookie: a cookie name of its own
+            "--IdentityProvider.cookie_name=explorer-dashboard-login",
             f"--VoilaConfiguration.default_pool_size={int(os.environ.get('DASHBOARD_POOL', '2'))}",
         ],
         "absolute_url": False,

@@ -147,3 +147,62 @@ def test_environment_from_binder_alone_runs_the_dashboard(tmp_path):
         timeout=300,
     )
     assert "set_xsrf_cookie" in shown.stdout + shown.stderr, (shown.stdout + shown.stderr)[-2000:]
+    # the Binder link's route: the pre-heated standalone server behind Jupyter Server at
+    # /dashboard/ (jupyter-server-proxy), tried in Chromium as a new user would
+    assert "jupyter_server_proxy" in listing and "'dashboard'" in shown.stdout + shown.stderr
+    _first_plot_through_the_proxy(repo, venv, env_run)
+
+
+def _first_plot_through_the_proxy(repo, venv, env_run):
+    import secrets
+    import time
+
+    import harness
+    from playwright.sync_api import sync_playwright
+
+    port, token = harness.free_port(), secrets.token_hex(16)
+    log_path = repo.parent / "jupyter.log"
+    cmd = [
+        str(venv / "bin" / "jupyter"),
+        "server",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
+    ]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=repo, env=env_run, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        with sync_playwright() as p:
+            browser = harness.launch_browser(p)
+            try:
+                page = browser.new_page(viewport=harness.DESKTOP)
+                deadline = time.monotonic() + 60
+                while True:
+                    try:
+                        page.goto(f"http://127.0.0.1:{port}/api/status?token={token}")
+                        break
+                    except Exception:
+                        assert time.monotonic() < deadline, log_path.read_text()[-3000:]
+                        time.sleep(0.5)
+                page.goto(f"http://127.0.0.1:{port}/dashboard/?target=Xe")
+                dash = harness.Dashboard(page)
+                dash.wait_ready(timeout=240)
+                kid = dash.kernel_id()
+                assert "Xe" in dash.dropdown("Element").inner_text()
+            finally:
+                browser.close()
+        assert f"Using pre-heated kernel: {kid}" in log_path.read_text()
+    finally:
+        import psutil
+
+        procs = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        proc.terminate()
+        _, alive = psutil.wait_procs(procs, timeout=15)
+        for q in alive:
+            q.kill()
