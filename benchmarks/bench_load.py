@@ -23,7 +23,7 @@ import math
 import os
 import sys
 import time
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from _browser import harness, mb, median, percentile, pss
 
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
                 steps = rounds_net + i + 1
                 want_mu = s["mu0"] * 10 ** (0.01 * steps)
                 got_mu = d.slider_value(s["slider"])
-                link = s["page"].locator(".widget-text input").first.input_value()
+                link = urlsplit(harness.view_link(s["page"])).query
                 chosen = " ".join(
                     d.dropdown("element").locator("select option:checked").inner_text().split()
                 )

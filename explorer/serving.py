@@ -1,4 +1,13 @@
-"""Serving the dashboard: the Voila launcher behind ``make dashboard`` and its one fix.
+"""Serving the dashboard: the Voila launcher behind ``make dashboard`` and its fixes.
+
+What it adds to Voila 0.5 (each part below, and docs/deploy.md):
+
+* the tab-close kernel shutdown that Voila's missing ``_xsrf`` cookie breaks (this docstring);
+* a pool of pre-heated kernels (``POOL=N``) that stays sound: never culled, never handing out a
+  dead kernel, refilled a few kernels at a time at low CPU priority (:func:`install_pool_keeper`);
+* a page script on every route (:func:`install_page_script`): one banner when the session ends
+  (kernel dead, connection lost) with a Reload to the current view, the start-up progress, and
+  no requests to CDNs.
 
 Why this module exists
 ----------------------
@@ -26,7 +35,8 @@ carries a matching token and the shutdown goes through. XSRF protection stays on
   are exempt from culling (:func:`install_pool_keeper`).
 * Jupyter Server route (Binder, JupyterHub): the repository's ``jupyter_server_config.py``
   sets ``c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie`` (Voila has no kernel pool in
-  the server extension, so the documented hook is enough there).
+  the server extension, so the documented hook is enough there), installs the page script, and
+  runs this standalone server behind Jupyter Server at ``/dashboard/`` (jupyter-server-proxy).
 """
 
 from __future__ import annotations
@@ -124,6 +134,9 @@ POOL_REFILL_AT_ONCE = 2
 POOL_NICENESS = 10
 #: Seconds a warming kernel may hold a refill slot before the next one starts anyway.
 POOL_WARMUP_TIMEOUT = 120.0
+#: Refills wait until no page has taken a pooled kernel for this many seconds: during a burst of
+#: page requests the CPU goes to the tabs being drawn, the pool refills after it.
+POOL_REFILL_QUIET = 5.0
 
 
 def _kernel_pid(manager, kernel_id: str) -> int | None:
@@ -164,7 +177,8 @@ def install_pool_keeper() -> None:
     * A kernel that dies (the restarter finds its process gone; with ``restart_limit = 0`` in
       ``voila.json`` it is not restarted) leaves the kernel manager, and if it was waiting in the
       pool it leaves the pool, which is refilled: no page is ever given a dead kernel.
-    * Refills run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
+    * Refills start once no page has taken a pooled kernel for :data:`POOL_REFILL_QUIET`
+      seconds, run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
       (waiting for its page request), and at niceness :data:`POOL_NICENESS` until a page takes
       the kernel: the tabs already open keep the CPU.
     """
@@ -222,6 +236,9 @@ def install_pool_keeper() -> None:
                 if kernel_id is not None:  # a restart of a known kernel: as Voila does it
                     return await super()._initialize(notebook_path, kernel_id, **kwargs)
                 slots = self._refill_slots()
+                loop = asyncio.get_event_loop()
+                while loop.time() - getattr(self, "_explorer_last_take", -1e9) < POOL_REFILL_QUIET:
+                    await asyncio.sleep(0.5)
                 await slots.acquire()
                 try:
                     content = await super()._initialize(notebook_path, None, **kwargs)
@@ -249,6 +266,7 @@ def install_pool_keeper() -> None:
                     slots.release()
 
             async def get_rendered_notebook(self, *args, **kwargs):
+                self._explorer_last_take = asyncio.get_event_loop().time()
                 render_task, cache, kid = await super().get_rendered_notebook(*args, **kwargs)
 
                 _renice(_kernel_pid(self, kid), os.getpriority(os.PRIO_PROCESS, 0))

@@ -183,7 +183,7 @@ def test_slider_readout_accepts_only_what_the_control_allows(browser, standalone
         assert page.locator(".nac-dashboard img:not(.widget-image)").count() == 0
         assert harness.number(readout.inner_text()) == pytest.approx(before, rel=1e-6)
         assert dash.error() == ""
-        link = page.locator(".widget-text input").first.input_value()
+        link = harness.view_link(page)
         assert "mu=1e-08" in link or "mu=1e-8" in link, link
         json.dumps(link)  # plain text
     finally:
