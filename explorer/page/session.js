@@ -320,19 +320,21 @@
     return 5;
   }
   var startTimer = setInterval(function () {
-    if (S.state === "ended" || S.state === "failed") {
+    if (S.state === "ended") {
       clearInterval(startTimer);
       return;
     }
     var elapsed = (performance.now() - t0) / 1000;
     var k = step();
     if (k === 5) {
+      // drawn: also after the "did not start" message (an overloaded server got there late)
       clearInterval(startTimer);
-      if (S.state === "starting") {
+      if (S.state === "starting" || S.state === "failed") {
         S.state = "live";
         log("live");
         S.readyAt = Math.round(performance.now() - t0);
-        if (banner && banner.getAttribute("data-state") === "starting") hideBanner();
+        var shown = banner && banner.getAttribute("data-state");
+        if (shown === "starting" || shown === "failed") hideBanner();
       }
       return;
     }

@@ -103,9 +103,10 @@ def shared(browser, server):
     server.login(ctx)
     page = ctx.new_page()
     console = Console(page)
-    page.goto(server.url())
+    # the session's first page may wait for the server's first pre-heated kernel to warm up
+    page.goto(server.url(), wait_until="commit", timeout=120_000)
     dash = harness.Dashboard(page)
-    dash.wait_ready()
+    dash.wait_ready(timeout=120)
     dash.settle()
     yield dash, console
     close_tabs(ctx)
@@ -121,9 +122,9 @@ def open_dashboard(context, server):
         if viewport:
             page.set_viewport_size(viewport)
         console = Console(page)
-        page.goto(server.url(query))
+        page.goto(server.url(query), wait_until="commit", timeout=120_000)
         dash = harness.Dashboard(page)
-        dash.wait_ready(n_plots)
+        dash.wait_ready(n_plots, timeout=120)
         dash.settle()
         return dash, console
 
