@@ -5,15 +5,23 @@ VPY     := $(VENV)/bin/python
 UV      := $(VENV)/bin/uv
 HOST    ?= 127.0.0.1
 PORT    ?= 8866
+POOL    ?= 1
+TABS    ?= 20
 
-.PHONY: env test lint dashboard lab bench bench-rates bench-browser browser mutation clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-browser bench-class browser mutation clean
 
-$(VENV)/.installed: pyproject.toml
+# Runtime dependencies only (what `make dashboard` needs); the test extras come on top for `make test`.
+$(VENV)/.runtime: pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade uv
+	$(UV) pip install --quiet --python $(VPY) -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
 	$(UV) pip install --quiet --python $(VPY) -e ".[test]"
 	touch $@
 
+runtime: $(VENV)/.runtime
 env: $(VENV)/.installed
 
 # The browser tests drive Debian's Chromium (never a browser that Playwright downloads); a missing
@@ -30,9 +38,10 @@ lint: env
 test: env browser lint
 	$(VPY) -m pytest
 
-dashboard: env
-	@echo "Serving the dashboard on http://$(HOST):$(PORT)/"
-	$(VPY) -m explorer.serving notebooks/dashboard.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) --Voila.port_retries=0 --Voila.config_file_paths="$(CURDIR)"
+# POOL=N pre-heated kernels (docs/deploy.md: about one per student expected in the same minute).
+dashboard: runtime
+	@echo "Serving the dashboard on http://$(HOST):$(PORT)/ with $(POOL) pre-heated kernel(s)"
+	$(VPY) -m explorer.serving notebooks/dashboard.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) --Voila.port_retries=0 --Voila.config_file_paths="$(CURDIR)" --VoilaConfiguration.default_pool_size=$(POOL)
 
 # The teaching notebooks in JupyterLab: the `lab` extra goes into the same .venv. Jupyter's token
 # stays on (a notebook server runs any code); the URL with it is printed below. PORT=… overrides 8888;
@@ -57,6 +66,11 @@ bench-browser: env browser
 # make tests/physics fail. Prints a kill table and the count.
 mutation: env
 	$(VPY) tools/mutation.py
+
+# A class opening the link together: TABS tabs requested in the same second; POOL pre-heated
+# kernels (default: as many as TABS).
+bench-class: env browser
+	$(VPY) benchmarks/bench_class.py --tabs $(TABS) --pool $(if $(filter command line,$(origin POOL)),$(POOL),$(TABS))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

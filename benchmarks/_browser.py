@@ -1,24 +1,22 @@
-"""Shared bits of the browser benchmarks: the test harness, timing hooks, memory in MB."""
+"""Shared bits of the browser benchmarks: timing hooks, memory in MB, percentiles.
+
+Importing this module puts ``tests/browser`` on ``sys.path``, as pytest's ``pythonpath`` does for
+the tests, and re-exports ``harness``: the benchmarks use ``from _browser import harness`` (servers, Debian Chromium, the page model).
+"""
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 import sys
 from pathlib import Path
 
-_HARNESS = Path(__file__).resolve().parents[1] / "tests" / "browser" / "harness.py"
+_TESTS_BROWSER = str(Path(__file__).resolve().parents[1] / "tests" / "browser")
+if _TESTS_BROWSER not in sys.path:
+    sys.path.insert(0, _TESTS_BROWSER)
 
+import harness  # noqa: E402 - needs the path above
 
-def harness():
-    """tests/browser/harness.py (servers on 127.0.0.1, Debian Chromium, the page model)."""
-    name = "explorer_browser_harness"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, _HARNESS)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
+__all__ = ["FIRST_PLOT_INIT", "harness", "mb", "median", "percentile", "pss"]
 
 
 # Stamps, relative to the navigation start (performance.now() = 0 when the page is requested),

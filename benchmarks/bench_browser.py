@@ -27,12 +27,10 @@ import time
 
 from _browser import FIRST_PLOT_INIT, harness, mb, median, pss
 
-H = harness()
-
 
 def first_plot(browser, server) -> tuple[float, float, float]:
     """(first plot ms, both plots ms, wall-clock s) for one fresh tab, closed afterwards."""
-    ctx = browser.new_context(viewport=H.DESKTOP)
+    ctx = browser.new_context(viewport=harness.DESKTOP)
     ctx.add_init_script(FIRST_PLOT_INIT)
     page = ctx.new_page()
     t0 = time.perf_counter()
@@ -63,10 +61,10 @@ def main(argv=None) -> int:
 
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-        f"notebook {H.notebook_path()}"
+        f"notebook {harness.notebook_path()}"
     )
-    with H.Server("standalone") as server, sync_playwright() as p:
-        browser = H.launch_browser(p)
+    with harness.Server("standalone") as server, sync_playwright() as p:
+        browser = harness.launch_browser(p)
         try:
             time.sleep(args.settle)  # the pool's first kernel pre-heats after server start
             loads = []
@@ -79,10 +77,10 @@ def main(argv=None) -> int:
             cold = cold_pair[1]
             server.wait_kernels(lambda ks: len(ks) <= 1, timeout=20)
 
-            ctx = browser.new_context(viewport=H.DESKTOP)
+            ctx = browser.new_context(viewport=harness.DESKTOP)
             page = ctx.new_page()
             page.goto(server.url())
-            dash = H.Dashboard(page)
+            dash = harness.Dashboard(page)
             dash.wait_ready()
             dash.settle(quiet_ms=800)
             lat = {}

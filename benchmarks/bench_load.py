@@ -23,11 +23,9 @@ import math
 import os
 import sys
 import time
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from _browser import harness, mb, median, percentile, pss
-
-H = harness()
 
 TARGETS = ["Ge", "Xe", "Si", "Ar", "Na", "Cs", "I", "O", "Ne", "Kr", "F", "C"]
 
@@ -44,13 +42,13 @@ def main(argv=None) -> int:
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
         f"{n} sessions × {args.rounds} rounds"
     )
-    with H.Server("standalone") as server, sync_playwright() as p:
-        browser = H.launch_browser(p)
+    with harness.Server("standalone") as server, sync_playwright() as p:
+        browser = harness.launch_browser(p)
         try:
             sessions = []
             t0 = time.perf_counter()
             for i in range(n):
-                ctx = browser.new_context(viewport=H.DESKTOP)
+                ctx = browser.new_context(viewport=harness.DESKTOP)
                 page = ctx.new_page()
                 mu0 = 1e-11 * (1 + i)  # each tab its own μν and target
                 page.goto(server.url(f"target={TARGETS[i]}&mu={mu0:g}"), wait_until="commit")
@@ -58,7 +56,7 @@ def main(argv=None) -> int:
                     {"ctx": ctx, "page": page, "target": TARGETS[i], "mu0": mu0, "lat": []}
                 )
             for s in sessions:
-                s["dash"] = H.Dashboard(s["page"])
+                s["dash"] = harness.Dashboard(s["page"])
                 s["dash"].wait_ready(timeout=300)
             all_ready = time.perf_counter() - t0
             for s in sessions:
@@ -103,7 +101,7 @@ def main(argv=None) -> int:
                 steps = rounds_net + i + 1
                 want_mu = s["mu0"] * 10 ** (0.01 * steps)
                 got_mu = d.slider_value(s["slider"])
-                link = s["page"].locator(".widget-text input").first.input_value()
+                link = urlsplit(harness.view_link(s["page"])).query
                 chosen = " ".join(
                     d.dropdown("element").locator("select option:checked").inner_text().split()
                 )

@@ -1,4 +1,13 @@
-"""Serving the dashboard: the Voila launcher behind ``make dashboard`` and its one fix.
+"""Serving the dashboard: the Voila launcher behind ``make dashboard`` and its fixes.
+
+What it adds to Voila 0.5 (each part below, and docs/deploy.md):
+
+* the tab-close kernel shutdown that Voila's missing ``_xsrf`` cookie breaks (this docstring);
+* a pool of pre-heated kernels (``POOL=N``) that stays sound: never culled, never handing out a
+  dead kernel, refilled a few kernels at a time at low CPU priority (:func:`install_pool_keeper`);
+* a page script on every route (:func:`install_page_script`): one banner when the session ends
+  (kernel dead, connection lost) with a Reload to the current view, the start-up progress, and
+  no requests to CDNs.
 
 Why this module exists
 ----------------------
@@ -26,14 +35,51 @@ carries a matching token and the shutdown goes through. XSRF protection stays on
   are exempt from culling (:func:`install_pool_keeper`).
 * Jupyter Server route (Binder, JupyterHub): the repository's ``jupyter_server_config.py``
   sets ``c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie`` (Voila has no kernel pool in
-  the server extension, so the documented hook is enough there).
+  the server extension, so the documented hook is enough there), installs the page script, and
+  runs this standalone server behind Jupyter Server at ``/dashboard/`` (jupyter-server-proxy).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import sys
+from functools import cache
+from importlib.resources import files
 
-__all__ = ["install_pool_keeper", "install_xsrf_cookie", "main", "set_xsrf_cookie"]
+__all__ = [
+    "SESSION_CONFIG",
+    "install",
+    "install_page_script",
+    "install_pool_keeper",
+    "install_xsrf_cookie",
+    "main",
+    "page_head",
+    "rewrite_page",
+    "set_xsrf_cookie",
+]
+
+#: Timings of the page's session watcher (``explorer/page/session.js``), in seconds: how long a
+#: page may take to draw before it says it failed (``EXPLORER_START_TIMEOUT`` in the server's
+#: environment overrides it), how long a lost connection may take to come back before the
+#: session counts as ended.
+SESSION_CONFIG = {
+    "startTimeout": 90,
+    "startNoticeAfter": 1.5,
+    "reconnectTimeout": 30,
+    "lostNoticeAfter": 1.0,
+    "maxFailedOpens": 4,
+    "reconnectedFor": 4,
+}
+
+# Voila 0.5's page template links Font Awesome from a CDN; Voila's own bundle already carries the
+# same Font Awesome 5 CSS and fonts (served from its static directory), so the links only cost a
+# failing request (and a console error) without internet.
+_CDN_LINK = re.compile(
+    r"<link[^>]*href=\"https://cdn\.jsdelivr\.net/npm/@fortawesome/[^\"]*\"[^>]*>\s*"
+)
+_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
 def set_xsrf_cookie(req_handler, notebook=None, cwd=None):
@@ -80,13 +126,64 @@ def install_xsrf_cookie() -> None:
     VoilaHandler.prepare = prepare
 
 
-def install_pool_keeper() -> None:
-    """Exempt pre-heated (pooled, not yet used) kernels from Voila's idle-kernel culling.
+#: Pre-heated kernels warmed up at the same time, at most (Voila alone starts every missing kernel
+#: at once: after a burst of twenty pages, twenty replacements starve the twenty open tabs).
+POOL_REFILL_AT_ONCE = 2
+#: Niceness of a kernel while it warms up in the pool (restored to the server's own when a page
+#: takes it, where the operating system allows: as root, or with CAP_SYS_NICE).
+POOL_NICENESS = 10
+#: Seconds a warming kernel may hold a refill slot before the next one starts anyway.
+POOL_WARMUP_TIMEOUT = 120.0
+#: Refills wait until no page has taken a pooled kernel for this many seconds: during a burst of
+#: page requests the CPU goes to the tabs being drawn, the pool refills after it.
+POOL_REFILL_QUIET = 5.0
 
-    Voila 0.5 removes a culled pooled kernel from its pool but never refills the pool, so after
-    one ``cull_idle_timeout`` every later page would start a cold kernel. Kernels in use by a
-    page are culled as before. Idempotent.
+
+def _kernel_pid(manager, kernel_id: str) -> int | None:
+    try:
+        km = manager.get_kernel(kernel_id)
+        process = getattr(km.provisioner, "process", None)
+        return process.pid if process is not None else None
+    except Exception:  # no such kernel, or a provisioner without a local process
+        return None
+
+
+def _renice(pid: int | None, niceness: int) -> bool:
+    """Set a process's niceness; False where the OS refuses (lowering it needs privileges)."""
+
+    if pid is None or not hasattr(os, "setpriority"):
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    except OSError:
+        return False
+    return True
+
+
+def _is_warm(kernel_id: str) -> bool:
+    """Whether a pre-heated kernel has reached ``wait_for_page_request`` (it then connects to
+    Voila's request-info websocket, :mod:`explorer.app.page_request`)."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    return kernel_id in RequestInfoSocketHandler._waiters
+
+
+def install_pool_keeper() -> None:
+    """Keep Voila's pre-heated kernel pool sound, and refill it gently. Idempotent.
+
+    * Pooled kernels (started, not yet given to a page) are exempt from idle culling: Voila 0.5
+      removes a culled pooled kernel from its pool but never refills it, so after one
+      ``cull_idle_timeout`` every later page would start a cold kernel.
+    * A kernel that dies (the restarter finds its process gone; with ``restart_limit = 0`` in
+      ``voila.json`` it is not restarted) leaves the kernel manager, and if it was waiting in the
+      pool it leaves the pool, which is refilled: no page is ever given a dead kernel.
+    * Refills start once no page has taken a pooled kernel for :data:`POOL_REFILL_QUIET`
+      seconds, run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
+      (waiting for its page request), and at niceness :data:`POOL_NICENESS` until a page takes
+      the kernel: the tabs already open keep the CPU.
     """
+    import asyncio
+
     import voila.app
 
     factory = voila.app.voila_kernel_manager_factory
@@ -110,6 +207,75 @@ def install_pool_keeper() -> None:
                     return None
                 return await super().cull_kernel_if_idle(kernel_id)
 
+            def _handle_kernel_died(self, kernel_id):
+                notebook = None
+                for name, pool in getattr(self, "_pools", {}).items():
+                    for task in list(pool):
+                        if (
+                            task.done()
+                            and not task.cancelled()
+                            and task.exception() is None
+                            and task.result().get("kernel_id") == kernel_id
+                        ):
+                            pool.remove(task)
+                            notebook = name
+                for data in getattr(self, "notebook_data", {}).values():
+                    data.get("kernel_ids", set()).discard(kernel_id)
+                super()._handle_kernel_died(kernel_id)
+                if notebook is not None:
+                    self.log.warning("Pre-heated kernel %s died; refilling the pool", kernel_id)
+                    self.fill_if_needed(delay=0, notebook_name=notebook)
+
+            # -- gentle refills (pre-heating kernel managers only) ---------------------------
+            def _refill_slots(self) -> asyncio.Semaphore:
+                if getattr(self, "_explorer_slots", None) is None:
+                    self._explorer_slots = asyncio.Semaphore(POOL_REFILL_AT_ONCE)
+                return self._explorer_slots
+
+            async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+                if kernel_id is not None:  # a restart of a known kernel: as Voila does it
+                    return await super()._initialize(notebook_path, kernel_id, **kwargs)
+                slots = self._refill_slots()
+                loop = asyncio.get_event_loop()
+                while loop.time() - getattr(self, "_explorer_last_take", -1e9) < POOL_REFILL_QUIET:
+                    await asyncio.sleep(0.5)
+                await slots.acquire()
+                try:
+                    content = await super()._initialize(notebook_path, None, **kwargs)
+                except BaseException:
+                    slots.release()
+                    raise
+                kid = content["kernel_id"]
+                _renice(_kernel_pid(self, kid), POOL_NICENESS)
+                asyncio.get_event_loop().create_task(self._release_when_warm(slots, content))
+                return content
+
+            async def _release_when_warm(self, slots, content):
+                loop = asyncio.get_event_loop()
+                deadline = loop.time() + POOL_WARMUP_TIMEOUT
+                kid = content["kernel_id"]
+                try:
+                    while (
+                        not _is_warm(kid)
+                        and not content["task"].done()
+                        and kid in self
+                        and loop.time() < deadline
+                    ):
+                        await asyncio.sleep(0.2)
+                finally:
+                    slots.release()
+
+            async def get_rendered_notebook(self, *args, **kwargs):
+                self._explorer_last_take = asyncio.get_event_loop().time()
+                render_task, cache, kid = await super().get_rendered_notebook(*args, **kwargs)
+
+                _renice(_kernel_pid(self, kid), os.getpriority(os.PRIO_PROCESS, 0))
+                return render_task, cache, kid
+
+        if not hasattr(cls, "get_rendered_notebook"):  # no pre-heating: no pool to refill
+            del PoolKeepingKernelManager._initialize
+            del PoolKeepingKernelManager.get_rendered_notebook
+
         PoolKeepingKernelManager.__name__ = cls.__name__
         return PoolKeepingKernelManager
 
@@ -117,13 +283,94 @@ def install_pool_keeper() -> None:
     voila.app.voila_kernel_manager_factory = keeping_factory
 
 
+@cache
+def page_head() -> str:
+    """The ``<script>`` put at the top of every dashboard page's ``<head>``.
+
+    The session watcher (``explorer/page/session.js``) with its configuration: the CSS class names
+    of :mod:`explorer.app.dom` and :data:`SESSION_CONFIG`. It must run before Voila's own scripts
+    (it watches the kernel websocket they open).
+
+    >>> head = page_head()
+    >>> head.startswith("<script>") and "nac-view-link" in head and "__nacSession" in head
+    True
+    """
+    from explorer.app import dom
+
+    timings = dict(SESSION_CONFIG)
+    if os.environ.get("EXPLORER_START_TIMEOUT"):  # e.g. a slow machine, or a test of the banner
+        timings["startTimeout"] = float(os.environ["EXPLORER_START_TIMEOUT"])
+    config = {
+        "dashboard": dom.DASHBOARD,
+        "panel": dom.PANEL,
+        "viewLink": dom.VIEW_LINK,
+        "banner": dom.SESSION_BANNER,
+        "reload": dom.SESSION_RELOAD,
+        **timings,
+    }
+    script = files("explorer.page").joinpath("session.js").read_text(encoding="utf-8")
+    # "</" cannot end the script element early: JSON and the script never contain "</script".
+    assert "</script" not in script.lower()
+    return f"<script>window.__nacSessionConfig = {json.dumps(config)};\n{script}</script>"
+
+
+def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
+    r"""One chunk of a Voila page, as sent: the session script after ``<head>``, no CDN links.
+
+    Returns the chunk and whether the ``<head>`` tag has been seen (by now).
+
+    >>> out, done = rewrite_page('<html><head><meta charset="utf-8">', False)
+    >>> done, out.index("<script>") == len("<html><head>")
+    (True, True)
+    >>> rewrite_page('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/'
+    ...              'fontawesome-free@^5/css/all.min.css" type="text/css" />\n<p>', True)
+    ('<p>', True)
+    """
+    snippet = _CDN_LINK.sub("", snippet)
+    if not head_done:
+        m = _HEAD.search(snippet)
+        if m:
+            snippet = snippet[: m.end()] + page_head() + snippet[m.end() :]
+            head_done = True
+    return snippet, head_done
+
+
+def install_page_script() -> None:
+    """Put the session watcher into every Voila page and drop its CDN links (both routes).
+
+    Wraps ``VoilaHandler.get_generator``, the one source of a page's HTML chunks for plain
+    Voila, pre-heated kernels and the Jupyter Server extension alike. Idempotent.
+    """
+    from voila.handler import VoilaHandler
+
+    if getattr(VoilaHandler.get_generator, "_explorer_page", False):
+        return
+    original = VoilaHandler.get_generator
+
+    async def get_generator(self, *args, **kwargs):
+        head_done = False
+        async for snippet in original(self, *args, **kwargs):
+            if isinstance(snippet, str):
+                snippet, head_done = rewrite_page(snippet, head_done)
+            yield snippet
+
+    get_generator._explorer_page = True
+    VoilaHandler.get_generator = get_generator
+
+
+def install() -> None:
+    """Every fix of this module (the Jupyter Server route calls this from its configuration)."""
+    install_xsrf_cookie()
+    install_page_script()
+    install_pool_keeper()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run standalone Voila as the ``voila`` command does, with pre-heated kernels and the fixes."""
     from traitlets.config import Config
     from voila.app import Voila
 
-    install_xsrf_cookie()
-    install_pool_keeper()
+    install()
     config = Config()
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.default_pool_size = 1

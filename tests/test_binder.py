@@ -147,3 +147,88 @@ def test_environment_from_binder_alone_runs_the_dashboard(tmp_path):
         timeout=300,
     )
     assert "set_xsrf_cookie" in shown.stdout + shown.stderr, (shown.stdout + shown.stderr)[-2000:]
+    # the Binder link's route: the pre-heated standalone server behind Jupyter Server at
+    # /dashboard/ (jupyter-server-proxy), tried in Chromium as a new user would
+    assert "jupyter_server_proxy" in listing and "'dashboard'" in shown.stdout + shown.stderr
+    _first_plot_through_the_proxy(repo, venv, env_run)
+
+
+# Run in its own interpreter: the browser tests of the same pytest session hold Playwright's sync
+# API already (it cannot be started twice in one thread).
+PROXY_PAGE = textwrap.dedent(
+    """
+    import sys
+    import harness
+    from playwright.sync_api import sync_playwright
+
+    base, token = sys.argv[1], sys.argv[2]
+    with sync_playwright() as p:
+        browser = harness.launch_browser(p)
+        page = browser.new_page(viewport=harness.DESKTOP)
+        page.goto(f"{base}/api/status?token={token}")
+        page.goto(f"{base}/dashboard/?target=Xe", wait_until="commit", timeout=240_000)
+        dash = harness.Dashboard(page)
+        dash.wait_ready(timeout=240)
+        assert "Xe" in dash.dropdown("Element").inner_text()
+        print("KERNEL", dash.kernel_id())
+        browser.close()
+    """
+)
+
+
+def _first_plot_through_the_proxy(repo, venv, env_run):
+    import secrets
+    import socket
+    import time
+
+    import psutil
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    log_path = repo.parent / "jupyter.log"
+    cmd = [
+        str(venv / "bin" / "jupyter"),
+        "server",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
+    ]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=repo, env=env_run, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                assert proc.poll() is None, log_path.read_text()[-3000:]
+                assert time.monotonic() < deadline, log_path.read_text()[-3000:]
+                time.sleep(0.3)
+        # the browser runs from the tested environment (Playwright is a test tool, not in binder/)
+        res = subprocess.run(
+            [sys.executable, "-c", PROXY_PAGE, f"http://127.0.0.1:{port}", token],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "tests" / "browser")},
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
+        assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+        kid = res.stdout.split("KERNEL", 1)[1].split()[0]
+        assert f"Using pre-heated kernel: {kid}" in log_path.read_text()
+    finally:
+        procs = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        proc.terminate()
+        _, alive = psutil.wait_procs(procs, timeout=15)
+        for q in alive:
+            q.kill()
+        proc.wait(timeout=10)  # reap it (else a ResourceWarning, an error under pytest's config)

@@ -10,3 +10,10 @@ DASHBOARD = "nac-dashboard"
 PANEL = "nac-panel"
 #: The anchor whose ``href`` is the current view's query string (``?target=Xe&mu=…``).
 VIEW_LINK = "nac-view-link"
+#: A notice box (clamped link parameters …) and an error box (a redraw failed).
+NOTICE = "nac-notice"
+ERROR = "nac-error"
+#: The serving layer's page script (explorer/serving): the one "session has ended" / "starting"
+#: banner at the top of the page, and its Reload button.
+SESSION_BANNER = "nac-session-banner"
+SESSION_RELOAD = "nac-session-reload"

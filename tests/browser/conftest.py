@@ -7,27 +7,11 @@ run; ``make test`` installs it with apt first.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import harness  # tests/browser is on pytest's pythonpath (pyproject.toml)
 import pytest
-
-_spec = importlib.util.spec_from_file_location(
-    "explorer_browser_harness", Path(__file__).with_name("harness.py")
-)
-harness = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = harness
-_spec.loader.exec_module(harness)
 
 ROUTES = ["standalone", "jupyter"]
 SCREENSHOTS = harness.ROOT / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def H():
-    """The harness module (servers, page model, constants)."""
-    return harness
 
 
 @pytest.fixture(scope="session")
@@ -119,9 +103,10 @@ def shared(browser, server):
     server.login(ctx)
     page = ctx.new_page()
     console = Console(page)
-    page.goto(server.url())
+    # the session's first page may wait for the server's first pre-heated kernel to warm up
+    page.goto(server.url(), wait_until="commit", timeout=120_000)
     dash = harness.Dashboard(page)
-    dash.wait_ready()
+    dash.wait_ready(timeout=120)
     dash.settle()
     yield dash, console
     close_tabs(ctx)
@@ -137,9 +122,9 @@ def open_dashboard(context, server):
         if viewport:
             page.set_viewport_size(viewport)
         console = Console(page)
-        page.goto(server.url(query))
+        page.goto(server.url(query), wait_until="commit", timeout=120_000)
         dash = harness.Dashboard(page)
-        dash.wait_ready(n_plots)
+        dash.wait_ready(n_plots, timeout=120)
         dash.settle()
         return dash, console
 

@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+import harness
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -112,16 +113,16 @@ def test_changing_the_target_changes_the_curves(shared):
     assert console.errors == []
 
 
-def test_query_string_opens_the_view_it_names(open_dashboard, H):
+def test_query_string_opens_the_view_it_names(open_dashboard):
     dash, console = open_dashboard("target=Xe&mu=5e-11&E=2&channel=electron", n_plots=1)
     select = dash.dropdown("target", "element").locator("select")
     chosen = select.locator("option:checked").inner_text()
     assert "Xe" in chosen, chosen
     mu = dash.slider("μν", "mu")
     readout = mu.locator(".widget-readout").inner_text()
-    assert H.number(readout) == pytest.approx(5e-11, rel=0.05), readout
+    assert harness.number(readout) == pytest.approx(5e-11, rel=0.05), readout
     e = dash.slider("Eν").locator(".widget-readout").inner_text()
-    assert H.number(e) == pytest.approx(2.0, rel=0.02), e
+    assert harness.number(e) == pytest.approx(2.0, rel=0.02), e
     assert "of 54" in dash.readout(), dash.readout()  # Z = 54 electrons: xenon's readout
     assert not dash.page.locator(".nac-panel-nucleus").is_visible(), "channel=electron not applied"
     assert console.errors == []
@@ -171,8 +172,8 @@ def test_csv_and_png_downloads_arrive_and_parse(shared):
     assert console.errors == []
 
 
-def test_phone_layout_wraps_and_keeps_the_plots_readable(open_dashboard, server, screenshot_dir, H):
-    width, viewport = "phone", H.PHONE
+def test_phone_layout_wraps_and_keeps_the_plots_readable(open_dashboard, server, screenshot_dir):
+    width, viewport = "phone", harness.PHONE
     dash, console = open_dashboard(viewport=viewport)
     path = screenshot_dir / f"{server.route}-{width}.png"
     dash.screenshot(path)

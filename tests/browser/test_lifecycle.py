@@ -10,31 +10,32 @@ from __future__ import annotations
 
 import time
 
+import harness
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _open(context, server, H):
+def _open(context, server):
     page = context.new_page()
     page.goto(server.url())
-    H.Dashboard(page).wait_ready()
+    harness.Dashboard(page).wait_ready()
     return page
 
 
-def test_reload_then_close_shuts_each_kernel_of_the_tab_down(browser, server, H):
+def test_reload_then_close_shuts_each_kernel_of_the_tab_down(browser, server):
     # Kernels are told apart by id (the page's ``kernelId``): on the standalone route a
     # pre-heated kernel serves the page and a new one is started to refill the pool.
-    ctx = browser.new_context(viewport=H.DESKTOP)
+    ctx = browser.new_context(viewport=harness.DESKTOP)
     try:
         server.login(ctx)
-        page = _open(ctx, server, H)
-        first = H.Dashboard(page).kernel_id()
+        page = _open(ctx, server)
+        first = harness.Dashboard(page).kernel_id()
         assert server.kernel(first) is not None
 
         page.reload()
-        H.Dashboard(page).wait_ready()
-        second = H.Dashboard(page).kernel_id()
+        harness.Dashboard(page).wait_ready()
+        second = harness.Dashboard(page).kernel_id()
         assert second != first
         assert server.wait_kernel_gone(first), "reload: the old kernel was not shut down"
         assert server.kernel(second) is not None
@@ -46,15 +47,15 @@ def test_reload_then_close_shuts_each_kernel_of_the_tab_down(browser, server, H)
     assert "'_xsrf' argument missing" not in server.log()
 
 
-def test_unpatched_voila_leaks_a_kernel_on_reload(browser, H, notebook):
+def test_unpatched_voila_leaks_a_kernel_on_reload(browser, notebook):
     """Control: the plain ``voila`` command (no hook) keeps the old kernel after a reload."""
-    with H.Server("plain-voila", notebook) as srv:
-        ctx = browser.new_context(viewport=H.DESKTOP)
+    with harness.Server("plain-voila", notebook) as srv:
+        ctx = browser.new_context(viewport=harness.DESKTOP)
         try:
-            page = _open(ctx, srv, H)
+            page = _open(ctx, srv)
             first = {k.pid for k in srv.wait_kernels(lambda ks: len(ks) == 1)}
             page.reload()
-            H.Dashboard(page).wait_ready()
+            harness.Dashboard(page).wait_ready()
             ks = srv.wait_kernels(lambda ks: len(ks) >= 2, timeout=10)
             time.sleep(2)
             assert first <= {k.pid for k in srv.kernels()}, "unpatched Voila shut the kernel down"
@@ -64,20 +65,20 @@ def test_unpatched_voila_leaks_a_kernel_on_reload(browser, H, notebook):
             ctx.close()
 
 
-def test_idle_disconnected_kernels_are_culled_and_open_tabs_kept(browser, H, notebook):
+def test_idle_disconnected_kernels_are_culled_and_open_tabs_kept(browser, notebook):
     """Short timeouts on the command line; the culling settings otherwise come from voila.json.
 
     The pre-heated kernel waiting in the pool has no connection either, but must not be culled
     (Voila would not replace it): ``explorer.serving.install_pool_keeper``.
     """
     args = ["--MappingKernelManager.cull_idle_timeout=4", "--MappingKernelManager.cull_interval=1"]
-    with H.Server("standalone", notebook, extra_args=args) as srv:
-        ctx = browser.new_context(viewport=H.DESKTOP)
+    with harness.Server("standalone", notebook, extra_args=args) as srv:
+        ctx = browser.new_context(viewport=harness.DESKTOP)
         try:
-            kept = _open(ctx, srv, H)
-            a = H.Dashboard(kept).kernel_id()
-            lost = _open(ctx, srv, H)
-            b = H.Dashboard(lost).kernel_id()
+            kept = _open(ctx, srv)
+            a = harness.Dashboard(kept).kernel_id()
+            lost = _open(ctx, srv)
+            b = harness.Dashboard(lost).kernel_id()
             assert a != b and srv.kernel(a) and srv.kernel(b)
             # A tab that vanishes without its unload handlers (a crash, a phone killing the
             # browser): no shutdown request, only the websocket closes.
@@ -88,8 +89,8 @@ def test_idle_disconnected_kernels_are_culled_and_open_tabs_kept(browser, H, not
             assert srv.kernel(a) is not None, "the open tab's kernel was culled"
             assert kept.locator("img.widget-image").count() >= 2
             # the pool still holds a pre-heated kernel: the next page is served from it
-            third = _open(ctx, srv, H)
-            c = H.Dashboard(third).kernel_id()
+            third = _open(ctx, srv)
+            c = harness.Dashboard(third).kernel_id()
             assert f"Using pre-heated kernel: {c}" in srv.log()
         finally:
             ctx.close()

@@ -1,0 +1,252 @@
+"""A class opens the link together: N tabs requested in the same second, each its own view.
+
+Run: ``make bench-class [TABS=20] [POOL=20]`` or
+``.venv/bin/python benchmarks/bench_class.py [--tabs 20] [--pool 20] [--rounds 5]``
+
+* cold kernel: a standalone server with an empty pool (``default_pool_size=0``): page request →
+  first plot for one tab at a time (median of ``--cold`` loads), and one dashboard kernel's
+  resident memory (RSS) once drawn;
+* burst: the standalone server of ``make dashboard POOL=N`` (N pre-heated kernels, waited for
+  until the pool is full), then every tab (its own browser context: own cookies, own kernel) is
+  sent to its own link (target element and μν) within the same second: the time until every
+  tab shows both plots, each tab's own time (request → both plots, median and max), tabs that
+  showed nothing or the start-up failure banner, and whether each tab shows its own state (its
+  element in the menu and in its view link, its μν in the link);
+* under that load: ``--rounds`` rounds of one key press on the μν slider in every tab at once,
+  key press → new pixels (median, 95th percentile) across all tabs;
+* memory with every tab open: the server's and the kernels' RSS, their total, and the PSS total
+  (shared pages counted once).
+
+Everything runs on the loopback interface; the browsers share the machine with the server, so
+the numbers include their CPU (as on a teacher's laptop they would not): say so when quoting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from urllib.parse import parse_qs, urlsplit
+
+from _browser import FIRST_PLOT_INIT, harness, mb, median, percentile, pss
+
+TARGETS = ["Ge", "Xe", "Si", "Ar", "Na", "Cs", "I", "O", "Ne", "Kr", "F", "C"]
+
+
+def _pool_args(n: int) -> list[str]:
+    return [f"--VoilaConfiguration.default_pool_size={n}"]
+
+
+def wait_pool(server, n: int, timeout: float) -> float:
+    """Seconds until Voila logs the pool as full (n kernels warm)."""
+    t0 = time.perf_counter()
+    needle = f"is filled with {n} kernel(s)"
+    while needle not in server.log():
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError(f"pool of {n} not full within {timeout} s")
+        time.sleep(0.5)
+    # "filled" is logged when the kernels have started; wait until each one is warm (waiting for
+    # its page request: its CPU goes quiet)
+    while True:
+        ks = server.kernels()
+        busy = [k for k in ks if k.cpu_percent(interval=0.2) > 20]
+        if len(ks) >= n and not busy:
+            return time.perf_counter() - t0
+        if time.perf_counter() - t0 > timeout:
+            return time.perf_counter() - t0
+        time.sleep(0.5)
+
+
+def cold(browser, loads: int) -> tuple[list[float], int]:
+    """First-plot times (s) of cold kernels and one drawn kernel's RSS (bytes)."""
+    times, rss = [], 0
+    with harness.Server("standalone", extra_args=_pool_args(0)) as server:
+        for i in range(loads):
+            ctx = browser.new_context(viewport=harness.DESKTOP)
+            ctx.add_init_script(FIRST_PLOT_INIT)
+            page = ctx.new_page()
+            page.goto(server.url(), wait_until="commit")
+            page.wait_for_function(
+                "() => window.__firstPlots && window.__firstPlots.length >= 1",
+                timeout=120_000,
+                polling=50,
+            )
+            times.append(min(page.evaluate("() => window.__firstPlots")) / 1000)
+            if i == loads - 1:
+                dash = harness.Dashboard(page)
+                dash.wait_ready()
+                dash.settle(quiet_ms=800)
+                rss = server.kernel(dash.kernel_id()).memory_info().rss
+            page.close(run_before_unload=True)
+            ctx.close()
+            server.wait_kernels(lambda ks: len(ks) == 0, timeout=20)
+    return times, rss
+
+
+def burst(browser, tabs: int, pool: int, rounds: int, timeout: float) -> dict:
+    out: dict = {}
+    with harness.Server("standalone", extra_args=_pool_args(pool)) as server:
+        out["pool_fill_s"] = wait_pool(server, pool, timeout=900) if pool else 0.0
+        sessions = []
+        for i in range(tabs):
+            ctx = browser.new_context(viewport=harness.DESKTOP)
+            ctx.add_init_script(FIRST_PLOT_INIT)
+            page = ctx.new_page()
+            mu0 = 1e-11 * (1 + 0.5 * i)
+            target = TARGETS[i % len(TARGETS)]
+            url = server.url(f"target={target}&mu={mu0:.3g}")
+            sessions.append({"ctx": ctx, "page": page, "target": target, "mu0": mu0, "url": url})
+        load0 = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        for s in sessions:  # navigation starts without waiting: all requests within ~0.1 s
+            s["page"].evaluate("(u) => { location.href = u; }", s["url"])
+        out["requests_spread_s"] = time.perf_counter() - t0
+        pending = set(range(tabs))
+        while pending and time.perf_counter() - t0 < timeout:
+            for i in list(pending):
+                page = sessions[i]["page"]
+                try:
+                    n = page.evaluate("() => (window.__firstPlots || []).length")
+                except Exception:  # the page is still navigating
+                    continue
+                if n >= 2:
+                    sessions[i]["wall"] = time.perf_counter() - t0
+                    stamps = sorted(page.evaluate("() => window.__firstPlots"))
+                    sessions[i]["own"] = stamps[1] / 1000  # since this tab's own request
+                    pending.discard(i)
+            time.sleep(0.25)
+        out["load_before"] = load0
+        out["all_ready_s"] = max((s.get("wall", math.inf) for s in sessions), default=0)
+        out["own_s"] = [s["own"] for s in sessions if "own" in s]
+        out["not_ready"] = []
+        for i in sorted(pending):
+            page = sessions[i]["page"]
+            st = harness.session(page) or {}
+            shown = page.evaluate(
+                "() => (document.querySelector('.nac-session-banner') || {}).innerText || "
+                "(document.getElementById('loading') || {}).innerText || ''"
+            )
+            out["not_ready"].append((sessions[i]["target"], st.get("state"), shown[:120]))
+        ready = [s for s in sessions if "own" in s]
+        slowest = max(ready, key=lambda s: s["own"], default=None)
+        out["slowest_events"] = (
+            slowest["page"].evaluate("() => window.__nacSession && window.__nacSession.events")
+            if slowest
+            else None
+        )
+        wrong = []
+        for s in ready:
+            d = s["dash"] = harness.Dashboard(s["page"])
+            d.wait_ready(timeout=60)
+            d.settle(quiet_ms=500, timeout=120)
+            link = harness.view_link(s["page"])
+            q = parse_qs(urlsplit(link).query)
+            chosen = " ".join(
+                d.dropdown("element").locator("select option:checked").inner_text().split()
+            )
+            ok = (
+                chosen.startswith(s["target"] + " ")
+                and q.get("target", ["Ge"]) == [s["target"]]  # Ge, the default, is left out
+                and math.isclose(float(q.get("mu", ["nan"])[0]), s["mu0"], rel_tol=0.02)
+            )
+            if not ok:
+                wrong.append((s["target"], chosen, link))
+        out["wrong"] = wrong
+        lat = []
+        for s in ready:
+            s["handle"] = s["dash"].slider("μν").locator(".noUi-handle").first
+        for r in range(rounds):
+            key = "ArrowRight" if r % 2 == 0 else "ArrowLeft"
+            for s in ready:
+                s["page"].evaluate(
+                    "() => { window.__explorer.pixelsAt = []; window.__explorer.keyAt = null; }"
+                )
+                s["handle"].focus()
+                s["handle"].press(key)
+            for s in ready:
+                s["page"].wait_for_function(
+                    "() => window.__explorer.pixelsAt.length > 0", timeout=60_000, polling="raf"
+                )
+                lat.append(
+                    s["page"].evaluate(
+                        "() => window.__explorer.pixelsAt[0] - window.__explorer.keyAt"
+                    )
+                )
+            for s in ready:
+                s["dash"].settle(quiet_ms=300, timeout=60)
+        out["lat"] = lat
+        server_rss, kernel_rss = server.rss()
+        kernels = server.kernels()
+        out["server_rss"], out["kernel_rss"] = server_rss, kernel_rss
+        out["pss_total"] = pss(server.proc_info()) + sum(pss(k) for k in kernels)
+        for s in sessions:
+            s["page"].close(run_before_unload=True)
+            s["ctx"].close()
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tabs", type=int, default=20)
+    ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: tabs)")
+    ap.add_argument("--rounds", type=int, default=5, help="key presses per tab under load")
+    ap.add_argument("--cold", type=int, default=3, help="cold-kernel loads (0: skip)")
+    ap.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the tabs")
+    args = ap.parse_args(argv)
+    pool = args.tabs if args.pool is None else args.pool
+    from playwright.sync_api import sync_playwright
+
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"{args.tabs} tabs, pool {pool}, {args.rounds} rounds"
+    )
+    with sync_playwright() as p:
+        browser = harness.launch_browser(p)
+        try:
+            cold_s, kernel_rss = cold(browser, args.cold) if args.cold else ([], 0)
+            b = burst(browser, args.tabs, pool, args.rounds, args.timeout)
+        finally:
+            browser.close()
+
+    def row(what, value, unit, target=None):
+        goal = ""
+        if target is not None:
+            goal = f"target ≤ {target:g} {unit}: {'met' if value <= target else 'NOT met'}"
+        print(f"  {what:<48} {value:>9.2f} {unit:<3} {goal}")
+
+    print("\nResults (one run; the browsers share the CPU with the server)")
+    if cold_s:
+        row("cold kernel: page request → first plot (median)", median(cold_s), "s", 2.5)
+        print(f"  {'  each':<48} " + ", ".join(f"{x:.2f}" for x in cold_s) + " s")
+        row("one dashboard kernel, resident (RSS)", mb(kernel_rss), "MB", 100)
+    print(f"  {'pool filled and warm after':<48} {b['pool_fill_s']:>9.1f} s")
+    print(f"  {'requests sent within':<48} {b['requests_spread_s']:>9.2f} s")
+    row(f"all {args.tabs} tabs show both plots", b["all_ready_s"], "s", 30)
+    if b["own_s"]:
+        row("  per tab, request → both plots (median)", median(b["own_s"]), "s")
+        row("  per tab, request → both plots (max)", max(b["own_s"]), "s")
+        print(f"  {'  each':<48} " + ", ".join(f"{x:.1f}" for x in sorted(b["own_s"])) + " s")
+        print(f"  {'  slowest tab: its session events (ms)':<48} {b['slowest_events']}")
+    print(f"  {'tabs without plots after the timeout':<48} {len(b['not_ready']):>9d}")
+    for nr in b["not_ready"]:
+        print("    not ready:", nr)
+    print(f"  {'every tab shows its own state':<48} {'yes' if not b['wrong'] else 'NO':>9}")
+    for w in b["wrong"]:
+        print("    wrong:", w)
+    if b["lat"]:
+        row("key press → new pixels under load (median)", median(b["lat"]), "ms")
+        row("key press → new pixels under load (95th pct)", percentile(b["lat"], 95), "ms", 300)
+    total = b["server_rss"] + sum(b["kernel_rss"])
+    print(f"  {'server process RSS':<48} {mb(b['server_rss']):>9.1f} MB")
+    each = mb(median(b["kernel_rss"])) if b["kernel_rss"] else 0.0
+    label = f"{len(b['kernel_rss'])} kernels RSS, median each"
+    print(f"  {label:<48} {each:>9.1f} MB")
+    print(f"  {'server + kernels RSS, total':<48} {mb(total):>9.1f} MB")
+    print(f"  {'server + kernels PSS, total':<48} {mb(b['pss_total']):>9.1f} MB")
+    return 0 if not b["not_ready"] and not b["wrong"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,354 @@
+/* The dashboard page's session watcher (explorer.serving injects it into every dashboard page,
+ * on both routes, before Voila's own scripts run; `window.__nacSessionConfig` is set just before).
+ *
+ * One banner at the top of the page tells the student what the page can and cannot do:
+ *   starting  - the page is up but the dashboard is not drawn yet: "Starting … (step k of 4)";
+ *   failed    - it was not drawn within startTimeout seconds: message + Reload;
+ *   lost      - the kernel's websocket closed and the page waits for it to reconnect;
+ *   reconnected - it did (shown for a few seconds, once);
+ *   ended     - the kernel died or the connection cannot be restored: message + Reload, and
+ *               every control is disabled so that nothing moves without effect.
+ * Reload opens the current view's link (the dashboard's a.<viewLink>, whose href is the view's
+ * query string), falling back to this page's own address.
+ *
+ * Kernel death is seen on the page's kernel websocket: Jupyter Server sends an iopub status
+ * message "dead" (or "restarting") when its restarter finds the kernel process gone; a closed
+ * socket that is not reopened within reconnectTimeout seconds (or fails maxFailedOpens times in
+ * a row) ends the session too. ipywidgets' own broken-link icons are hidden: one banner instead.
+ */
+(function () {
+  "use strict";
+  if (window.__nacSession) return;
+  var cfg = Object.assign(
+    {
+      dashboard: "nac-dashboard",
+      panel: "nac-panel",
+      viewLink: "nac-view-link",
+      banner: "nac-session-banner",
+      reload: "nac-session-reload",
+      startTimeout: 90,
+      startNoticeAfter: 1.5,
+      reconnectTimeout: 30,
+      lostNoticeAfter: 1.0,
+      maxFailedOpens: 4,
+      reconnectedFor: 4,
+    },
+    window.__nacSessionConfig || {}
+  );
+  var KERNEL_WS = /\/api\/kernels\/([^/?#]+)\/channels/;
+  var S = (window.__nacSession = {
+    state: "starting", // starting | live | lost | ended | failed
+    events: [], // [time ms, what] for tests and for the curious
+    kernelId: null,
+    openSockets: 0,
+    failedOpens: 0,
+    reconnects: 0,
+  });
+  var t0 = performance.now();
+  var unloading = false;
+  var lostTimer = null;
+  var lostNoticeTimer = null;
+  function log(what) {
+    S.events.push([Math.round(performance.now() - t0), what]);
+  }
+
+  // ---- the banner --------------------------------------------------------------------------
+  var css =
+    ".jupyter-widgets-disconnected::before{content:none!important;display:none!important}" +
+    "." + cfg.banner + "{position:fixed;top:0;left:0;right:0;z-index:100000;display:flex;" +
+    "flex-wrap:wrap;align-items:center;justify-content:center;text-align:center;gap:6px 14px;padding:8px 12px;" +
+    "font:15px/1.35 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1d;" +
+    "background:#e8f1fb;border-bottom:2px solid #2f6db3;box-shadow:0 2px 6px rgba(0,0,0,.15)}" +
+    "." + cfg.banner + "[data-state=ended],." + cfg.banner + "[data-state=failed]" +
+    "{background:#fdecea;border-bottom-color:#c0392b}" +
+    "." + cfg.banner + "[data-state=lost]{background:#fff4e5;border-bottom-color:#e69500}" +
+    "." + cfg.banner + "[data-state=reconnected]{background:#e9f7ef;border-bottom-color:#1e8449}" +
+    "." + cfg.banner + " ." + cfg.reload + "{font:inherit;font-weight:600;padding:4px 16px;" +
+    "border:1px solid #c0392b;border-radius:4px;background:#fff;color:#c0392b;cursor:pointer}" +
+    "." + cfg.banner + " ." + cfg.reload + ":hover{background:#c0392b;color:#fff}" +
+    "body.nac-session-over ." + cfg.dashboard + "{opacity:.5;filter:grayscale(.7)}";
+  var style = document.createElement("style");
+  style.textContent = css;
+  (document.head || document.documentElement).appendChild(style);
+
+  var banner = null;
+  var bannerText = null;
+  var bannerButton = null;
+  function padBody() {
+    // Voila scrolls #rendered_cells (absolutely placed by its layout), not the body: push
+    // that element's content below the fixed banner.
+    if (!document.body) return;
+    var target = document.getElementById("rendered_cells") || document.body;
+    target.style.paddingTop = banner && banner.isConnected ? banner.offsetHeight + "px" : "";
+  }
+  window.addEventListener("resize", padBody);
+  function showBanner(state, text, withReload) {
+    if (!document.body) {
+      document.addEventListener("DOMContentLoaded", function () {
+        showBanner(state, text, withReload);
+      });
+      return;
+    }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.className = cfg.banner;
+      banner.setAttribute("role", "alert");
+      bannerText = document.createElement("span");
+      bannerButton = document.createElement("button");
+      bannerButton.type = "button";
+      bannerButton.className = cfg.reload;
+      bannerButton.textContent = "Reload";
+      bannerButton.addEventListener("click", reload);
+      banner.appendChild(bannerText);
+      banner.appendChild(bannerButton);
+    }
+    banner.setAttribute("data-state", state);
+    bannerText.textContent = text;
+    bannerButton.style.display = withReload ? "" : "none";
+    if (!banner.isConnected) document.body.insertBefore(banner, document.body.firstChild);
+    padBody();
+  }
+  function hideBanner() {
+    if (banner && banner.isConnected) banner.remove();
+    padBody();
+  }
+
+  function viewUrl() {
+    var a = document.querySelector("a." + cfg.viewLink);
+    var href = a && a.getAttribute("href");
+    if (href) {
+      try {
+        return new URL(href, location.href).href;
+      } catch (e) {}
+    }
+    return location.origin + location.pathname + location.search;
+  }
+  function reload() {
+    log("reload");
+    location.assign(viewUrl());
+  }
+  S.viewUrl = viewUrl;
+
+  // ---- controls ----------------------------------------------------------------------------
+  function roots() {
+    var r = Array.prototype.slice.call(document.querySelectorAll("." + cfg.dashboard));
+    if (!r.length) {
+      var cells = document.getElementById("rendered_cells");
+      if (cells) r = [cells];
+    }
+    return r;
+  }
+  function inBanner(node) {
+    return banner && node && banner.contains(node);
+  }
+  function swallow(ev) {
+    if (S.state !== "ended" && S.state !== "lost") return;
+    if (inBanner(ev.target)) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+  }
+  [
+    "keydown", "keypress", "keyup", "beforeinput", "input", "change", "pointerdown",
+    "mousedown", "mouseup", "click", "dblclick", "touchstart", "touchmove", "wheel",
+  ].forEach(function (type) {
+    window.addEventListener(type, swallow, { capture: true, passive: false });
+  });
+  function freeze(on) {
+    roots().forEach(function (root) {
+      root.inert = on;
+      root.setAttribute("aria-disabled", on ? "true" : "false");
+      var controls = root.querySelectorAll("input, button, select, textarea");
+      for (var i = 0; i < controls.length; i++) {
+        var c = controls[i];
+        if (on) {
+          if (!c.disabled) {
+            c.disabled = true;
+            c.setAttribute("data-nac-frozen", "");
+          }
+        } else if (c.hasAttribute("data-nac-frozen")) {
+          c.disabled = false;
+          c.removeAttribute("data-nac-frozen");
+        }
+      }
+    });
+    if (on && document.activeElement && document.activeElement !== document.body &&
+        !inBanner(document.activeElement)) {
+      document.activeElement.blur();
+    }
+  }
+
+  // ---- states ------------------------------------------------------------------------------
+  function end(why) {
+    if (S.state === "ended" || unloading) return;
+    log("ended: " + why);
+    S.state = "ended";
+    S.endedBecause = why;
+    clearTimeout(lostTimer);
+    clearTimeout(lostNoticeTimer);
+    document.body && document.body.classList.add("nac-session-over");
+    freeze(true);
+    showBanner(
+      "ended",
+      "This session has ended \u2014 the plots no longer follow the controls. " +
+        "Reload to start a new one.",
+      true
+    );
+  }
+  function fail(why) {
+    if (S.state !== "starting" || unloading) return;
+    log("failed: " + why);
+    S.state = "failed";
+    S.endedBecause = why;
+    showBanner(
+      "failed",
+      "The dashboard did not start (" + why + "). The server may be busy: reload to try again.",
+      true
+    );
+  }
+  function lost() {
+    if (S.state === "ended" || S.state === "failed" || unloading) return;
+    if (S.state !== "lost") {
+      log("lost");
+      S.wasLive = S.state === "live";
+      S.state = "lost";
+      freeze(true);
+      clearTimeout(lostNoticeTimer);
+      lostNoticeTimer = setTimeout(function () {
+        if (S.state === "lost")
+          showBanner("lost", "Connection lost \u2014 reconnecting\u2026", false);
+      }, cfg.lostNoticeAfter * 1000);
+      clearTimeout(lostTimer);
+      lostTimer = setTimeout(function () {
+        end("the connection was not restored within " + cfg.reconnectTimeout + " s");
+      }, cfg.reconnectTimeout * 1000);
+    }
+  }
+  function reconnected() {
+    if (S.state !== "lost") return;
+    log("reconnected");
+    clearTimeout(lostTimer);
+    clearTimeout(lostNoticeTimer);
+    S.reconnects += 1;
+    S.failedOpens = 0;
+    freeze(false);
+    S.state = S.wasLive ? "live" : "starting";
+    showBanner("reconnected", "Reconnected.", false);
+    setTimeout(function () {
+      if (banner && banner.getAttribute("data-state") === "reconnected") hideBanner();
+    }, cfg.reconnectedFor * 1000);
+  }
+
+  // ---- the kernel websocket ----------------------------------------------------------------
+  var decoder = typeof TextDecoder !== "undefined" ? new TextDecoder("utf-8") : null;
+  var DEAD = /"execution_state"\s*:\s*"(dead|restarting|autorestarting)"/;
+  function inspect(data) {
+    var text = null;
+    if (typeof data === "string") {
+      if (data.length < 8192) text = data;
+    } else if (data instanceof ArrayBuffer && decoder && data.byteLength < 8192) {
+      text = decoder.decode(new Uint8Array(data));
+    }
+    if (text && text.indexOf('"status"') >= 0) {
+      var m = DEAD.exec(text);
+      if (m) end("kernel " + m[1]);
+    }
+  }
+  var Native = window.WebSocket;
+  function Watched(url, protocols) {
+    var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    var m = KERNEL_WS.exec(String(url));
+    if (m) {
+      var opened = false;
+      S.kernelId = S.kernelId || decodeURIComponent(m[1]);
+      ws.addEventListener("open", function () {
+        opened = true;
+        S.openSockets += 1;
+        log("ws open");
+        reconnected();
+      });
+      ws.addEventListener("message", function (ev) {
+        inspect(ev.data);
+      });
+      ws.addEventListener("close", function (ev) {
+        if (opened) S.openSockets -= 1;
+        log("ws close " + ev.code + (opened ? "" : " (never opened)"));
+        if (unloading || S.state === "ended") return;
+        if (!opened) {
+          S.failedOpens += 1;
+          if (S.failedOpens >= cfg.maxFailedOpens) {
+            end("the kernel cannot be reached");
+            return;
+          }
+        }
+        if (S.openSockets <= 0) lost();
+      });
+      (S.sockets = S.sockets || []).push(ws);
+    }
+    return ws;
+  }
+  Watched.prototype = Native.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) {
+    Watched[k] = Native[k];
+  });
+  window.WebSocket = Watched;
+
+  window.addEventListener("beforeunload", function () {
+    unloading = true;
+  });
+  window.addEventListener("pagehide", function () {
+    unloading = true;
+  });
+
+  // ---- start-up progress -------------------------------------------------------------------
+  var STEPS = [
+    "running the dashboard's code",
+    "connecting to its kernel",
+    "drawing the controls",
+    "drawing the plots",
+  ];
+  function step() {
+    var loading = document.getElementById("loading");
+    if (loading && loading.offsetParent !== null && !S.openSockets) return 1;
+    if (!S.openSockets && !document.querySelector("." + cfg.dashboard)) return 2;
+    var dash = document.querySelector("." + cfg.dashboard);
+    if (!dash) return 3;
+    var imgs = dash.querySelectorAll("." + cfg.panel + " img");
+    if (!imgs.length) return 4;
+    for (var i = 0; i < imgs.length; i++) {
+      if (!(imgs[i].complete && imgs[i].naturalWidth > 0)) return 4;
+    }
+    return 5;
+  }
+  var startTimer = setInterval(function () {
+    if (S.state === "ended") {
+      clearInterval(startTimer);
+      return;
+    }
+    var elapsed = (performance.now() - t0) / 1000;
+    var k = step();
+    if (k === 5) {
+      // drawn: also after the "did not start" message (an overloaded server got there late)
+      clearInterval(startTimer);
+      if (S.state === "starting" || S.state === "failed") {
+        S.state = "live";
+        log("live");
+        S.readyAt = Math.round(performance.now() - t0);
+        var shown = banner && banner.getAttribute("data-state");
+        if (shown === "starting" || shown === "failed") hideBanner();
+      }
+      return;
+    }
+    if (S.state !== "starting") return;
+    if (elapsed > cfg.startTimeout) {
+      clearInterval(startTimer);
+      fail("nothing was drawn within " + cfg.startTimeout + " s");
+    } else if (elapsed > cfg.startNoticeAfter) {
+      showBanner(
+        "starting",
+        "Starting the dashboard \u2014 step " + k + " of 4: " + STEPS[k - 1] + "\u2026 (" +
+          Math.round(elapsed) + " s)",
+        false
+      );
+    }
+  }, 250);
+})();

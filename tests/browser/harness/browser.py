@@ -1,0 +1,48 @@
+"""Debian's Chromium through Playwright (never a browser that Playwright downloads), and the
+console-error filter."""
+
+from __future__ import annotations
+
+import os
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Flags for a root user in a closed network (see .library/env machines notes): no sandbox, no GPU,
+# and none of Chromium's own background connections.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def launch_browser(playwright):
+    """Debian's Chromium through Playwright; never a browser download of Playwright's own."""
+    if not os.access(CHROMIUM, os.X_OK):
+        raise FileNotFoundError(
+            f"{CHROMIUM} not found: `apt-get install -y chromium` (make test does this)"
+        )
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def is_ours(message_url: str, text: str) -> bool:
+    """Whether a console error belongs to our page and not to an unreachable outside host.
+
+    Voila's template links Font Awesome from a CDN; with no network that load fails, and that
+    failure is not ours. Anything from 127.0.0.1 is.
+
+    >>> is_ours("https://cdn.jsdelivr.net/npm/x.css", "Failed to load resource: net::ERR_NAME_NOT_RESOLVED")
+    False
+    >>> is_ours("http://127.0.0.1:8866/", "Uncaught TypeError: x is undefined")
+    True
+    """
+    if "ERR_NAME_NOT_RESOLVED" in text or "ERR_INTERNET_DISCONNECTED" in text:
+        return message_url.startswith("http://127.0.0.1")
+    return True
