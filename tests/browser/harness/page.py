@@ -32,6 +32,7 @@ _HASH_IMAGES = """
 async (sel) => {
   const out = [];
   for (const img of document.querySelectorAll(sel)) {
+    if (img.offsetParent === null) continue;  // a hidden panel (e.g. rates while not shown)
     if (!img.src) { out.push(''); continue; }
     const buf = await (await fetch(img.src)).arrayBuffer();
     const h = await crypto.subtle.digest('SHA-256', buf);
@@ -90,11 +91,14 @@ class Dashboard:
         return self.page.evaluate(_HASH_IMAGES, PLOT)
 
     def image_srcs(self) -> list[str]:
-        return self.page.eval_on_selector_all(PLOT, "els => els.map(e => e.src)")
+        return self.page.eval_on_selector_all(
+            PLOT, "els => els.filter(e => e.offsetParent !== null).map(e => e.src)"
+        )
 
     def wait_images_change(self, old_srcs: list[str], timeout: float = 15.0) -> None:
         self.page.wait_for_function(
-            "([sel, old]) => { const s = Array.from(document.querySelectorAll(sel)).map(e => e.src);"
+            "([sel, old]) => { const s = Array.from(document.querySelectorAll(sel))"
+            ".filter(e => e.offsetParent !== null).map(e => e.src);"
             " return s.length && s.some((v, i) => v && v !== old[i]); }",
             arg=[PLOT, old_srcs],
             timeout=timeout * 1000,
@@ -195,7 +199,11 @@ class Dashboard:
         )
 
     def slider_value(self, slider) -> float:
-        """The value the slider shows in its readout (its handle's aria value is rounded)."""
+        """The value the slider shows: in its label for a log slider ("Eν = 1.5 MeV", the
+        state's value), else in its readout (its handle's aria value is rounded)."""
+        label = self.label(slider)
+        if "=" in label:
+            return number(label.split("=", 1)[1])
         return number(slider.locator(".widget-readout").inner_text())
 
     def press(self, slider, key: str = "ArrowRight") -> None:
