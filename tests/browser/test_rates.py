@@ -1,0 +1,62 @@
+"""The event-rates panel in a real browser, as a new user would try it: each set-up draws, moving
+the threshold moves the counts and the sensitivity, and a link with the rates state opens that
+view. Screenshots go to the git-ignored screenshots/ folder."""
+
+import re
+
+import harness
+import pytest
+
+from explorer.app.presets import RATE_PRESETS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _rates_text(dash) -> str:
+    return dash.page.locator(".nac-panel-rates .nac-readout").inner_text()
+
+
+def _sensitivity(text: str) -> float:
+    m = re.search(r"μν excluded at 90 % CL\s+(\S+)", text)
+    assert m, text
+    return harness.number(m.group(1))
+
+
+def test_each_set_up_draws_and_the_threshold_moves_counts_and_reach(
+    open_dashboard, server, screenshot_dir
+):
+    dash, console = open_dashboard("channel=rates", n_plots=1)
+    page = dash.page
+    assert page.locator(".nac-panel-rates").is_visible()
+    assert not page.locator(".nac-panel-electron").is_visible()
+    for key, preset in RATE_PRESETS.items():
+        srcs = dash.image_srcs()
+        page.get_by_role("button", name=preset.label).click()
+        dash.wait_images_change(srcs)
+        dash.settle()
+        text = _rates_text(dash)
+        assert "Expected SM events" in text and "μν excluded" in text, (key, text)
+        assert preset.source.split(",")[0] in page.locator(".nac-dashboard").inner_text()
+        dash.screenshot(screenshot_dir / f"{server.route}-rates-{key}.png")
+    # the threshold slider: lower it by keyboard, counts and reach change
+    thr = dash.slider("Threshold =")
+    before = _rates_text(dash)
+    srcs = dash.image_srcs()
+    dash.press(thr, "ArrowLeft")
+    dash.wait_images_change(srcs)
+    dash.settle()
+    after = _rates_text(dash)
+    assert after != before
+    assert _sensitivity(after) != _sensitivity(before)
+    assert dash.error() == "" and console.errors == []
+
+
+def test_a_rates_link_opens_that_view(open_dashboard):
+    dash, console = open_dashboard("channel=rates&src=pion-dar&mat=CsI&rch=nucleus&thr=5&win=60", 1)
+    text = _rates_text(dash)
+    assert "5 keV – 60 keV" in text, text
+    assert dash.label(dash.slider("Threshold =")) == "Threshold = 5 keV"
+    link = harness.view_link(dash.page)
+    for part in ("channel=rates", "src=pion-dar", "mat=CsI", "rch=nucleus", "thr=5", "win=60"):
+        assert part in link, link
+    assert console.errors == []
