@@ -315,6 +315,7 @@
     var imgs = dash.querySelectorAll("." + cfg.panel + " img");
     if (!imgs.length) return 4;
     for (var i = 0; i < imgs.length; i++) {
+      if (imgs[i].offsetParent === null) continue; // a hidden panel (rates, until chosen)
       if (!(imgs[i].complete && imgs[i].naturalWidth > 0)) return 4;
     }
     return 5;
