@@ -25,6 +25,7 @@ from explorer.physics.materials import material
 
 from .fmt import energy, sci
 from .model import Readout
+from .state import R2_UNIT
 
 #: Recoil bins of the dR/dT curve and thresholds of the sensitivity curve.
 N_BINS = 200
@@ -81,8 +82,6 @@ def _t_end(src, mat, channel: str) -> float:
 
 
 def _physics_kw(state) -> dict:
-    from .state import R2_UNIT
-
     return dict(
         mu=state.mu_eff,
         q=state.q_eff,
