@@ -172,7 +172,7 @@ def test_slider_readout_accepts_only_what_the_control_allows(browser, standalone
         page.keyboard.press("Enter")
         dash.wait_text_change(text)
         dash.settle()
-        assert harness.number(readout.inner_text()) == pytest.approx(top, rel=1e-6)
+        assert harness.number(readout.inner_text()) == pytest.approx(top, rel=1e-6, abs=0)
 
         before = harness.number(readout.inner_text())
         readout.click()
@@ -182,7 +182,7 @@ def test_slider_readout_accepts_only_what_the_control_allows(browser, standalone
         time.sleep(1.0)
         assert page.evaluate("() => window.__pwned") is None
         assert page.locator(".nac-dashboard img:not(.widget-image)").count() == 0
-        assert harness.number(readout.inner_text()) == pytest.approx(before, rel=1e-6)
+        assert harness.number(readout.inner_text()) == pytest.approx(before, rel=1e-6, abs=0)
         assert dash.error() == ""
         link = harness.view_link(page)
         assert "r2=50" in link, link
