@@ -19,10 +19,17 @@ from PIL import Image
 
 from .fmt import sup
 
-#: Figure size in inches and resolution (640 × 460 px): readable at half a laptop screen and
-#: scaled down to a phone's width.
-FIGSIZE = (6.4, 4.6)
-DPI = 100
+#: Figure size in inches and resolution (648 × 540 px). Text on the plot is at least
+#: ``MIN_FONT`` pt, and a pt is ``1/72`` of an inch of the figure, so on screen a pt measures
+#: ``displayed width / (72 · FIGSIZE[0])`` CSS pixels: with a 4.8 in wide figure, 10 pt text is
+#: 19 px in a 660 px half of a 1366 px projector screen and 10.4 px across a 360 px phone
+#: (issue 11: ≥ 18 px and ≥ 10 px). The image is rendered at ``DPI`` × the screen's scale
+#: (:func:`set_scale`), so that it is sharp without being scaled up.
+FIGSIZE = (4.8, 4.0)
+DPI = 135
+#: Font sizes in pt of every text on the panel figures (none below MIN_FONT).
+FONT = {"axis": 11, "tick": 11, "title": 11, "legend": 10, "note": 10, "small": 10}
+MIN_FONT = min(FONT.values())
 #: PNG encoder settings (zlib level 1: the fastest; the image is sent over a local socket).
 PNG_COMPRESS_LEVEL = 1
 #: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
@@ -113,36 +120,36 @@ def new_figure(channel: str):
     """A figure on an Agg canvas with its log–log axes, fixed labels and ticks: ``(fig, ax)``."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
     FigureCanvasAgg(fig)
-    fig.subplots_adjust(left=0.155, right=0.97, top=0.915, bottom=0.31)
+    fig.subplots_adjust(left=0.19, right=0.965, top=0.905, bottom=0.32)
     ax = fig.add_subplot()
     ax.set_xscale("log")
     ax.set_yscale("log")
     # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
     # placement measures every tick label on each draw, which costs more than the curves.
     fig.text(
-        0.56,
-        0.225,
+        0.58,
+        0.245,
         "electron recoil energy T (keV)"
         if channel == "electron"
         else "nuclear recoil energy T (keV)",
         ha="center",
         va="center",
-        fontsize=11,
+        fontsize=FONT["axis"],
     )
     fig.text(
         0.012,
-        0.61,
+        0.635,
         "dσ/dT (cm²/keV per atom)",
         rotation=90,
         ha="left",
         va="center",
-        fontsize=11,
+        fontsize=FONT["axis"],
     )
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(LogLocator(base=10.0, numticks=12))
         axis.set_minor_locator(NullLocator())
         axis.set_major_formatter(FuncFormatter(decade_label))
-    ax.tick_params(labelsize=11)
+    ax.tick_params(labelsize=FONT["tick"])
     ax.grid(True, which="major", alpha=0.25)
     ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
     return fig, ax
@@ -171,10 +178,12 @@ def add_legend(fig, handles: list):
     return fig.legend(
         handles=handles,
         loc="lower center",
-        ncols=4,
-        fontsize=9,
+        ncols=3,
+        fontsize=FONT["legend"],
         frameon=False,
         bbox_to_anchor=(0.5, 0.0),
-        handlelength=2.2,
-        columnspacing=1.2,
+        handlelength=2.0,
+        columnspacing=0.9,
+        handletextpad=0.5,
+        labelspacing=0.3,
     )

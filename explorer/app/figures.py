@@ -17,6 +17,8 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
@@ -25,6 +27,7 @@ from matplotlib.transforms import blended_transform_factory
 from .figdata import bands, y_limits
 from .figstyle import (
     COLORS,
+    FONT,
     N_EDGE_LABELS,
     STYLES,
     add_legend,
@@ -56,14 +59,15 @@ class PanelFigure:
         self._xy = xy
         self._make_regions(ax, xy)
         self._make_lines(ax, xy)
-        self.title = fig.text(0.155, 0.955, "", ha="left", va="center", fontsize=11)
-        self.energy_text = fig.text(0.97, 0.955, "", ha="right", va="center", fontsize=11)
+        self.title = fig.text(0.012, 0.96, "", ha="left", va="center", fontsize=FONT["title"])
+        self.energy_text = fig.text(0.985, 0.96, "", ha="right", va="center",
+                                    fontsize=FONT["note"])  # fmt: skip
         self._handles = legend_handles(channel)
         self._legend, self._legend_keys = None, ()
         self.off_left = ax.text(0.01, 0.1, "", transform=ax.transAxes, ha="left", va="bottom",
-                                fontsize=9, color="#333333", zorder=7)  # fmt: skip
+                                fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
-                                 va="bottom", fontsize=9, color="#333333", zorder=7)  # fmt: skip
+                                 va="bottom", fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self._dynamic = [
             self.shade,
             self.line_sm,
@@ -115,7 +119,7 @@ class PanelFigure:
                 rotation=90,
                 ha="right",
                 va="top",
-                fontsize=8,
+                fontsize=FONT["small"],
                 color=COLORS["edge"],
                 visible=False,
                 zorder=2.95,
@@ -152,7 +156,7 @@ class PanelFigure:
             transform=xy,
             ha="left",
             va="bottom",
-            fontsize=9,
+            fontsize=FONT["small"],
             color=COLORS["cross"],
             zorder=7,
         )
@@ -163,7 +167,7 @@ class PanelFigure:
             transform=ax.transAxes,
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=FONT["note"],
             color="#555555",
             visible=False,
             zorder=7,
@@ -289,7 +293,10 @@ class PanelFigure:
             self.marker_cross.set_data([c.value], [c.sm_at])
         self.cross_text.set_visible(inside)
         if inside:
-            self.cross_text.set_position((c.value * 1.08, 0.03))
+            # the label on the side of the line with more room (log fraction of the axis)
+            right = math.log(c.value / lo) > 0.5 * math.log(hi / lo)
+            self.cross_text.set_horizontalalignment("right" if right else "left")
+            self.cross_text.set_position((c.value / 1.08 if right else c.value * 1.08, 0.03))
             self.cross_text.set_text(f"|EM| = SM at {energy(c.value)}")
 
     def _edges(self, edges: tuple) -> None:

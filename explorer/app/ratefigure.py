@@ -15,10 +15,11 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from explorer.physics.limits import LIMITS
 
-from .figstyle import COLORS, DPI, STYLES, decade_label, encode_png
+from .figstyle import COLORS, DPI, FONT, STYLES, decade_label, encode_png
 
-#: Figure size in inches (960 × 460 px at DPI 100).
-FIGSIZE = (9.6, 4.6)
+#: Figure size in inches (1134 × 567 px at DPI 135): the whole page width, text in the
+#: panel figures' sizes (:data:`~.figstyle.FONT`).
+FIGSIZE = (8.4, 4.2)
 #: Limits drawn on the sensitivity plot.
 SHOWN_LIMITS = ("gemma", "xenonnt", "red-giant-2020")
 
@@ -30,9 +31,9 @@ def _log_axes(ax, xlabel: str, ylabel: str) -> None:
         axis.set_major_locator(LogLocator(base=10.0, numticks=8))
         axis.set_minor_locator(NullLocator())
         axis.set_major_formatter(FuncFormatter(decade_label))
-    ax.set_xlabel(xlabel, fontsize=10)
-    ax.set_ylabel(ylabel, fontsize=10)
-    ax.tick_params(labelsize=10)
+    ax.set_xlabel(xlabel, fontsize=FONT["axis"])
+    ax.set_ylabel(ylabel, fontsize=FONT["axis"])
+    ax.tick_params(labelsize=FONT["tick"])
     ax.grid(True, which="major", alpha=0.25)
 
 
@@ -55,7 +56,7 @@ class RatesFigure:
         (self.bkg,) = a.plot(*nan2, color="#7f7f7f", lw=1.2, ls=":", label="background")
         self.window = a.axvspan(1, 2, color=COLORS["threshold"], alpha=0.08, label="window")
         (self.thr,) = a.plot(*nan2, color=COLORS["threshold"], lw=1.2, label="threshold")
-        a.legend(fontsize=8, loc="lower left", frameon=False, ncols=2)
+        a.legend(fontsize=FONT["legend"], loc="lower left", frameon=False, ncols=2)
         b = self.ax_sens
         (self.curve,) = b.plot(*nan2, color=COLORS["total"], lw=1.8, label="this detector")
         (self.here,) = b.plot(*nan2, ls="none", marker="o", ms=7, mfc="white",
@@ -63,8 +64,8 @@ class RatesFigure:
         for key, ls in zip(SHOWN_LIMITS, ("--", "-.", ":"), strict=True):
             lim = LIMITS[key]
             b.axhline(lim.value, color="#555555", lw=1.0, ls=ls, label=f"{lim.label}")
-        b.legend(fontsize=8, loc="upper left", frameon=False)
-        self.title = fig.text(0.085, 0.95, "", ha="left", va="center", fontsize=11)
+        b.legend(fontsize=FONT["legend"], loc="upper left", frameon=False)
+        self.title = fig.text(0.085, 0.95, "", ha="left", va="center", fontsize=FONT["title"])
         # blitting, as in PanelFigure: the frames, ticks, legends and limit lines are a cached
         # bitmap, redrawn only when an axis range or the title changes
         self._dynamic = [self.window, self.sm, self.em_pos, self.em_neg, self.total, self.bkg,

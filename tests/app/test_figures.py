@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from explorer.app.compute import compute_view
+from explorer.app.figstyle import DPI, FIGSIZE
 from explorer.app.figures import PanelFigure, render_png
 from explorer.app.presets import EXPERIMENTS
 from explorer.app.state import ExplorerState
@@ -35,7 +36,7 @@ def test_blitted_render_equals_full_draw(channel, changes):
     fig.update(compute_view(channel, s))
     blit = _pixels(fig.render())
     full = _pixels(render_png(fig.figure))
-    assert blit.shape == (460, 640, 3)
+    assert blit.shape == (round(FIGSIZE[1] * DPI), round(FIGSIZE[0] * DPI), 3)
     assert np.array_equal(blit, full)
 
 

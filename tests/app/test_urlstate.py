@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from explorer.app import build_dashboard
+from explorer.app.figstyle import DPI, EXPORT_DPI, FIGSIZE
 from explorer.app.params import PARAMS as REGISTRY_PARAMS
 from explorer.app.state import ExplorerState
 from explorer.app.urlstate import parse_query, to_query
@@ -248,11 +249,11 @@ def test_exported_png_is_slide_quality_with_a_caption():
                                      dash.export_links.value)
     )  # fmt: skip
     img = Image.open(io.BytesIO(pngs["neutrino_atom_electron.png"]))
-    assert img.size == (1280, 920)
+    assert img.size == tuple(round(x * EXPORT_DPI) for x in FIGSIZE)
     cap = dash.caption()
     for part in ("Xe", "ν̄ₑ", "Eν = 1 MeV", "μν = 3×10⁻¹¹ μB", "qν = off", "threshold 1.5 keV"):
         assert part in cap, part
     dash.state.mu = 3.1e-11
     dash.state.mu = 3e-11
     assert bytes(dash.panels["electron"].image.value) == live
-    assert Image.open(io.BytesIO(live)).size == (640, 460)
+    assert Image.open(io.BytesIO(live)).size == tuple(round(x * DPI) for x in FIGSIZE)
