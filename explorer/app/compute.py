@@ -26,10 +26,12 @@ from hepunits import MeV, cm2, eV, keV
 from explorer.physics import atomic, constants, electron, kinematics, nucleus, target
 from explorer.physics.constants import ME
 
+from . import pins
 from .fmt import energy, neutrino_label
-from .model import Crossover, Curves, PanelPhysics, PanelView, Readout, ThresholdFacts
+from .model import Crossover, Curves, PanelPhysics, PanelView, Pin, Readout, ThresholdFacts
 from .params import FIT_RANGE
 from .readouts import panel_readouts
+from .state import ExplorerState
 
 #: Points per curve (DESIGN §8: 2000 points per panel).
 N_POINTS = 2000
@@ -58,10 +60,12 @@ def nice_ceiling(x: float) -> float:
     return 10.0 ** (e + 1)
 
 
-def t_range(state, channel: str, tmax_kev: float) -> tuple:
+def t_range(state, channel: str, tmax_kev: float, t_lim: tuple | None = None) -> tuple:
     """The recoil axis in keV: fitted to Tmax (``axes="fit"``: up to the first of 1, 2, 5 × 10ⁿ
     above FIT_RANGE[1] · Tmax, over FIT_RANGE[0] decades, so that small Eν moves keep the axis),
-    or the fixed ranges."""
+    or the fixed ranges; ``t_lim`` (lo, hi), when given, wins (a pin drawn on the live axes)."""
+    if t_lim is not None:
+        return t_lim
     if state.axes == "fit":
         hi = nice_ceiling(FIT_RANGE[1] * tmax_kev)
         return hi / 10.0 ** FIT_RANGE[0], hi
@@ -92,12 +96,13 @@ def _curves(xs, T) -> Curves:
     return Curves(T, xs.sm / XS_UNIT, xs.em / XS_UNIT, xs.total / XS_UNIT)
 
 
-def compute_electron(state) -> PanelPhysics:
-    """ν–e scattering per atom of ``state.target`` (stepping or free), eqs. 5–11."""
+def compute_electron(state, t_lim: tuple | None = None) -> PanelPhysics:
+    """ν–e scattering per atom of ``state.target`` (stepping or free), eqs. 5–11; on the T range
+    ``t_lim`` (keV) when given, else the state's (:func:`t_range`)."""
     nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
     kw = dict(binding=state.binding, sin2w=state.sin2w)
     tmax = kinematics.t_max(E, ME)
-    lo, hi = t_range(state, "electron", tmax / keV)
+    lo, hi = t_range(state, "electron", tmax / keV, t_lim)
     T = _grid(lo, hi)
     curves = _curves(electron.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     tc = electron.crossover(E, nu, tgt, **kw)
@@ -131,10 +136,10 @@ def compute_electron(state) -> PanelPhysics:
     )  # fmt: skip
 
 
-def _refused(state, tgt, E, why: str) -> PanelPhysics:
+def _refused(state, tgt, E, why: str, t_lim=None) -> PanelPhysics:
     """A CEvNS panel with nothing computed, saying why (¹H: DESIGN §4.12)."""
     tmax = kinematics.t_max(E, float(tgt.arrays["mass"].min())) / keV
-    T = _grid(*t_range(state, "nucleus", tmax))
+    T = _grid(*t_range(state, "nucleus", tmax, t_lim))
     zero = np.zeros_like(T)
     return PanelPhysics(
         channel="nucleus", title=f"CEvNS on {tgt.label}: not available",
@@ -148,16 +153,17 @@ def _refused(state, tgt, E, why: str) -> PanelPhysics:
     )  # fmt: skip
 
 
-def compute_nucleus(state) -> PanelPhysics:
-    """CEvNS per atom of ``state.target`` (isotope sum), eqs. 12–16; refused on ¹H."""
+def compute_nucleus(state, t_lim: tuple | None = None) -> PanelPhysics:
+    """CEvNS per atom of ``state.target`` (isotope sum), eqs. 12–16, on the T range ``t_lim``
+    (keV) when given; refused on ¹H."""
     nu, tgt, E = state.neutrino(), target(state.target), state.E * MeV
     try:
         nucleus.check_target(tgt)
     except ValueError as exc:
-        return _refused(state, tgt, E, str(exc))
+        return _refused(state, tgt, E, str(exc), t_lim)
     kw = dict(form_factor=state.form_factor, sin2w=state.sin2w)
     t_light = kinematics.t_max(E, float(tgt.arrays["mass"].min()))
-    T = _grid(*t_range(state, "nucleus", t_light / keV))
+    T = _grid(*t_range(state, "nucleus", t_light / keV, t_lim))
     curves = _curves(nucleus.dsigma_dT(T * keV, E, nu, tgt, **kw), T)
     tc = nucleus.crossover(E, nu, tgt, **kw)
 
@@ -190,11 +196,30 @@ def compute_nucleus(state) -> PanelPhysics:
     )  # fmt: skip
 
 
-def view(physics: PanelPhysics, threshold: float, y_decades: float, y_fit=False) -> PanelView:
+@functools.lru_cache(maxsize=32)
+def _pin(channel: str, spec: str, lo: float, hi: float) -> Pin:
+    values, _notes = pins.decode(channel, spec)
+    physics = PHYSICS[channel](ExplorerState(**values), t_lim=(lo, hi))
+    return Pin(pins.label(channel, values), spec, physics.curves.total)
+
+
+def pin_curves(channel: str, pins_param: str, T: np.ndarray) -> tuple:
+    """The pins of a panel (its pins parameter, :mod:`.pins`) computed on the live grid ``T``."""
+    lo, hi = float(T[0]), float(T[-1])
+    return tuple(_pin(channel, spec, lo, hi) for spec in pins.split(pins_param))
+
+
+def view(
+    physics: PanelPhysics, threshold: float, y_decades: float, y_fit=False, pinned=()
+) -> PanelView:
     """The panel's view model from its physics and the view inputs (threshold in keV, decades;
-    ``y_fit``: the dσ/dT axis spans the curves instead of ``y_decades`` below the top)."""
+    ``y_fit``: the dσ/dT axis spans the curves instead of ``y_decades`` below the top; ``pinned``:
+    :class:`~.model.Pin` records from :func:`pin_curves`)."""
     facts = physics.at(threshold) if threshold <= physics.tmax else None
-    readouts = panel_readouts(physics, threshold, facts)
+    readouts = panel_readouts(physics, threshold, facts) + tuple(
+        Readout(f"Pin {i}", pin.label, "A pinned reference view, drawn faintly (its total dσ/dT).")
+        for i, pin in enumerate(pinned, 1)
+    )
     c = physics.crossover
     where = {"edge": energy(c.value), "all": "everywhere up to Tmax", "none": "nowhere"}[c.kind]
     alt = (
@@ -207,7 +232,9 @@ def view(physics: PanelPhysics, threshold: float, y_decades: float, y_fit=False)
         and not (physics.stepping and threshold < physics.ionisation)
     )
     ratio = facts.em / facts.sm if meaningful else math.nan
-    return PanelView(physics, threshold, ratio, y_decades, readouts, alt, y_fit)
+    if pinned:
+        alt += " Pinned for comparison: " + "; ".join(p.label for p in pinned) + "."
+    return PanelView(physics, threshold, ratio, y_decades, readouts, alt, y_fit, tuple(pinned))
 
 
 def dirac_moment(m_nu_ev: float) -> float:
@@ -227,9 +254,11 @@ THRESHOLD = {"electron": "thr_e", "nucleus": "thr_n"}
 
 def compute_view(channel: str, state) -> PanelView:
     """Both steps at once (tests, export): the view model of ``channel`` for ``state``."""
+    physics = PHYSICS[channel](state)
     return view(
-        PHYSICS[channel](state),
+        physics,
         getattr(state, THRESHOLD[channel]),
         state.y_decades,
         state.axes == "fit",
+        pin_curves(channel, getattr(state, pins.PIN_PARAM[channel]), physics.curves.T),
     )

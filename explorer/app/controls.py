@@ -10,6 +10,7 @@ import math
 
 import ipywidgets as widgets
 
+from . import dom
 from .fmt import number
 from .params import PARAMS, REGISTRY
 from .presets import TARGET_PRESETS
@@ -126,6 +127,10 @@ class Controls:
         self.state = state
         self.widgets = {p.name: make_widget(p) for p in PARAMS if p.kind != "none"}
         self.links = [Binding(state, name, widget) for name, widget in self.widgets.items()]
+        for p in PARAMS:  # presentation mode folds these away (a CSS class, no kernel work)
+            parent = REGISTRY[p.only_when[0]] if p.only_when else p
+            if p.name in self.widgets and (p.advanced or parent.advanced):
+                self.widgets[p.name].add_class(dom.ADVANCED)
         self.target_buttons = []
         for sym in TARGET_PRESETS:
             b = widgets.Button(
@@ -135,6 +140,10 @@ class Controls:
             )
             b.on_click(lambda _b, s=sym: setattr(state, "target", s))
             self.target_buttons.append(b)
+
+    def header(self) -> list:
+        """The controls of the page's top bar (registry group ``"header"``)."""
+        return [self.widgets[p.name] for p in PARAMS if p.group == "header"]
 
     def boxes(self, extra: dict | None = None) -> dict:
         """The control groups as wrapping boxes, group key → box; ``extra`` maps a group key to

@@ -25,18 +25,27 @@ import ipywidgets as widgets
 
 from explorer.physics.limits import LIMITS
 
-from . import dom
-from .compute import PHYSICS, THRESHOLD, dirac_moment, view
+from . import dom, pins
+from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
 from .controls import Controls
 from .export import curves_csv, data_link, rates_csv
 from .figstyle import export_png
 from .fmt import energy, neutrino_label, number
 from .layout import Page
 from .panels import ChannelPanel
-from .params import NAMES, PAGE_INPUTS, PANELS, PARAMS, PHYSICS_INPUTS, SHOWN, VIEW_INPUTS
+from .params import (
+    NAMES,
+    PAGE_INPUTS,
+    PANELS,
+    PARAMS,
+    PHYSICS_INPUTS,
+    SHOWN,
+    STICKY,
+    VIEW_INPUTS,
+)  # fmt: skip
 from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
-from .readouts import page_html
+from .readouts import headline_html, page_html
 from .state import ExplorerState
 from .urlstate import parse_query, to_query
 
@@ -65,9 +74,10 @@ class Dashboard(widgets.VBox):
         self.panel_box = widgets.Box(
             list(self.panels.values()), layout=widgets.Layout(flex_flow="row wrap", width="100%")
         )
+        self.panel_box.add_class(dom.PANELS)
         self.groups = self.controls.boxes(extra={"rates": page.rate_presets()})
         super().__init__(
-            page.children(self.groups.values(), self.panel_box),
+            page.children(self.groups.values(), self.panel_box, self.controls.header()),
             layout=widgets.Layout(width="100%"),
         )
         self.add_class(dom.DASHBOARD)
@@ -85,7 +95,12 @@ class Dashboard(widgets.VBox):
             b.on_click(self._guard(lambda _b, v=v: self.state.update(mu_on=True, mu=v)))
         for key, b in page.rate_buttons.items():
             b.on_click(self._guard(lambda _b, k=key: self.apply_rate_preset(k)))
-        page.reset.on_click(self._guard(lambda _b: self.state.update(**ExplorerState.defaults())))
+        for name in ("electron", "nucleus"):
+            panel = self.panels[name]
+            panel.pin_button.on_click(self._guard(lambda _b, n=name: self.pin(n)))
+            for i, b in enumerate(panel.unpin_buttons):
+                b.on_click(self._guard(lambda _b, n=name, i=i: self.unpin(n, i)))
+        page.reset.on_click(self._guard(lambda _b: self.reset()))
         page.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
 
     def apply_query(self, query: str | None = None) -> None:
@@ -132,6 +147,7 @@ class Dashboard(widgets.VBox):
                 _display(self.controls.widgets[p.name], getattr(self.state, key) == value)
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
+            self._show_headline(shown)
             self._show_preset_note()
             self._show_link()
             self._set_error(None)
@@ -149,9 +165,18 @@ class Dashboard(widgets.VBox):
             p = self._physics[name]
             if name in THRESHOLD:
                 s = self.state
-                p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit")
+                pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T)
+                p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit", pinned)
             self.panels[name].show(p)
             self._stale_view.discard(name)
+
+    def _show_headline(self, shown: tuple) -> None:
+        """The crossover line above the plots, and presentation mode's class on the page."""
+        views = {n: self.panels[n].view.physics for n in shown if n in THRESHOLD}
+        text = headline_html(views)
+        if self.page.headline.value != text:
+            self.page.headline.value = text
+        (self.add_class if self.state.present else self.remove_class)(dom.PRESENT)
 
     def _show_page_readout(self) -> None:
         s = self.state
@@ -171,6 +196,23 @@ class Dashboard(widgets.VBox):
     def apply_preset(self, key: str) -> None:
         """Set every control to the experiment preset ``key`` (one recompute)."""
         apply_experiment(self.state, key)
+
+    def reset(self) -> None:
+        """Every control to its default (presentation mode and pins stay)."""
+        self.state.update(**{k: v for k, v in ExplorerState.defaults().items() if k not in STICKY})
+
+    def pin(self, channel: str) -> None:
+        """Pin the current curves of ``channel`` (the oldest pin goes when there are too many)."""
+        name = pins.PIN_PARAM[channel]
+        specs = [*pins.split(getattr(self.state, name)), pins.encode(channel, self.state.as_dict())]
+        setattr(self.state, name, pins.join(specs[-pins.MAX_PINS :]))
+
+    def unpin(self, channel: str, index: int) -> None:
+        """Remove pin ``index`` (from 0) of ``channel``."""
+        name = pins.PIN_PARAM[channel]
+        specs = pins.split(getattr(self.state, name))
+        del specs[index]
+        setattr(self.state, name, pins.join(specs))
 
     def _show_preset_note(self) -> None:
         """The set-up's note, as long as the view comes from one (it travels in the link)."""

@@ -17,3 +17,12 @@ ERROR = "nac-error"
 #: banner at the top of the page, and its Reload button.
 SESSION_BANNER = "nac-session-banner"
 SESSION_RELOAD = "nac-session-reload"
+#: Presentation mode: the class on the dashboard, the controls it folds away, and the large
+#: crossover readout (the headline).
+PRESENT = "nac-present"
+ADVANCED = "nac-advanced"
+HEADLINE = "nac-headline"
+#: The box of the panels, the page's notice and error widgets, and the introduction text.
+PANELS = "nac-panels"
+MESSAGES = "nac-messages"
+INTRO = "nac-intro"

@@ -21,6 +21,7 @@ import numpy as np
 import explorer
 
 from .params import PARAMS
+from .pins import MAX_PINS
 from .urlstate import to_query
 
 CSV_COLUMNS = (
@@ -29,6 +30,7 @@ CSV_COLUMNS = (
     "dsigma_dT_SM_cm2_per_keV",
     "dsigma_dT_EM_cm2_per_keV",
     "dsigma_dT_total_cm2_per_keV",
+    *(f"pin{i}_total_cm2_per_keV" for i in range(1, MAX_PINS + 1)),
 )
 
 
@@ -72,12 +74,17 @@ def curves_csv(params: dict, views: dict) -> str:
             f"# {name}: crossover_keV={c.value:.6g} ({c.kind}); estimate_keV={p.estimate:.6g}; "
             f"T_max_keV={p.tmax:.6g}\n"
         )
+        for i, pin in enumerate(v.pins, 1):
+            out.write(f"# {name} pin{i}: {pin.label} (pinned inputs: {pin.spec or 'defaults'}); "
+                      f"its total dσ/dT on the same T grid\n")  # fmt: skip
     out.write(",".join(CSV_COLUMNS) + "\n")
     for name, v in views.items():
         c = v.curves
-        block = np.column_stack([c.T, c.sm, c.em, c.total])
+        pins = [pin.total for pin in v.pins]
+        block = np.column_stack([c.T, c.sm, c.em, c.total, *pins])
+        empty = "," * (MAX_PINS - len(pins))
         for row in block:
-            out.write(name + "," + ",".join(f"{x:.8e}" for x in row) + "\n")
+            out.write(name + "," + ",".join(f"{x:.8e}" for x in row) + empty + "\n")
     return out.getvalue()
 
 

@@ -50,6 +50,11 @@ COLORS = {
     "edge": "#CC79A7",  # reddish purple
 }
 
+#: Pinned reference curves (pin 1, 2, 3): Okabe–Ito sky blue, orange and a grey, drawn wide and
+#: faint under the live curves.
+PIN_COLORS = ("#56B4E9", "#E69F00", "#8c8c8c")
+PIN_STYLE = dict(ls="-", lw=4.0, alpha=0.45, solid_capstyle="butt")
+
 #: Line styles and widths: SM solid, |EM| dash-dot (dashed where EM < 0), total thin solid.
 STYLES = {
     "sm": dict(ls="-", lw=2.0),
@@ -170,6 +175,8 @@ def legend_handles(channel: str) -> dict:
         "tmax": Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="Tmax"),
         "threshold": Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
         "edges": Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"),
+        **{f"pin{i}": Line2D([], [], color=c, **PIN_STYLE, label=f"pin {i + 1}")
+           for i, c in enumerate(PIN_COLORS)},
     }  # fmt: skip
 
 

@@ -29,6 +29,8 @@ from .figstyle import (
     COLORS,
     FONT,
     N_EDGE_LABELS,
+    PIN_COLORS,
+    PIN_STYLE,
     STYLES,
     add_legend,
     encode_png,
@@ -69,6 +71,7 @@ class PanelFigure:
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
                                  va="bottom", fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self._dynamic = [
+            *self.pin_lines,
             self.shade,
             self.line_sm,
             self.line_em_pos,
@@ -130,6 +133,7 @@ class PanelFigure:
     def _make_lines(self, ax, xy) -> None:
         """Curves, vertical markers, the crossover marker and the texts that move with data."""
         nan2 = ([np.nan], [np.nan])
+        self.pin_lines = [ax.plot(*nan2, color=c, **PIN_STYLE, zorder=3.2)[0] for c in PIN_COLORS]
         (self.line_sm,) = ax.plot(*nan2, color=COLORS["sm"], **STYLES["sm"], zorder=4)
         (self.line_em_pos,) = ax.plot(*nan2, color=COLORS["em"], **STYLES["em_pos"], zorder=4)
         (self.line_em_neg,) = ax.plot(*nan2, color=COLORS["em"], **STYLES["em_neg"], zorder=4)
@@ -221,7 +225,18 @@ class PanelFigure:
         if limits is not None and limits != self.ax.get_ylim():
             self.ax.set_ylim(*limits)
         self._vline(self.vline_thr, view.threshold, True)
+        self._show_pins(view)
         self._mark_off_scale(view)
+
+    def _show_pins(self, view) -> None:
+        """The pinned curves (on the live grid), faint; unused pin lines hidden."""
+        T = view.curves.T
+        for i, line in enumerate(self.pin_lines):
+            pin = view.pins[i] if i < len(view.pins) else None
+            shown = pin is not None and bool((pin.total > 0).any())
+            line.set_visible(shown)
+            if shown:
+                line.set_data(T, np.where(pin.total > 0, pin.total, np.nan))
 
     def _mark_off_scale(self, view) -> None:
         """Name, at the axis edge with its value, every marker that lies outside the plotted T
@@ -250,6 +265,7 @@ class PanelFigure:
             "shade": bool(self.shade.get_paths()),
             "cross": self.cross_text.get_visible(),
             "edges": bool(p.edges),
+            **{f"pin{i}": line.get_visible() for i, line in enumerate(self.pin_lines)},
             **{k: bool(lo <= x <= hi) for k, x in markers.items() if k != "cross"},
         }
         keys = tuple(k for k in self._handles if drawn.get(k))

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from explorer.physics.limits import LIMITS
 
+from . import dom
 from .fmt import sci
 from .presets import EXPERIMENTS, RATE_PRESETS
 
@@ -24,10 +25,25 @@ CSS = """
 .nac-alt {position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 </style>
 """
+#: Presentation mode, the headline and a visible keyboard focus (class names from :mod:`.dom`).
+CSS += f"""
+<style>
+.{dom.PRESENT} .{dom.ADVANCED}, .{dom.PRESENT} .{dom.INTRO} {{display:none !important}}
+.{dom.PRESENT} > .{dom.MESSAGES} {{order:-3}}
+.{dom.PRESENT} > .{dom.HEADLINE} {{order:-2}}
+.{dom.PRESENT} > .{dom.PANELS} {{order:-1}}
+.{dom.HEADLINE} {{font-size:1.1em;margin:0.2em 0}}
+.{dom.PRESENT} .{dom.HEADLINE} {{font-size:1.9em;line-height:1.25}}
+.{dom.PRESENT} .widget-label, .{dom.PRESENT} .widget-toggle-buttons button {{font-size:1.1em}}
+.{dom.DASHBOARD} :focus-visible, .{dom.DASHBOARD} .noUi-handle:focus {{
+  outline:3px solid #0072B2 !important;outline-offset:2px}}
+</style>
+"""
 
 HEADER = (
     CSS + "<h2 style='margin:0.2em 0'>Neutrino–atom collisions: electromagnetic properties"
-    "</h2><div style='color:#555'>How a neutrino magnetic moment μν, millicharge qν and charge "
+    "</h2><div class='nac-intro' style='color:#555'>How a neutrino magnetic moment μν, "
+    "millicharge qν and charge "
     "radius ⟨r²⟩ show up in ν–e scattering on atoms and in CEvNS — Kouzakov &amp; "
     "Studenikin, <i>Neutrino-atom collisions</i>, arXiv:1603.02462. EM = total − SM; shaded: "
     "where the electromagnetic term |EM| beats the Standard Model term.</div>"
@@ -49,8 +65,12 @@ class Page:
     def __init__(self):
         self.notice = widgets.HTML(layout=widgets.Layout(display="none"))
         self.error = widgets.HTML(layout=widgets.Layout(display="none"))
+        for w in (self.notice, self.error):
+            w.add_class(dom.MESSAGES)
         self.preset_info = widgets.HTML()
         self.global_readout = widgets.HTML()
+        self.headline = widgets.HTML()
+        self.headline.add_class(dom.HEADLINE)
         self.link = widgets.HTML()
         self.link_text = widgets.Text(
             description="Link to this view",
@@ -64,7 +84,9 @@ class Page:
             k: _button(f"μν = {sci(lim.value)} ({k})", f"{lim.label}: {lim.source}")
             for k, lim in LIMITS.items()
         }
-        self.reset = _button("Reset", "all controls to their defaults")
+        self.reset = _button(
+            "Reset", "all controls to their defaults (presentation mode and pins stay)"
+        )
         self.rate_buttons = {
             k: _button(r.label, f"{r.description} ({r.source})") for k, r in RATE_PRESETS.items()
         }
@@ -75,18 +97,20 @@ class Page:
         box = widgets.Box(list(self.rate_buttons.values()), layout=widgets.Layout(**_WRAP))
         return [box, self.rate_info]
 
-    def children(self, control_boxes: list, panel_box) -> list:
+    def children(self, control_boxes: list, panel_box, header_controls=()) -> list:
         """The page from top to bottom (controls above the plots: on a projector or a laptop the
-        sliders and the curves they move are visible together)."""
+        sliders and the curves they move are visible together); ``header_controls`` go beside
+        the set-up buttons (the presentation-mode switch)."""
         wrap = widgets.Layout(**_WRAP)
         return [
             widgets.HTML(HEADER),
             self.notice,
             self.error,
             widgets.HTML("<b>Experiment set-ups</b> (each sets every control):"),
-            widgets.Box([*self.preset_buttons.values(), self.reset], layout=wrap),
+            widgets.Box([*self.preset_buttons.values(), self.reset, *header_controls], layout=wrap),
             self.preset_info,
             widgets.Box(list(control_boxes), layout=widgets.Layout(**_WRAP)),
+            self.headline,
             panel_box,
             widgets.HTML("<b>Magnetic moment: theory and limits</b>"),
             self.global_readout,

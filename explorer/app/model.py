@@ -87,6 +87,16 @@ class PanelPhysics:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """A pinned reference curve: its legend label, its pin text and its total dσ/dT (cm²/keV
+    per atom) on the live panel's T grid."""
+
+    label: str
+    spec: str
+    total: np.ndarray
+
+
+@dataclass(frozen=True)
 class PanelView:
     """Everything one panel shows: the physics plus the view inputs, resolved."""
 
@@ -97,6 +107,7 @@ class PanelView:
     readouts: tuple  # (Readout, ...)
     alt_text: str
     y_fit: bool = False  # the dσ/dT axis spans the curves (else y_decades below the top)
+    pins: tuple = ()  # (Pin, ...) drawn faintly beside the live curves
 
     # shortcuts, so that views read as the panel reads
     @property

@@ -42,6 +42,8 @@ PAGE = "page"
 _BOTH = frozenset({"electron", "nucleus"})
 _ALL = frozenset(PANELS)
 
+#: Control groups in page order ("header": shown in the page's top bar, not in a group box).
+GROUPS = ("header", "neutrino", "target", "view", "rates")
 #: Widget kinds: log slider, linear slider, toggle buttons, dropdown, checkbox.
 KINDS = ("log", "lin", "toggle", "dropdown", "check", "none")  # none: no widget of its own
 
@@ -75,8 +77,12 @@ class Param:
     step: float = 0.01  # log10 step for "log", value step for "lin"
     fmt: str = ".3g"  # readout format of a slider
     only_when: tuple = ()  # (parameter, value): the control is shown only in that case
+    advanced: bool = False  # folded away in presentation mode
+    sticky: bool = False  # kept by the set-up buttons and Reset (presentation mode, pins)
 
     def __post_init__(self):
+        if self.group not in GROUPS:
+            raise ValueError(f"Param {self.name}: group must be one of {GROUPS}")
         if self.kind not in KINDS:
             raise ValueError(f"Param {self.name}: kind must be one of {KINDS}, got {self.kind!r}")
         if self.kind in ("log", "lin"):
@@ -116,6 +122,10 @@ PARAMS: tuple[Param, ...] = (
                 ("event rates", "rates")),
        value_aliases={"all": "both", "e": "electron", "nuclear": "nucleus", "cevns": "nucleus",
                       "n": "nucleus", "rate": "rates", "counts": "rates"}),
+    _p("present", False, "check", "Presentation mode",
+       "For a projector: the advanced controls fold away and the crossover is shown in large "
+       "type (the plots' text is projector-sized at any width).", "header", {PAGE},
+       physics=False, url="present", codec="bool", sticky=True),
     # -- the target
     _p("target", "Ge", "dropdown", "Element or isotope",
        "Detector target: a natural element (isotope mix, any Z with data) or one isotope "
@@ -159,15 +169,16 @@ PARAMS: tuple[Param, ...] = (
     _p("form_factor", "none", "toggle", "Form factor",
        "Nuclear form factor in CEvNS: F = 1 as in the paper (Eν of a few MeV) or Helm "
        "(Lewin & Smith) for higher Eν.", "target", _N | _R, url="ff", codec="choice",
-       aliases=("form_factor",), options=(("F = 1 (paper)", "none"), ("Helm", "helm")),
+       aliases=("form_factor",), advanced=True,
+       options=(("F = 1 (paper)", "none"), ("Helm", "helm")),
        value_aliases={"1": "none", "off": "none", "f1": "none"}),
     _p("sin2w", SIN2W_DEFAULT, "lin", "sin²θ_W",
        "Weak mixing angle (default 0.23867, the low-energy MS-bar value).", "target", _ALL,
-       bounds=(0.20, 0.26), url="sin2w", step=0.0001, fmt=".5f"),
+       bounds=(0.20, 0.26), url="sin2w", step=0.0001, fmt=".5f", advanced=True),
     # -- axes and readouts
     _p("axes", "fit", "toggle", "Axes",
        "Fit: the recoil axis runs up to just past Tmax and the dσ/dT axis spans the curves. "
-       "Fixed: the ranges below.", "view", _BOTH, url="axes", codec="choice",
+       "Fixed: the ranges below.", "view", _BOTH, url="axes", codec="choice", advanced=True,
        options=(("fit the physics", "fit"), ("fixed ranges", "fixed"))),
     _p("Te_min", 1e-2, "log", "ν–e: T from", "Lower end of the electron-recoil axis.", "view",
        _E, bounds=(1e-4, 1e4), unit="keV", url="Te_min", fmt=".3g", only_when=("axes", "fixed")),
@@ -187,9 +198,17 @@ PARAMS: tuple[Param, ...] = (
     _p("thr_n", 1e-2, "log", "CEvNS threshold",
        "Detector threshold for nuclear recoils: the green line and the EM/SM readout.", "view",
        _N, physics=False, bounds=(1e-7, 1e3), unit="keV", url="thr_n", fmt=".3g"),
+    _p("pins_e", "", "none", "ν–e pins",
+       "Reference curves pinned on the ν–e panel (up to three; each is the physics inputs of "
+       "the pinned view, drawn faintly on the live axes).", "view", _E, physics=False,
+       url="pin_e", codec="pins", sticky=True),
+    _p("pins_n", "", "none", "CEvNS pins",
+       "Reference curves pinned on the CEvNS panel (up to three; each is the physics inputs "
+       "of the pinned view, drawn faintly on the live axes).", "view", _N, physics=False,
+       url="pin_n", codec="pins", sticky=True),
     _p("m_nu", 0.1, "log", "mν for eq. 1",
        "Neutrino mass for eq. 1's Dirac magnetic moment readout.", "view", {PAGE},
-       physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu"),
+       physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu", advanced=True),
     # -- event rates in a detector (the rates panel)
     _p("r_source", "reactor", "dropdown", "Source",
        "Neutrino source: reactor ν̄ₑ (Huber–Mueller fission spectra), π⁺ decay at rest "
@@ -255,6 +274,9 @@ PAGE_INPUTS: frozenset = frozenset(p.name for p in PARAMS if PAGE in p.affects)
 FIT_RANGE = (5, 1.2)
 #: In "fit" axes, the dσ/dT axis spans at most this many decades.
 FIT_DECADES = 12
+
+#: Parameters the set-up buttons and Reset leave as they are.
+STICKY: frozenset = frozenset(p.name for p in PARAMS if p.sticky)
 
 #: Pairs of range parameters (lower, upper, the least ratio upper/lower the state keeps).
 AXIS_PAIRS = (

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from explorer.physics.limits import LIMITS
 
+from .params import STICKY
 from .state import ExplorerState
 
 #: Quick target buttons: germanium and silicon (reactor detectors), argon and xenon (noble
@@ -34,8 +35,9 @@ class Experiment:
 
     @property
     def values(self) -> dict:
-        """The complete parameter set (every state parameter)."""
-        out = ExplorerState.defaults()
+        """The complete parameter set (every state parameter but the sticky ones: presentation
+        mode and pins stay as they are)."""
+        out = {k: v for k, v in ExplorerState.defaults().items() if k not in STICKY}
         out.update(self.changes)
         out["preset"] = self.key
         return out

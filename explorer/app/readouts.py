@@ -16,7 +16,7 @@ from .model import PanelPhysics, Readout, ThresholdFacts
 _EQ = {"electron": "eq. 9", "nucleus": "eq. 16"}
 
 
-def crossover_text(p: PanelPhysics) -> str:
+def crossover_text(p: PanelPhysics, crossings: bool = True) -> str:
     """The crossover in words, with its unit: ``'20.6 keV'``, or why there is none."""
     c = p.crossover
     if c.kind == "none":
@@ -25,7 +25,7 @@ def crossover_text(p: PanelPhysics) -> str:
         text = f"|EM| ≥ SM up to Tmax = {energy(p.tmax)}"
     else:
         text = energy(c.value)
-    if c.crossings > 1:
+    if crossings and c.crossings > 1:
         text += f"; |EM| and SM cross {c.crossings} times in the plotted range"
     return text
 
@@ -96,3 +96,17 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
         "solar flavour mixture, or a sum over all states for stars): μν/limit is an "
         "order-of-magnitude comparison.</div>"
     )
+
+
+_SHORT = {"electron": "ν–e", "nucleus": "CEvNS"}
+
+
+def headline_html(physics: dict) -> str:
+    """The crossover of each shown channel in one line (large in presentation mode):
+    ``physics`` maps a channel to its :class:`~.model.PanelPhysics`."""
+    parts = [
+        f"<b>{_SHORT[ch]}</b> on {html.escape(p.title.split(' on ', 1)[-1])}: "
+        f"|EM| = SM at <b>{html.escape(crossover_text(p, crossings=False))}</b>"
+        for ch, p in physics.items()
+    ]
+    return " &nbsp;·&nbsp; ".join(parts)

@@ -30,8 +30,9 @@ from .state import ExplorerState, normalise_target
 
 #: Longest query string read (longer ones are ignored whole, with a note).
 MAX_QUERY = 2048
-#: Longest single value read.
+#: Longest single value read (a pins value holds up to three views).
 MAX_VALUE = 64
+MAX_PINS_VALUE = 600
 
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f"}
@@ -109,6 +110,15 @@ def _read_signed(p, raw, notes):
     return {f"{p.name}_sign": -1 if raw.startswith("-") else 1, p.name: v}
 
 
+def _read_pins(p, raw, notes):
+    from . import pins  # pins write their fields with the codecs of this module
+
+    channel = next(iter(p.affects))
+    value, why = pins.normalise(channel, raw)
+    notes += why
+    return {p.name: value}
+
+
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
@@ -145,6 +155,7 @@ CODECS = {
     "switch": (_read_switch, _write_switch),
     "signed": (_read_signed, _write_signed),
     "preset": (None, _write_plain),  # read in parse_query: it expands before the others
+    "pins": (_read_pins, _write_plain),
 }
 
 
@@ -181,14 +192,14 @@ def parse_query(query: str | None) -> tuple[dict, list]:
     for key, raw in pairs:
         k, raw = key.strip().lower(), raw.strip()
         try:
-            if len(raw) > MAX_VALUE:
-                raise Skip(f"The value of {_short(key)!r} is too long; ignored.")
             if k == "preset":
-                preset = _preset(raw)
+                preset = _preset(raw[:MAX_VALUE])
                 continue
             p = _BY_URL.get(k)
             if p is None:
                 raise Skip(f"Unknown parameter {_short(key)!r}; ignored.")
+            if len(raw) > (MAX_PINS_VALUE if p.codec == "pins" else MAX_VALUE):
+                raise Skip(f"The value of {_short(key)!r} is too long; ignored.")
             values.update(CODECS[p.codec][0](p, raw, notes))
         except Skip as why:
             notes.append(str(why))
@@ -208,7 +219,7 @@ def to_query(params: dict) -> str:
             text = CODECS[p.codec][1](p, params, defaults)
             if text is not None:
                 out.append((p.url, text))
-    return urlencode(out, safe=",")
+    return urlencode(out, safe=",:;")
 
 
 __all__ = ["CODECS", "REGISTRY", "parse_query", "to_query"]
