@@ -283,12 +283,17 @@ def install_pool_keeper() -> None:
     voila.app.voila_kernel_manager_factory = keeping_factory
 
 
+#: The page scripts (explorer/page/), in order: the session watcher, the pixel-ratio reporter.
+PAGE_SCRIPTS = ("session.js", "pixels.js")
+
+
 @cache
 def page_head() -> str:
     """The ``<script>`` put at the top of every dashboard page's ``<head>``.
 
-    The session watcher (``explorer/page/session.js``) with its configuration: the CSS class names
-    of :mod:`explorer.app.dom` and :data:`SESSION_CONFIG`. It must run before Voila's own scripts
+    The session watcher (``explorer/page/session.js``) and the pixel-ratio reporter
+    (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.dom` and
+    :data:`SESSION_CONFIG`. It must run before Voila's own scripts
     (it watches the kernel websocket they open).
 
     >>> head = page_head()
@@ -306,9 +311,11 @@ def page_head() -> str:
         "viewLink": dom.VIEW_LINK,
         "banner": dom.SESSION_BANNER,
         "reload": dom.SESSION_RELOAD,
+        "pixelRatio": dom.PIXEL_RATIO,
         **timings,
     }
-    script = files("explorer.page").joinpath("session.js").read_text(encoding="utf-8")
+    page = files("explorer.page")
+    script = "\n".join(page.joinpath(f).read_text(encoding="utf-8") for f in PAGE_SCRIPTS)
     # "</" cannot end the script element early: JSON and the script never contain "</script".
     assert "</script" not in script.lower()
     return f"<script>window.__nacSessionConfig = {json.dumps(config)};\n{script}</script>"

@@ -29,7 +29,7 @@ from . import dom, pins
 from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
 from .controls import Controls
 from .export import curves_csv, data_link, rates_csv
-from .figstyle import export_png
+from .figstyle import export_png, render_scale
 from .fmt import energy, neutrino_label, number
 from .layout import Page
 from .panels import ChannelPanel
@@ -81,6 +81,12 @@ class Dashboard(widgets.VBox):
             layout=widgets.Layout(width="100%"),
         )
         self.add_class(dom.DASHBOARD)
+        # the page script (explorer/page/pixels.js) writes the screen's pixel ratio in here
+        self.scale = 1.0
+        self.pixels = widgets.Text(layout=widgets.Layout(display="none"))
+        self.pixels.add_class(dom.PIXEL_RATIO)
+        self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
+        self.children = (*self.children, self.pixels)
         self._show_page_readout()
         state.observe(self._on_revision, names="revision")
         self.apply_query(query or "")
@@ -196,6 +202,20 @@ class Dashboard(widgets.VBox):
     def apply_preset(self, key: str) -> None:
         """Set every control to the experiment preset ``key`` (one recompute)."""
         apply_experiment(self.state, key)
+
+    def set_pixels(self, report: str) -> None:
+        """Render the plots for the page's screen: ``report`` is ``"<pixel ratio>:<plot width in
+        CSS px>"`` (:func:`~.figstyle.render_scale`); a report that cannot be read is ignored."""
+        try:
+            scale = render_scale(report)
+        except ValueError:
+            return
+        if scale != self.scale:
+            self.scale = scale
+            for panel in self.panels.values():
+                panel.figure.set_scale(scale)
+            self._stale_view |= set(PANELS)
+            self.refresh(frozenset())
 
     def reset(self) -> None:
         """Every control to its default (presentation mode and pins stay)."""

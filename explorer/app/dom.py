@@ -26,3 +26,6 @@ HEADLINE = "nac-headline"
 PANELS = "nac-panels"
 MESSAGES = "nac-messages"
 INTRO = "nac-intro"
+#: The hidden text widget the page script (explorer/page/pixels.js) writes the screen's pixel
+#: ratio and the plots' width into.
+PIXEL_RATIO = "nac-pixel-ratio"

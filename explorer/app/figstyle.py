@@ -27,6 +27,27 @@ from .fmt import sup
 #: (:func:`set_scale`), so that it is sharp without being scaled up.
 FIGSIZE = (4.8, 4.0)
 DPI = 135
+#: Render scales (× DPI) the screen can ask for (:func:`render_scale`): up to 2 device pixels per
+#: image pixel at 1, none scaled up by more than 1.25 below 2.
+SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+def render_scale(report: str) -> float:
+    """The render scale for a page's report ``"<devicePixelRatio>:<plot width in CSS px>"``: the
+    smallest of SCALES that gives the plot at least 0.8 image pixels per device pixel, at most
+    the largest (a projector at ratio 1 keeps 1). ValueError for anything else.
+
+    >>> render_scale("1:683"), render_scale("2:683"), render_scale("3.00:370"), render_scale("1:400")
+    (1.0, 1.75, 1.5, 1.0)
+    """
+    ratio, _, width = report.partition(":")
+    r, w = float(ratio), float(width)
+    if not (0.5 <= r <= 8 and 50 <= w <= 10000):
+        raise ValueError(f"pixel report {report!r}: expected ratio 0.5–8 and width 50–10000 px")
+    need = 0.8 * r * w / (FIGSIZE[0] * DPI)
+    return next((s for s in SCALES if s >= need), SCALES[-1])
+
+
 #: Font sizes in pt of every text on the panel figures (none below MIN_FONT).
 FONT = {"axis": 11, "tick": 11, "title": 11, "legend": 10, "note": 10, "small": 10}
 MIN_FONT = min(FONT.values())

@@ -27,6 +27,7 @@ from matplotlib.transforms import blended_transform_factory
 from .figdata import bands, y_limits
 from .figstyle import (
     COLORS,
+    DPI,
     FONT,
     N_EDGE_LABELS,
     PIN_COLORS,
@@ -176,6 +177,11 @@ class PanelFigure:
             visible=False,
             zorder=7,
         )
+
+    def set_scale(self, scale: float) -> None:
+        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, :func:`render_scale`)."""
+        self.figure.set_dpi(DPI * scale)
+        self.forget_frame()
 
     def forget_frame(self) -> None:
         """Drop the cached frame (after the figure was drawn at another resolution)."""

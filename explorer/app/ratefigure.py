@@ -105,6 +105,11 @@ class RatesFigure:
         b.set_ylim(*_decades(min(vals) / 3, max(vals) * 3))
         self.title.set_text(v.title)
 
+    def set_scale(self, scale: float) -> None:
+        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, :func:`render_scale`)."""
+        self.figure.set_dpi(DPI * scale)
+        self.forget_frame()
+
     def forget_frame(self) -> None:
         """Drop the cached frame (after the figure was drawn at another resolution)."""
         self._background = None

@@ -227,8 +227,7 @@ def test_limit_buttons_set_mu_and_limits_are_cited(dash):
     assert {lim.value for lim in LIMITS.values()} == {2.9e-11, 3e-12, 2.8e-11, 6.4e-12, 1.2e-12}
     for lim in LIMITS.values():
         assert lim.source in dash.page.global_readout.value.replace("&#x27;", "'")
-    limit_box = dash.children[10]
-    for b, lim in zip(limit_box.children, LIMITS.values(), strict=True):
+    for b, lim in zip(dash.page.limit_buttons.values(), LIMITS.values(), strict=True):
         dash.state.mu_on = False
         b.click()
         assert dash.state.mu_on and dash.state.mu == lim.value

@@ -67,21 +67,6 @@ def standalone(servers, notebook) -> harness.Server:
     return servers["standalone"]
 
 
-class Console:
-    """Console errors and uncaught exceptions of a page, with what is not ours filtered out."""
-
-    def __init__(self, page):
-        self.errors: list[str] = []
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-
-    def _on_console(self, msg):
-        if msg.type == "error":
-            url = (msg.location or {}).get("url", "")
-            if harness.is_ours(url, msg.text):
-                self.errors.append(f"{msg.text} @ {url}")
-
-
 def close_tabs(ctx) -> None:
     """Close every tab as a person does (unload handlers run: the kernels shut down)."""
     for page in list(ctx.pages):
@@ -102,7 +87,7 @@ def shared(browser, server):
     ctx = browser.new_context(viewport=harness.DESKTOP, accept_downloads=True)
     server.login(ctx)
     page = ctx.new_page()
-    console = Console(page)
+    console = harness.Console(page)
     # the session's first page may wait for the server's first pre-heated kernel to warm up
     page.goto(server.url(), wait_until="commit", timeout=120_000)
     dash = harness.Dashboard(page)
@@ -121,7 +106,7 @@ def open_dashboard(context, server):
         page = context.new_page()
         if viewport:
             page.set_viewport_size(viewport)
-        console = Console(page)
+        console = harness.Console(page)
         page.goto(server.url(query), wait_until="commit", timeout=120_000)
         dash = harness.Dashboard(page)
         dash.wait_ready(n_plots, timeout=120)

@@ -4,7 +4,7 @@ A plain package (no pytest): ``tests/browser`` is on pytest's ``pythonpath`` (py
 the browser benchmarks put it on ``sys.path``, so both ``import harness``.
 """
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, is_ours, launch_browser
+from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Console, is_ours, launch_browser
 from .page import (
     BANNER,
     ERROR,
@@ -42,6 +42,7 @@ __all__ = [
     "ROUTES",
     "SLIDER",
     "VIEW_LINK",
+    "Console",
     "Dashboard",
     "Route",
     "Server",

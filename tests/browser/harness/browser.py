@@ -46,3 +46,18 @@ def is_ours(message_url: str, text: str) -> bool:
     if "ERR_NAME_NOT_RESOLVED" in text or "ERR_INTERNET_DISCONNECTED" in text:
         return message_url.startswith("http://127.0.0.1")
     return True
+
+
+class Console:
+    """Console errors and uncaught exceptions of a page, with what is not ours filtered out."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _on_console(self, msg):
+        if msg.type == "error":
+            url = (msg.location or {}).get("url", "")
+            if is_ours(url, msg.text):
+                self.errors.append(f"{msg.text} @ {url}")
