@@ -48,6 +48,9 @@ PARAMS = {
     "thr": ("1", {"r_threshold": 1.0}),
     "win": ("20", {"r_window": 20.0}),
     "bkg": ("0.5", {"r_background": 0.5}),
+    "present": ("1", {"present": True}),
+    "pin_e": ("target:Xe;mu:off,E:2", {"pins_e": "target:Xe;mu:off,E:2"}),
+    "pin_n": ("ff:helm", {"pins_n": "ff:helm"}),
 }
 
 
