@@ -8,7 +8,7 @@ PORT    ?= 8866
 POOL    ?= 1
 TABS    ?= 20
 
-.PHONY: env runtime test lint dashboard lab bench bench-rates bench-browser bench-class browser mutation clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-browser bench-class browser mutation screenshots clean
 
 # Runtime dependencies only (what `make dashboard` needs); the test extras come on top for `make test`.
 $(VENV)/.runtime: pyproject.toml
@@ -61,6 +61,11 @@ bench-rates: env
 bench-browser: env browser
 	$(VPY) benchmarks/bench_browser.py
 	$(VPY) benchmarks/bench_load.py
+
+# The page in Chromium at 1366×768, 1400 and 390 px for every set-up (to /tmp/explorer-shots;
+# look at them).
+screenshots: env browser
+	$(VPY) tools/screenshots.py $(OUT)
 
 # Mutation run over explorer.physics (not part of `make test`; a few minutes): every mutant must
 # make tests/physics fail. Prints a kill table and the count.
