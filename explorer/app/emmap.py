@@ -1,0 +1,305 @@
+"""Where EM wins, in one picture: |EM|/SM over (T, μν) or (T, |qν|) for one channel.
+
+How to call it (the dashboard, on every slider move while a map is shown)::
+
+    from explorer.app.emmap import compute_map
+    from explorer.app.mapfigure import MapFigure
+
+    fig = MapFigure("electron", "mu")              # once per shown map: channel × axis
+    data = compute_map("electron", state, "mu")    # state: an explorer.app.state.ExplorerState
+    fig.update(data)                               # moves the artists (no figure rebuilt)
+    png = fig.render()                             # PNG bytes for a widgets.Image
+
+``channel`` is ``"electron"`` (ν–e per atom of ``state.target``, stepping or free electrons as
+``state.binding``) or ``"nucleus"`` (CEvNS per atom, isotope sum, ``state.form_factor``);
+``axis`` is ``"mu"`` (y = μν in μB over the μν slider's bounds) or ``"q"`` (y = |qν| in e over the
+|qν| slider's bounds). Everything else — target, flavour, ν/ν̄, Eν, sin²θ_W, the other
+electromagnetic parameters — is held at its current value in ``state`` (μν as used by the physics,
+i.e. 0 when switched off; on the |qν| map the sign of qν is the state's, + when qν is off).
+``mark_T`` (keV, optional) marks a clicked recoil energy on the current row.
+
+What the map holds (:class:`MapData`): the ratio |EM|/SM on a grid of the panel's own T range
+(:func:`explorer.app.compute.t_range`, fitted to T_max as the panel does) × the slider's y range,
+with EM = total − SM as everywhere in the app (DESIGN §4.6); NaN where nothing is detected
+(SM = 0: beyond T_max, and below the first ionisation energy I₁ with stepping, eqs. 10–11). The
+crossover line is T_cross(y) for every row by the panel readout's own definition: the upper edge
+of the low-T region where |EM| ≥ SM, searched from I₁ (stepping) or 10⁻¹⁶ T_max up to T_max
+(DESIGN §4.14), 0 where there is no such region and the top of the search where |EM| ≥ SM all
+the way. It is not the contour ratio = 1: where the ratio crosses 1 again at higher T, the colours
+show it and the line does not (as the readout).
+
+How it is vectorised. At fixed T, μν enters only through the magnetic term, which adds
+incoherently (eq. 8 for electrons, eq. 15 for nuclei): EM(T, μ) = EM(T, 0) + μ² M(T). qν enters
+through a coupling shift linear in qν (g_V → g_V − (√2πα/G_F) qν/(m_e T) for electrons, Giunti &
+Studenikin 2015; C_V shifted as in eq. 13 with the sign of DESIGN §4.5 for nuclei) that is squared
+in the cross section, so EM(T, qν) = c₀(T) + c₁(T) qν + c₂(T) qν² exactly. So a few vectorised
+calls of the public physics API on a T grid (μ = 0 and one μ_ref; qν = 0 and ±q_ref) give every
+cell. The crossover rows are searched on the readout's own 257-point log grid and refined in each
+row's bracket on sub-grids (vectorised over rows), then interpolated linearly in
+(log T, log ratio), as :mod:`explorer.physics` does: the current row gets the readout's full
+refinement (two rounds of 129 points), the other rows a cheaper one (enough for drawing).
+
+Limits: on the μν map, every limit of :data:`explorer.physics.limits.LIMITS`. On the |qν| map no
+limit is drawn: the explorer has no cited qν limit in :mod:`explorer.physics` (the paper quotes
+none), so the map says so rather than show an unchecked number.
+
+>>> from explorer.app.state import ExplorerState
+>>> d = compute_map("electron", ExplorerState(), "mu", n=50)
+>>> d.ratio.shape, round(d.current_cross, 2)
+((50, 50), 20.61)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from hepunits import MeV, keV
+
+from explorer.physics import Neutrino, electron, kinematics, nucleus, target
+from explorer.physics.constants import ME
+from explorer.physics.limits import LIMITS
+
+from .compute import t_range
+from .fmt import neutrino_label, sci
+from .params import REGISTRY
+from .state import R2_UNIT
+
+__all__ = ["AXES", "CHANNELS", "MapData", "compute_map"]
+
+#: Channels and y axes of a map.
+CHANNELS = ("electron", "nucleus")
+AXES = ("mu", "q")
+
+#: μν (μB) of the reference evaluation of the magnetic term M(T) = EM(μ_ref, qν = ⟨r²⟩ = 0)/μ_ref².
+MU_REF = 1e-10
+#: The search of the crossover as the physics does it (explorer.physics._crossing): a 257-point
+#: log grid from the floor (I₁ with stepping, else 10⁻¹⁶ T_max) to T_max, refined in the bracket.
+SEARCH_POINTS = 257
+T_FLOOR_FRACTION = 1e-16
+#: Refinement of the current row: two rounds of 129-point sub-grids (as the readout).
+FULL_REFINE = (129, 2)
+#: Refinement of the other rows: one round of 17 points, then interpolation (≲ 10⁻⁵ relative).
+LINE_REFINE = (17, 1)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """One map: everything :class:`~explorer.app.mapfigure.MapFigure` draws (energies in keV).
+
+    ``ratio[i, j]`` is |EM|/SM at ``y[i]``, ``T[j]`` (NaN where SM = 0). ``cross[i]`` is the
+    crossover T of row i (0: no region where |EM| ≥ SM; ``t_top``: |EM| ≥ SM up to the end of the
+    search). ``scale[i]`` is eq. 9 (ν–e) or eq. 16 (CEvNS) for row i's μν on the μν map, and for
+    the current μν on every row of the |qν| map (it is a magnetic-moment scale). ``current`` is the
+    y of the live plot (None when that parameter is switched off), ``current_cross`` its crossover
+    (the panel readout's value). ``limits`` are (short label, value) pairs.
+    """
+
+    channel: str
+    axis: str
+    T: np.ndarray
+    y: np.ndarray
+    ratio: np.ndarray
+    cross: np.ndarray
+    t_top: float
+    scale: np.ndarray
+    threshold: float
+    tmax: float
+    floor: float  # I₁ with stepping (keV), else 0
+    limits: tuple
+    current: float | None
+    current_cross: float
+    mark: tuple | None  # (T keV, y) of a clicked point
+    title: str
+    held: str
+    notice: str = ""
+
+
+def _grid_axis(axis: str, n: int) -> np.ndarray:
+    lo, hi = REGISTRY[axis].bounds
+    return np.geomspace(lo, hi, n)
+
+
+class _Model:
+    """EM(T, y) = a(T) + b(T) y + c(T) y² and SM(T) from a few public physics calls.
+
+    For the μν map: a = EM(μ = 0), b = 0, c = M(T) (the magnetic term per μ²). For the |qν| map
+    (y = |qν|, signed by ``sign``): c₀, c₁·sign, c₂ from qν = 0, ±q_ref.
+    """
+
+    def __init__(self, channel, state, axis):
+        self.channel, self.axis = channel, axis
+        self.E = state.E * MeV
+        self.tgt = target(state.target)
+        r2 = state.r2 * R2_UNIT
+        fl, anti = state.flavour, state.anti
+        self.sign = 1.0 if state.q_sign >= 0 else -1.0
+        if axis == "mu":
+            self.nus = (
+                Neutrino(fl, anti, mu=0.0, q=state.q_eff, r2=r2),
+                Neutrino(fl, anti, mu=MU_REF),
+            )
+        else:
+            lo, hi = REGISTRY["q"].bounds
+            self.q_ref = math.sqrt(lo * hi)
+            qs = (0.0, self.q_ref, -self.q_ref)
+            self.nus = tuple(Neutrino(fl, anti, mu=state.mu_eff, q=q, r2=r2) for q in qs)
+        if channel == "electron":
+            kw = dict(target=self.tgt, binding=state.binding, sin2w=state.sin2w)
+            self._xs = lambda T, nu: electron.dsigma_dT(T, self.E, nu, **kw)
+        else:
+            kw = dict(form_factor=state.form_factor, sin2w=state.sin2w)
+            self._xs = lambda T, nu: nucleus.dsigma_dT(T, self.E, nu, self.tgt, **kw)
+
+    def coefficients(self, T):
+        """(SM, a, b, c) on the array T (energy units), each of T's shape."""
+        if self.axis == "mu":
+            base = self._xs(T, self.nus[0])
+            mag = self._xs(T, self.nus[1]).em / MU_REF**2
+            return base.sm, base.em, 0.0, mag
+        x0, xp, xm = (self._xs(T, nu) for nu in self.nus)
+        q = self.q_ref
+        b = (xp.em - xm.em) / (2.0 * q) * self.sign
+        c = (xp.em + xm.em - 2.0 * x0.em) / (2.0 * q * q)
+        return x0.sm, x0.em, b, c
+
+
+def _log_ratio(sm, a, b, c, y):
+    """log|EM| − log SM with EM = a + b y + c y² (−inf where EM = 0); broadcasts."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.abs(a + (b + c * y) * y)) - np.log(sm)
+
+
+def _edges(model, y, t_lo, t_top, refine):
+    """T_cross (energy units) for each y: the readout's low-T edge (see the module docstring)."""
+    y = np.asarray(y, dtype=float)
+    if not t_lo < t_top or y.size == 0:
+        return np.zeros(y.shape)
+    G = np.geomspace(t_lo, t_top, SEARCH_POINTS)
+    f = _log_ratio(*model.coefficients(G), y[:, None])  # (rows, points)
+    neg = f < 0
+    anyneg = neg.any(axis=1)
+    i = np.argmax(neg, axis=1)
+    out = np.where(anyneg, 0.0, t_top)  # never below 1: "all"; below 1 at the floor: "none"
+    rows = np.flatnonzero(anyneg & (i > 0))
+    if rows.size == 0:
+        return out
+    yr = y[rows, None]
+    a, b = G[i[rows] - 1], G[i[rows]]
+    fa, fb = f[rows, i[rows] - 1], f[rows, i[rows]]
+    points, rounds = refine
+    frac = np.linspace(0.0, 1.0, points)
+    for _ in range(rounds):
+        sub = a[:, None] * (b / a)[:, None] ** frac  # (rows, points), log-spaced in [a, b]
+        fs = _log_ratio(*model.coefficients(sub), yr)
+        j = np.argmax(fs < 0, axis=1)  # fs[:, -1] < 0 up to rounding; j ≥ 1 in general
+        j = np.maximum(j, 1)
+        k = np.arange(rows.size)
+        a, b, fa, fb = sub[k, j - 1], sub[k, j], fs[k, j - 1], fs[k, j]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        la, lb = np.log(a), np.log(b)
+        t = np.exp(la + (lb - la) * fa / (fa - fb))
+    t = np.where(np.isfinite(fa) & np.isfinite(fb), t, np.where(np.isfinite(fb), b, a))
+    out[rows] = t
+    return out
+
+
+def _short(label: str) -> str:
+    """A limit's short name: ``"GEMMA (reactor ν̄ₑ on Ge)"`` → ``"GEMMA"``."""
+    return label.split(" (")[0]
+
+
+def compute_map(channel: str, state, axis: str, n: int = 200, mark_T: float | None = None):
+    """The map of |EM|/SM for ``channel`` over (T, ``axis``) at ``state``: a :class:`MapData`.
+
+    ``n`` points on each axis (T log-spaced over the panel's T range, y over the slider's bounds).
+    ``mark_T``: a clicked recoil energy in keV to mark on the current row. ValueError for an
+    unknown channel, axis or a non-positive ``n``.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {CHANNELS}, got {channel!r}")
+    if axis not in AXES:
+        raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
+    if not isinstance(n, int | np.integer) or n < 2:
+        raise ValueError(f"n must be an integer ≥ 2, got {n!r}")
+    tgt = target(state.target)
+    E = state.E * MeV
+    y = _grid_axis(axis, n)
+    current = state.mu if axis == "mu" else state.q
+    on = (state.mu_on and state.mu > 0) if axis == "mu" else state.q_sign != 0
+    nu_now = state.neutrino()
+    nuc = channel == "nucleus"
+    name = "CEvNS" if nuc else "ν–e"
+    title = f"where |EM| ≥ SM: {name} on {tgt.label}, Eν = {state.E:.4g} MeV"
+    held = _held(state, axis, nuc)
+    if nuc:
+        masses = tgt.arrays["mass"]
+        try:
+            nucleus.check_target(tgt)
+        except ValueError:
+            tmax = kinematics.t_max(E, float(masses.min())) / keV
+            T = np.geomspace(*t_range(state, channel, tmax), n)
+            nan = np.full((n, n), np.nan)
+            return MapData(channel, axis, T, y, nan, np.zeros(n), tmax, np.zeros(n),
+                           state.thr_n, tmax, 0.0, (), current if on else None, 0.0, None,
+                           title, held, notice="¹H is a free proton: CEvNS (eq. 14) does not "
+                           "apply")  # fmt: skip
+        tmax_display = kinematics.t_max(E, float(masses.min()))
+        # the readout's search ends below the heaviest isotope's T_max (nucleus.crossover)
+        t_top = kinematics.t_max(E, float(masses.max())) * (1 - 1e-12)
+        t_lo = t_top * T_FLOOR_FRACTION
+        floor = 0.0
+        threshold = state.thr_n
+    else:
+        tmax_display = t_top = kinematics.t_max(E, ME)
+        stepping = state.binding == "stepping"
+        floor = min(s.binding for s in tgt.shells) if stepping else 0.0
+        t_lo = floor if stepping else t_top * T_FLOOR_FRACTION
+        threshold = state.thr_e
+    lo, hi = t_range(state, channel, tmax_display / keV)
+    T = np.geomspace(lo, hi, n)
+    model = _Model(channel, state, axis)
+    sm, a, b, c = model.coefficients(T * keV)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(a + (b + c * y[:, None]) * y[:, None]) / sm
+    ratio = np.where(sm > 0, ratio, np.nan)
+    cross = _edges(model, y, t_lo, t_top, LINE_REFINE) / keV
+    current_cross = float(_edges(model, [current], t_lo, t_top, FULL_REFINE)[0]) / keV
+    if not on:  # the live plot is not on this map; its readout is the physics' own
+        current_cross = 0.0
+    scale = _scale(channel, nu_now, tgt, state.sin2w, axis, y)
+    limits = (
+        tuple((_short(lim.label), lim.value) for lim in LIMITS.values()) if axis == "mu" else ()
+    )
+    mark = (float(mark_T), current) if (mark_T is not None and on) else None
+    return MapData(channel, axis, T, y, ratio, cross, t_top / keV, scale, threshold,
+                   tmax_display / keV, floor / keV, limits, current if on else None,
+                   current_cross, mark, title, held)  # fmt: skip
+
+
+def _scale(channel, nu_now, tgt, sin2w, axis, y):
+    """eq. 9 / eq. 16 in keV for each row (∝ μν²; the current μν on the |qν| map)."""
+    if channel == "electron":
+        est = lambda nu: electron.crossover_estimate(nu)  # noqa: E731
+    else:
+        est = lambda nu: nucleus.crossover_estimate(nu, tgt, sin2w=sin2w)  # noqa: E731
+    if axis == "mu":
+        return est(Neutrino(mu=MU_REF)) * (y / MU_REF) ** 2 / keV
+    return np.full(y.shape, est(nu_now) / keV)
+
+
+def _held(state, axis, nuc) -> str:
+    """The parameters held at their current values, as one line."""
+    parts = [] if nuc else [neutrino_label(state.flavour, state.anti)]
+    if axis == "mu":
+        parts.append(f"qν = {sci(state.q_eff)} e")
+    else:
+        mu = f"{sci(state.mu_eff)} μB" if state.mu_eff else "0 (off)"
+        parts.append(f"μν = {mu}, qν {'<' if state.q_sign < 0 else '>'} 0")
+    parts.append(f"⟨r²⟩ = {state.r2:.3g}×10⁻³² cm²" if state.r2 else "⟨r²⟩ = 0")
+    if nuc:
+        parts.append("Helm F(q)" if state.form_factor == "helm" else "F = 1")
+    else:
+        parts.append("stepping" if state.binding == "stepping" else "free electrons")
+    return ", ".join(parts)

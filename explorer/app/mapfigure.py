@@ -1,0 +1,290 @@
+"""The figure of a "where EM wins" map, made once and mutated in place (Agg canvas, no pyplot).
+
+A :class:`MapFigure` shows one :class:`~explorer.app.emmap.MapData`: |EM|/SM as an image in
+(log₁₀ T, log₁₀ y) coordinates (colour map ``cividis``: perceptually uniform and readable with the
+common colour-vision deficiencies; a fixed log colour scale so that a colour means the same ratio
+after every update), the crossover line (the readout's |EM| = SM edge, black with a white halo),
+the eq. 9 / eq. 16 scale, the detector threshold, the experimental limits on μν (labelled at the
+right end) and the current slider value with the readout's crossover on it. Cells with no events
+(SM = 0: beyond T_max, below I₁ with stepping) are light grey.
+
+:meth:`MapFigure.update` moves the artists (``set_data`` on the image and the lines);
+:meth:`MapFigure.render` blits them over a cached static layer (frame, ticks, colour bar, legend,
+limits) and encodes the PNG with :func:`~explorer.app.figstyle.encode_png`.
+
+>>> from explorer.app.state import ExplorerState
+>>> from explorer.app.emmap import compute_map
+>>> fig = MapFigure("electron", "mu")
+>>> fig.update(compute_map("electron", ExplorerState(), "mu", n=40))
+>>> fig.render()[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib import patheffects as pe
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    FuncFormatter,
+    MultipleLocator,
+    NullLocator,
+)
+from matplotlib.transforms import blended_transform_factory
+
+from .emmap import AXES, CHANNELS
+from .figstyle import COLORS, DPI, FIGSIZE, decade_label, encode_png
+from .fmt import energy, sci
+
+__all__ = ["RATIO_DECADES", "MapFigure"]
+
+#: The colour scale spans 10^±RATIO_DECADES in |EM|/SM (beyond: the end colours).
+RATIO_DECADES = 6
+#: Colour of cells with no events.
+NO_EVENTS = "#e4e4e4"
+#: Colour map: cividis (Nuñez, Anderton & Renslow, PLoS ONE 13, e0199239 (2018)), designed to be
+#: perceptually uniform and the same for normal and deuteranomalous vision.
+CMAP = "cividis"
+
+_HALO = [pe.withStroke(linewidth=3.6, foreground="white")]
+#: Texts drawn over the image sit on a half-transparent white box (cheaper than a halo).
+_TEXT_BOX = dict(boxstyle="square,pad=0.15", facecolor="white", alpha=0.75, edgecolor="none")
+
+_Y_LABEL = {"mu": "magnetic moment μν (μB)", "q": "millicharge |qν| (e)"}
+_CURRENT = {"mu": "current μν", "q": "current |qν|"}
+
+
+def _log_tick(x, _pos=None) -> str:
+    """Tick label of a log₁₀ coordinate: ``-11`` → ``10⁻¹¹``."""
+    return decade_label(10.0**x)
+
+
+class MapFigure:
+    """The map of one channel (``"electron"``/``"nucleus"``) over one axis (``"mu"``/``"q"``)."""
+
+    def __init__(self, channel: str, axis: str):
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, got {channel!r}")
+        if axis not in AXES:
+            raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
+        self.channel, self.axis = channel, axis
+        self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
+        FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.13, right=0.66, top=0.865, bottom=0.325)
+        self.ax = ax = fig.add_subplot()
+        self.cax = cax = fig.add_axes((0.89, 0.325, 0.022, 0.54))
+        # the limits on μν are named on a right-hand axis, outside the image (static layer)
+        self.ax_limits = ax.secondary_yaxis("right")
+        self.ax_limits.tick_params(labelsize=9, length=4, colors="#222222")
+        self.ax_limits.yaxis.set_major_locator(FixedLocator([]))
+        self.no_limit = fig.text(
+            0.70,
+            0.595,
+            "no cited qν limit\nin the explorer",
+            fontsize=9,
+            ha="left",
+            va="center",
+            color="#555555",
+            visible=False,
+        )
+        self._frame(fig, ax)
+        cmap = colormaps[CMAP].with_extremes(bad=NO_EVENTS)
+        norm = Normalize(-RATIO_DECADES, RATIO_DECADES)
+        self._cmap, self._norm = cmap, norm
+        # the image holds RGBA bytes coloured here on the 200 × 200 grid: matplotlib then only
+        # resamples them, instead of normalising and colouring every screen pixel
+        self.image = ax.imshow(np.zeros((2, 2, 4), np.uint8), origin="lower", aspect="auto",
+                               interpolation="nearest", extent=(0, 1, 0, 1),
+                               zorder=1)  # fmt: skip
+        cb = fig.colorbar(ScalarMappable(norm, cmap), cax=cax, extend="both")
+        cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 3)))
+        cb.ax.yaxis.set_major_formatter(FuncFormatter(_log_tick))
+        cb.ax.yaxis.set_minor_locator(NullLocator())
+        cb.ax.tick_params(labelsize=10)
+        cax.text(0.5, 1.09, "|EM|/SM", transform=cax.transAxes, ha="center", va="bottom",
+                 fontsize=10)  # fmt: skip
+        cb.ax.axhline(0.0, color="black", lw=2.0)  # ratio 1: the crossover
+        self._ylog = blended_transform_factory(ax.transAxes, ax.transData)
+        self._make_lines(ax)
+        self.title = fig.text(0.02, 0.955, "", ha="left", va="center", fontsize=11)
+        self.held = fig.text(0.02, 0.91, "", ha="left", va="center", fontsize=9,
+                             color="#333333")  # fmt: skip
+        self.notice = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                              fontsize=10, visible=False, zorder=8)  # fmt: skip
+        self._legend = self._make_legend(fig)
+        self._limit_artists: list = []
+        self._limits_key = None
+        # drawn over the cached frame in this order: the image, the limits, the lines, the texts
+        self._lines = [self.line_thr, self.line_scale, self.line_cross, self.line_current,
+                       self.marker_cross, self.marker_mark, self.off_left, self.off_right,
+                       self.notice]  # fmt: skip
+        for a in [self.image, *self._lines]:
+            a.set_animated(True)
+        self._background, self._bg_key = None, None
+
+    # ------------------------------------------------------------------------------------
+    def _frame(self, fig, ax) -> None:
+        """Axis labels at fixed places (no automatic layout), decade ticks."""
+        what = "electron" if self.channel == "electron" else "nuclear"
+        fig.text(0.395, 0.235, f"{what} recoil energy T (keV)", ha="center", va="center",
+                 fontsize=11)  # fmt: skip
+        fig.text(0.012, 0.595, _Y_LABEL[self.axis], rotation=90, ha="left", va="center",
+                 fontsize=11)  # fmt: skip
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MultipleLocator(1.0))
+            axis.set_minor_locator(NullLocator())
+            axis.set_major_formatter(FuncFormatter(_log_tick))
+        ax.tick_params(labelsize=10)
+
+    def _make_lines(self, ax) -> None:
+        nan2 = ([np.nan], [np.nan])
+        (self.line_cross,) = ax.plot(*nan2, color="black", lw=2.2, path_effects=_HALO, zorder=5)
+        (self.line_scale,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls=(0, (2, 2)),
+                                     path_effects=_HALO, zorder=4)  # fmt: skip
+        (self.line_thr,) = ax.plot(*nan2, color=COLORS["threshold"], lw=1.8,
+                                   path_effects=_HALO, zorder=4)  # fmt: skip
+        (self.line_current,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.6, ls=(0, (6, 2)),
+                                       path_effects=_HALO, zorder=4.5)  # fmt: skip
+        (self.marker_cross,) = ax.plot(*nan2, ls="none", marker="o", ms=8, mfc="white",
+                                       mec="black", mew=2, zorder=6)  # fmt: skip
+        (self.marker_mark,) = ax.plot(*nan2, ls="none", marker="X", ms=9, mfc=COLORS["edge"],
+                                      mec="white", mew=1, zorder=6)  # fmt: skip
+        kw = dict(transform=ax.transAxes, va="bottom", fontsize=9, color="#222222", zorder=7,
+                  bbox=_TEXT_BOX)  # fmt: skip
+        self.off_left = ax.text(0.01, 0.02, "", ha="left", **kw)
+        self.off_right = ax.text(0.99, 0.02, "", ha="right", **kw)
+
+    def _make_legend(self, fig):
+        est = "eq. 9 scale" if self.channel == "electron" else "eq. 16 scale"
+        if self.axis == "q":
+            est += " (μν only)"
+        handles = [
+            Line2D([], [], color="black", lw=2.2, label="|EM| = SM (crossover)"),
+            Line2D([], [], color=COLORS["em"], lw=1.8, ls=(0, (2, 2)), label=est),
+            Line2D([], [], color=COLORS["threshold"], lw=1.8, label="threshold"),
+            Line2D([], [], color=COLORS["sm"], lw=1.6, ls=(0, (6, 2)), marker="o", mfc="white",
+                   mec="black", label=f"{_CURRENT[self.axis]}, its crossover"),
+            Patch(facecolor=NO_EVENTS, edgecolor="#999999", label="no events (SM = 0)"),
+        ]  # fmt: skip
+        if self.axis == "mu":
+            handles.append(Line2D([], [], color="#222222", lw=1.0, ls="--", label="limits on μν"))
+        return fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=9,
+                          frameon=False, bbox_to_anchor=(0.5, 0.0), handlelength=2.4,
+                          columnspacing=1.2)  # fmt: skip
+
+    def _show_limits(self, limits: tuple) -> None:
+        """Horizontal lines at the limits, named on the right-hand axis (one name per group of
+        near-equal limits): the names are part of the cached frame, the lines are redrawn over
+        the image."""
+        if limits == self._limits_key:
+            return
+        for a in self._limit_artists:
+            a.remove()
+        self._limit_artists = []
+        self._limits_key = limits
+        groups: list = []
+        for label, value in sorted(limits, key=lambda lv: lv[1]):
+            ly = math.log10(value)
+            line = self.ax.axhline(ly, color="#222222", lw=1.0, ls="--", zorder=3, animated=True)
+            self._limit_artists.append(line)
+            if groups and ly - groups[-1][1] < 0.2:
+                groups[-1] = (groups[-1][0] + ", " + label, groups[-1][1])
+            else:
+                groups.append((label, ly))
+        self.ax_limits.yaxis.set_major_locator(FixedLocator([ly for _, ly in groups]))
+        self.ax_limits.yaxis.set_major_formatter(FixedFormatter([lab for lab, _ in groups]))
+        self.no_limit.set_visible(not limits)
+
+    # ------------------------------------------------------------------------------------
+    def update(self, d) -> None:
+        """Move every artist to the map ``d`` (a :class:`~explorer.app.emmap.MapData`)."""
+        if (d.channel, d.axis) != (self.channel, self.axis):
+            raise ValueError(
+                f"this figure shows {self.channel}/{self.axis}, got data for {d.channel}/{d.axis}"
+            )
+        lx, ly = np.log10(d.T), np.log10(d.y)
+        hx, hy = (lx[-1] - lx[0]) / (len(lx) - 1), (ly[-1] - ly[0]) / (len(ly) - 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.image.set_data(self._cmap(self._norm(np.log10(d.ratio)), bytes=True))
+        self.image.set_extent((lx[0] - hx / 2, lx[-1] + hx / 2, ly[0] - hy / 2, ly[-1] + hy / 2))
+        self.ax.set_xlim(lx[0], lx[-1])
+        self.ax.set_ylim(ly[0], ly[-1])
+        # the crossover line: rows with a region (0: none); "all" rows sit at the search's end
+        with np.errstate(divide="ignore"):
+            cx = np.where(d.cross > 0, np.log10(d.cross), np.nan)
+        self.line_cross.set_data(cx, ly)
+        with np.errstate(divide="ignore"):
+            sx = np.where((d.scale > 0) & np.isfinite(d.scale), np.log10(d.scale), np.nan)
+        self.line_scale.set_data(sx, ly)
+        self._vline(self.line_thr, d.threshold, ly)
+        on = d.current is not None
+        self.line_current.set_visible(on)
+        if on:
+            yc = math.log10(d.current)
+            self.line_current.set_data([lx[0], lx[-1]], [yc, yc])
+        edge = on and 0 < d.current_cross < d.t_top * (1 - 1e-9)
+        self.marker_cross.set_visible(edge)
+        if edge:
+            self.marker_cross.set_data([math.log10(d.current_cross)], [yc])
+        self.marker_mark.set_visible(d.mark is not None)
+        if d.mark is not None:
+            self.marker_mark.set_data([math.log10(d.mark[0])], [math.log10(d.mark[1])])
+        self._off_scale(d, on)
+        self._show_limits(d.limits)
+        self.notice.set_visible(bool(d.notice))
+        self.notice.set_text(d.notice)
+        self.title.set_text(d.title)
+        self.held.set_text(f"held: {d.held}")
+
+    @staticmethod
+    def _vline(line, x: float, ly) -> None:
+        if x > 0 and math.isfinite(x):
+            lx = math.log10(x)
+            line.set_data([lx, lx], [ly[0], ly[-1]])
+            line.set_visible(True)
+        else:
+            line.set_visible(False)
+
+    def _off_scale(self, d, on: bool) -> None:
+        """Name, at the bottom edges with their values, the markers outside the T range."""
+        lo, hi = d.T[0], d.T[-1]
+        marks = {"threshold": d.threshold}
+        if on and 0 < d.current_cross < d.t_top * (1 - 1e-9):
+            marks["crossover"] = d.current_cross
+        left = [f"◀ {k} {energy(x)}" for k, x in marks.items() if x < lo]
+        right = [f"{k} {energy(x)} ▶" for k, x in marks.items() if x > hi]
+        if on and d.current_cross == 0.0:
+            left.append(f"current {(d.axis == 'mu' and 'μν') or '|qν|'} {sci(d.current)}: "
+                        "|EM| < SM everywhere")  # fmt: skip
+        self.off_left.set_text("\n".join(left))
+        self.off_right.set_text("\n".join(right))
+
+    def forget_frame(self) -> None:
+        """Drop the cached frame (after the figure was drawn at another resolution)."""
+        self._background = None
+
+    def render(self) -> bytes:
+        """Draw and encode as PNG (blitting over the cached frame while ranges and texts stay)."""
+        canvas = self.figure.canvas
+        key = (self.ax.get_xlim(), self.ax.get_ylim(), self.title.get_text(),
+               self.held.get_text(), self._limits_key)  # fmt: skip
+        if self._background is None or key != self._bg_key:
+            canvas.draw()
+            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+        else:
+            canvas.restore_region(self._background)
+        # the image covers the inner half of the frame's lines: they are drawn again on top
+        for a in [self.image, *self._limit_artists, *self._lines, *self.ax.spines.values()]:
+            if a.get_visible():
+                self.ax.draw_artist(a)
+        return encode_png(canvas)
