@@ -124,11 +124,13 @@ class MapFigure:
         self._legend = self._make_legend(fig)
         self._limit_artists: list = []
         self._limits_key = None
-        # drawn over the cached frame in this order: the image, the limits, the lines, the texts
-        self._lines = [self.line_thr, self.line_scale, self.line_cross, self.line_current,
-                       self.marker_cross, self.marker_mark, self.off_left, self.off_right,
-                       self.notice]  # fmt: skip
-        for a in [self.image, *self._lines]:
+        # drawn over the cached frame in the order of a full draw (zorder, then creation):
+        # the image, the frame's lines, the limits, the lines, the texts
+        lines = [self.line_cross, self.line_scale, self.line_thr, self.line_current,
+                 self.marker_cross, self.marker_mark, self.off_left, self.off_right,
+                 self.notice]  # fmt: skip
+        self._lines = sorted(lines, key=lambda a: a.get_zorder())
+        for a in [self.image, *self.ax.spines.values(), *self._lines]:
             a.set_animated(True)
         self._background, self._bg_key = None, None
 
@@ -283,8 +285,8 @@ class MapFigure:
             self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
         else:
             canvas.restore_region(self._background)
-        # the image covers the inner half of the frame's lines: they are drawn again on top
-        for a in [self.image, *self._limit_artists, *self._lines, *self.ax.spines.values()]:
+        # the image would cover the inner half of the frame's lines: they are drawn after it
+        for a in [self.image, *self.ax.spines.values(), *self._limit_artists, *self._lines]:
             if a.get_visible():
                 self.ax.draw_artist(a)
         return encode_png(canvas)
