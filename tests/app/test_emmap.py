@@ -166,9 +166,8 @@ def test_ratio_scales_as_mu_squared_and_matches_eqs_6_and_8():
     i = N // 2
     mu = d.y[i]
     mag = math.pi * alpha**2 / me**2 * (1 / T - 1 / E) * mu**2
-    weak = gf**2 * me / (2 * math.pi) * (
-        (gv + ga) ** 2 + (gv - ga) ** 2 * (1 - T / E) ** 2 + (ga**2 - gv**2) * me * T / E**2
-    )
+    bracket = (gv + ga) ** 2 + (gv - ga) ** 2 * (1 - T / E) ** 2 + (ga**2 - gv**2) * me * T / E**2
+    weak = gf**2 * me / (2 * math.pi) * bracket
     assert d.ratio[i, j] == pytest.approx(mag / weak, rel=1e-8, abs=0)
 
 
