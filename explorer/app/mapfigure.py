@@ -27,6 +27,7 @@ import math
 import numpy as np
 from matplotlib import colormaps
 from matplotlib import patheffects as pe
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
@@ -40,7 +41,7 @@ from matplotlib.ticker import (
     MultipleLocator,
     NullLocator,
 )
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import Bbox, blended_transform_factory
 
 from .emmap import AXES, CHANNELS
 from .figstyle import COLORS, DPI, FIGSIZE, decade_label, encode_png
@@ -64,9 +65,79 @@ _Y_LABEL = {"mu": "magnetic moment μν (μB)", "q": "millicharge |qν| (e)"}
 _CURRENT = {"mu": "current μν", "q": "current |qν|"}
 
 
+#: Strips of title text kept (each 640 × 20 px RGBA: 51 kB).
+N_STRIPS = 16
+
+
+def _strip(fig, y: float):
+    """The full-width band of pixels around a line of text at figure height ``y`` (10 px up and
+    down: the 11 pt title fits)."""
+    h = fig.bbox.height
+    return Bbox.from_extents(0, y * h - 10, fig.bbox.width, y * h + 10)
+
+
 def _log_tick(x, _pos=None) -> str:
     """Tick label of a log₁₀ coordinate: ``-11`` → ``10⁻¹¹``."""
     return decade_label(10.0**x)
+
+
+class _Cells(Artist):
+    """The map's cells, coloured once per update, drawn straight into the axes box: each screen
+    pixel takes the colour of the cell under its centre (nearest cell; transparent outside the
+    cells). The pixel → cell lookup is kept while the axes box and limits stay, so a render
+    costs one fancy index and one ``draw_image`` — no resampling of the 200 × 200 grid."""
+
+    def __init__(self, ax):
+        super().__init__()
+        self.axes = ax
+        self.set_figure(ax.figure)
+        self.set_zorder(1)
+        self._rgba = None  # (ny, nx, 4) uint8, row 0 at the lowest y
+        self._edges = None
+        self._lookup_key, self._lookup = None, None
+        self._screen_key, self._screen = None, None
+        self._version = 0
+
+    def set_cells(self, rgba, x_edges, y_edges) -> None:
+        """New colours (ny × nx × 4 bytes) on cells bounded by the given data-coordinate edges."""
+        self._rgba = np.ascontiguousarray(rgba)
+        self._edges = (x_edges, y_edges)
+        self._version += 1
+        self.stale = True
+
+    def _pixel_cells(self, bbox, xlim, ylim):
+        """(x0, y0, rows, cols, inside) of the screen pixels that cover ``bbox``."""
+        x0, y0 = math.floor(bbox.x0), math.floor(bbox.y0)
+        w, h = math.ceil(bbox.x1) - x0, math.ceil(bbox.y1) - y0
+        xc = xlim[0] + (x0 + 0.5 + np.arange(w) - bbox.x0) / bbox.width * (xlim[1] - xlim[0])
+        yc = ylim[0] + (y0 + 0.5 + np.arange(h) - bbox.y0) / bbox.height * (ylim[1] - ylim[0])
+        xe, ye = self._edges
+        cols = np.searchsorted(xe, xc) - 1
+        rows = np.searchsorted(ye, yc) - 1
+        inside = ((rows >= 0) & (rows < len(ye) - 1))[:, None] & (
+            (cols >= 0) & (cols < len(xe) - 1)
+        )[None, :]
+        rows = np.clip(rows, 0, len(ye) - 2)  # Agg's draw_image: row 0 at the bottom (y0)
+        return x0, y0, rows, np.clip(cols, 0, len(xe) - 2), inside
+
+    def draw(self, renderer):
+        if not self.get_visible() or self._rgba is None:
+            return
+        ax = self.axes
+        bbox = ax.bbox
+        key = (tuple(bbox.bounds), ax.get_xlim(), ax.get_ylim(), *map(bytes, self._edges))
+        if key != self._lookup_key:
+            self._lookup_key, self._lookup = key, self._pixel_cells(bbox, *key[1:3])
+        x0, y0, rows, cols, inside = self._lookup
+        if (key, self._version) != self._screen_key:
+            screen = self._rgba[rows[:, None], cols[None, :]]
+            screen[~inside] = 0
+            self._screen_key, self._screen = (key, self._version), screen
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(bbox)
+        renderer.draw_image(gc, x0, y0, self._screen)
+        gc.restore()
+        self.stale = False
 
 
 class MapFigure:
@@ -101,11 +172,7 @@ class MapFigure:
         cmap = colormaps[CMAP].with_extremes(bad=NO_EVENTS)
         norm = Normalize(-RATIO_DECADES, RATIO_DECADES)
         self._cmap, self._norm = cmap, norm
-        # the image holds RGBA bytes coloured here on the 200 × 200 grid: matplotlib then only
-        # resamples them, instead of normalising and colouring every screen pixel
-        self.image = ax.imshow(np.zeros((2, 2, 4), np.uint8), origin="lower", aspect="auto",
-                               interpolation="nearest", extent=(0, 1, 0, 1),
-                               zorder=1)  # fmt: skip
+        self.image = ax.add_artist(_Cells(ax))
         cb = fig.colorbar(ScalarMappable(norm, cmap), cax=cax, extend="both")
         cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 3)))
         cb.ax.yaxis.set_major_formatter(FuncFormatter(_log_tick))
@@ -130,6 +197,14 @@ class MapFigure:
                  self.marker_cross, self.marker_mark, self.off_left, self.off_right,
                  self.notice]  # fmt: skip
         self._lines = sorted(lines, key=lambda a: a.get_zorder())
+        # The title and the held parameters change with Eν, μν…: they are not in the cached
+        # frame (which changes only with the axis ranges and the limits). Each sits in a fixed
+        # strip across the top; a strip once drawn is kept per text (drawing text costs more
+        # than the rest of a render), so only a new text is drawn.
+        self._texts = [(self.title, _strip(fig, 0.955)), (self.held, _strip(fig, 0.91))]
+        for a, _ in self._texts:
+            a.set_animated(True)
+        self._strips: dict = {}
         for a in [self.image, *self.ax.spines.values(), *self._lines]:
             a.set_animated(True)
         self._background, self._bg_key = None, None
@@ -217,8 +292,11 @@ class MapFigure:
         lx, ly = np.log10(d.T), np.log10(d.y)
         hx, hy = (lx[-1] - lx[0]) / (len(lx) - 1), (ly[-1] - ly[0]) / (len(ly) - 1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.image.set_data(self._cmap(self._norm(np.log10(d.ratio)), bytes=True))
-        self.image.set_extent((lx[0] - hx / 2, lx[-1] + hx / 2, ly[0] - hy / 2, ly[-1] + hy / 2))
+            rgba = self._cmap(self._norm(np.log10(d.ratio)), bytes=True)
+        # cells centred on the grid points: edges half a step out
+        xe = np.linspace(lx[0] - hx / 2, lx[-1] + hx / 2, len(lx) + 1)
+        ye = np.linspace(ly[0] - hy / 2, ly[-1] + hy / 2, len(ly) + 1)
+        self.image.set_cells(rgba, xe, ye)
         self.ax.set_xlim(lx[0], lx[-1])
         self.ax.set_ylim(ly[0], ly[-1])
         # the crossover line: rows with a region (0: none); "all" rows sit at the search's end
@@ -278,15 +356,25 @@ class MapFigure:
     def render(self) -> bytes:
         """Draw and encode as PNG (blitting over the cached frame while ranges and texts stay)."""
         canvas = self.figure.canvas
-        key = (self.ax.get_xlim(), self.ax.get_ylim(), self.title.get_text(),
-               self.held.get_text(), self._limits_key)  # fmt: skip
+        key = (self.ax.get_xlim(), self.ax.get_ylim(), self._limits_key)
         if self._background is None or key != self._bg_key:
             canvas.draw()
             self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+            self._strips.clear()
         else:
             canvas.restore_region(self._background)
         # the image would cover the inner half of the frame's lines: they are drawn after it
         for a in [self.image, *self.ax.spines.values(), *self._limit_artists, *self._lines]:
             if a.get_visible():
                 self.ax.draw_artist(a)
+        for a, bbox in self._texts:
+            k = (bbox.y0, a.get_text())
+            strip = self._strips.get(k)
+            if strip is None:
+                self.figure.draw_artist(a)
+                if len(self._strips) >= N_STRIPS:
+                    self._strips.pop(next(iter(self._strips)))
+                strip = self._strips[k] = canvas.copy_from_bbox(bbox)
+            else:
+                canvas.restore_region(strip)
         return encode_png(canvas)

@@ -102,9 +102,10 @@ def test_no_region_reads_zero_as_the_readout():
 @pytest.mark.parametrize("preset, channel", CASES)
 @pytest.mark.parametrize("axis", ["mu", "q"])
 def test_every_row_of_the_line_is_the_physics_crossover(preset, channel, axis):
-    # Other rows get a cheaper refinement (one 17-point round, then interpolation): within
-    # 1e-4 relative of the physics' crossover for that row's μν or |qν| — far below the map's
-    # T step (5 decades in N − 1 steps, ≥ 6 %) and below a pixel (≈ 3 % at 200 × 200).
+    # Other rows get a cheaper refinement (one 5-point round, then interpolation): within
+    # 1e-3 relative of the physics' crossover for that row's μν or |qν| — far below the map's
+    # T step (5 decades in 199 steps: 6 %) and below a pixel (≈ 3 %). Rows whose crossover lies
+    # outside the drawn T range are only interpolated on the 257-point search grid: 2 %.
     s = state_of(preset, q_sign=-1, q=1e-12)
     d = compute_map(channel, s, axis, n=N)
     fn = electron.crossover if channel == "electron" else nucleus.crossover
@@ -120,7 +121,8 @@ def test_every_row_of_the_line_is_the_physics_crossover(preset, channel, axis):
         if ref == 0.0:
             assert d.cross[i] == 0.0
         else:
-            np.testing.assert_allclose(d.cross[i], ref, rtol=1e-4, atol=0)
+            drawn = d.T[0] <= ref <= d.T[-1]
+            np.testing.assert_allclose(d.cross[i], ref, rtol=1e-3 if drawn else 2e-2, atol=0)
 
 
 # -- (2) cells against scalar calls -------------------------------------------------------------
