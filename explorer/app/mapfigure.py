@@ -1,14 +1,15 @@
 """The figure of a "where EM wins" map, made once and mutated in place (Agg canvas, no pyplot).
 
-A :class:`MapFigure` shows one :class:`~explorer.app.emmap.MapData`: |EM|/SM as an image in
-(log₁₀ T, log₁₀ y) coordinates (colour map ``cividis``: perceptually uniform and readable with the
-common colour-vision deficiencies; a fixed log colour scale so that a colour means the same ratio
-after every update), the crossover line (the readout's |EM| = SM edge, black with a white halo),
-the eq. 9 / eq. 16 scale, the detector threshold, the experimental limits on μν (labelled at the
-right end) and the current slider value with the readout's crossover on it. Cells with no events
-(SM = 0: beyond T_max, below I₁ with stepping) are light grey.
+A :class:`MapFigure` shows one :class:`~explorer.app.emmap.MapData`: |EM|/SM as cells in
+(log₁₀ T, log₁₀ y) coordinates (colour map ``viridis``: perceptually uniform and readable with the
+common colour-vision deficiencies; a fixed log colour scale, 10⁻⁴…10⁴, so that a colour means the
+same ratio after every update), the crossover line (the readout's |EM| = SM edge, black with a
+white halo), the eq. 9 / eq. 16 scale, the detector threshold, the experimental limits on μν
+(named on the right-hand axis) and the current slider value with the readout's crossover on it
+(and a clicked point, if any). Cells with no events (SM = 0: beyond T_max, below I₁ with
+stepping) are light grey. Every line has a white halo, so it reads on any colour of the map.
 
-:meth:`MapFigure.update` moves the artists (``set_data`` on the image and the lines);
+:meth:`MapFigure.update` moves the artists (new cell colours, ``set_data`` on the lines);
 :meth:`MapFigure.render` blits them over a cached static layer (frame, ticks, colour bar, legend,
 limits) and encodes the PNG with :func:`~explorer.app.figstyle.encode_png`.
 
@@ -50,12 +51,16 @@ from .fmt import energy, sci
 __all__ = ["RATIO_DECADES", "MapFigure"]
 
 #: The colour scale spans 10^±RATIO_DECADES in |EM|/SM (beyond: the end colours).
-RATIO_DECADES = 6
+RATIO_DECADES = 4
+#: The threshold line: Okabe–Ito reddish purple (the panels' bluish green would sit on viridis'
+#: own greens).
+THRESHOLD = COLORS["edge"]
 #: Colour of cells with no events.
 NO_EVENTS = "#e4e4e4"
-#: Colour map: cividis (Nuñez, Anderton & Renslow, PLoS ONE 13, e0199239 (2018)), designed to be
-#: perceptually uniform and the same for normal and deuteranomalous vision.
-CMAP = "cividis"
+#: Colour map: viridis (van der Walt & Smith, matplotlib 2.0, 2015), perceptually uniform and
+#: readable with the common colour-vision deficiencies; it changes hue along the scale (purple,
+#: teal at |EM|/SM = 1, yellow), which separates "SM wins" from "EM wins" better than cividis.
+CMAP = "viridis"
 
 _HALO = [pe.withStroke(linewidth=3.6, foreground="white")]
 #: Texts drawn over the image sit on a half-transparent white box (cheaper than a halo).
@@ -106,19 +111,20 @@ class _Cells(Artist):
         self.stale = True
 
     def _pixel_cells(self, bbox, xlim, ylim):
-        """(x0, y0, rows, cols, inside) of the screen pixels that cover ``bbox``."""
+        """(x0, y0, index): the screen pixels covering ``bbox`` from (x0, y0) up, each with the
+        flat index of its cell (rows × columns + 1 for pixels outside the cells: transparent)."""
         x0, y0 = math.floor(bbox.x0), math.floor(bbox.y0)
         w, h = math.ceil(bbox.x1) - x0, math.ceil(bbox.y1) - y0
         xc = xlim[0] + (x0 + 0.5 + np.arange(w) - bbox.x0) / bbox.width * (xlim[1] - xlim[0])
         yc = ylim[0] + (y0 + 0.5 + np.arange(h) - bbox.y0) / bbox.height * (ylim[1] - ylim[0])
         xe, ye = self._edges
+        nx, ny = len(xe) - 1, len(ye) - 1
         cols = np.searchsorted(xe, xc) - 1
-        rows = np.searchsorted(ye, yc) - 1
-        inside = ((rows >= 0) & (rows < len(ye) - 1))[:, None] & (
-            (cols >= 0) & (cols < len(xe) - 1)
-        )[None, :]
-        rows = np.clip(rows, 0, len(ye) - 2)  # Agg's draw_image: row 0 at the bottom (y0)
-        return x0, y0, rows, np.clip(cols, 0, len(xe) - 2), inside
+        rows = np.searchsorted(ye, yc) - 1  # Agg's draw_image: row 0 at the bottom (y0)
+        index = rows[:, None] * nx + cols[None, :]
+        outside = ((rows < 0) | (rows >= ny))[:, None] | ((cols < 0) | (cols >= nx))[None, :]
+        index[outside] = nx * ny
+        return x0, y0, index
 
     def draw(self, renderer):
         if not self.get_visible() or self._rgba is None:
@@ -128,11 +134,10 @@ class _Cells(Artist):
         key = (tuple(bbox.bounds), ax.get_xlim(), ax.get_ylim(), *map(bytes, self._edges))
         if key != self._lookup_key:
             self._lookup_key, self._lookup = key, self._pixel_cells(bbox, *key[1:3])
-        x0, y0, rows, cols, inside = self._lookup
+        x0, y0, index = self._lookup
         if (key, self._version) != self._screen_key:
-            screen = self._rgba[rows[:, None], cols[None, :]]
-            screen[~inside] = 0
-            self._screen_key, self._screen = (key, self._version), screen
+            flat = np.concatenate((self._rgba.reshape(-1, 4), np.zeros((1, 4), np.uint8)))
+            self._screen_key, self._screen = (key, self._version), flat[index]
         gc = renderer.new_gc()
         gc.set_clip_rectangle(bbox)
         renderer.draw_image(gc, x0, y0, self._screen)
@@ -174,7 +179,7 @@ class MapFigure:
         self._cmap, self._norm = cmap, norm
         self.image = ax.add_artist(_Cells(ax))
         cb = fig.colorbar(ScalarMappable(norm, cmap), cax=cax, extend="both")
-        cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 3)))
+        cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 2)))
         cb.ax.yaxis.set_major_formatter(FuncFormatter(_log_tick))
         cb.ax.yaxis.set_minor_locator(NullLocator())
         cb.ax.tick_params(labelsize=10)
@@ -228,14 +233,14 @@ class MapFigure:
         (self.line_cross,) = ax.plot(*nan2, color="black", lw=2.2, path_effects=_HALO, zorder=5)
         (self.line_scale,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls=(0, (2, 2)),
                                      path_effects=_HALO, zorder=4)  # fmt: skip
-        (self.line_thr,) = ax.plot(*nan2, color=COLORS["threshold"], lw=1.8,
+        (self.line_thr,) = ax.plot(*nan2, color=THRESHOLD, lw=1.8,
                                    path_effects=_HALO, zorder=4)  # fmt: skip
         (self.line_current,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.6, ls=(0, (6, 2)),
                                        path_effects=_HALO, zorder=4.5)  # fmt: skip
         (self.marker_cross,) = ax.plot(*nan2, ls="none", marker="o", ms=8, mfc="white",
                                        mec="black", mew=2, zorder=6)  # fmt: skip
-        (self.marker_mark,) = ax.plot(*nan2, ls="none", marker="X", ms=9, mfc=COLORS["edge"],
-                                      mec="white", mew=1, zorder=6)  # fmt: skip
+        (self.marker_mark,) = ax.plot(*nan2, ls="none", marker="X", ms=10, mfc="white",
+                                      mec="black", mew=1.2, zorder=6)  # fmt: skip
         kw = dict(transform=ax.transAxes, va="bottom", fontsize=9, color="#222222", zorder=7,
                   bbox=_TEXT_BOX)  # fmt: skip
         self.off_left = ax.text(0.01, 0.02, "", ha="left", **kw)
@@ -248,7 +253,7 @@ class MapFigure:
         handles = [
             Line2D([], [], color="black", lw=2.2, label="|EM| = SM (crossover)"),
             Line2D([], [], color=COLORS["em"], lw=1.8, ls=(0, (2, 2)), label=est),
-            Line2D([], [], color=COLORS["threshold"], lw=1.8, label="threshold"),
+            Line2D([], [], color=THRESHOLD, lw=1.8, label="threshold"),
             Line2D([], [], color=COLORS["sm"], lw=1.6, ls=(0, (6, 2)), marker="o", mfc="white",
                    mec="black", label=f"{_CURRENT[self.axis]}, its crossover"),
             Patch(facecolor=NO_EVENTS, edgecolor="#999999", label="no events (SM = 0)"),
