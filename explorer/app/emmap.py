@@ -47,6 +47,11 @@ none), so the map says so rather than show an unchecked number.
 >>> d = compute_map("electron", ExplorerState(), "mu", n=50)
 >>> d.ratio.shape, round(d.current_cross, 2)
 ((50, 50), 20.61)
+>>> d.alt.split(". ")[-1]
+'At the current μν = 2.9×10⁻¹¹ μB, |EM| ≥ SM below 20.6 keV.'
+
+A view-only change needs no new map: ``dataclasses.replace(data, threshold=state.thr_e)``
+(or ``thr_n``) moves the threshold line; ``mark_T`` likewise (``mark=(T, data.current)``).
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ from explorer.physics.constants import ME
 from explorer.physics.limits import LIMITS
 
 from .compute import t_range
-from .fmt import neutrino_label, sci
+from .fmt import energy, neutrino_label, sci
 from .params import REGISTRY
 from .state import R2_UNIT
 
@@ -116,6 +121,25 @@ class MapData:
     title: str
     held: str
     notice: str = ""
+
+    @property
+    def alt(self) -> str:
+        """A description of the map for the image's alt text (what it shows, where the current
+        value's crossover is)."""
+        what = "μν" if self.axis == "mu" else "|qν|"
+        unit = "μB" if self.axis == "mu" else "e"
+        text = (f"{self.title}: map of |EM|/SM against the recoil energy T and {what} "
+                f"({sci(self.y[0])} to {sci(self.y[-1])} {unit}), held {self.held}.")  # fmt: skip
+        if self.current is None:
+            return text + f" {what} is switched off."
+        c = self.current_cross
+        if c == 0.0:
+            where = "nowhere"
+        elif c >= self.t_top * (1 - 1e-9):
+            where = "everywhere up to Tmax"
+        else:
+            where = f"below {energy(c)}"
+        return text + f" At the current {what} = {sci(self.current)} {unit}, |EM| ≥ SM {where}."
 
 
 def _grid_axis(axis: str, n: int) -> np.ndarray:

@@ -348,9 +348,11 @@ class MapFigure:
             marks["crossover"] = d.current_cross
         left = [f"◀ {k} {energy(x)}" for k, x in marks.items() if x < lo]
         right = [f"{k} {energy(x)} ▶" for k, x in marks.items() if x > hi]
+        name = "μν" if d.axis == "mu" else "qν"
         if on and d.current_cross == 0.0:
-            left.append(f"current {(d.axis == 'mu' and 'μν') or '|qν|'} {sci(d.current)}: "
-                        "|EM| < SM everywhere")  # fmt: skip
+            left.append(f"current {name} {sci(d.current)}: no region where |EM| ≥ SM")
+        if not on:
+            left.append(f"{name} is switched off: the live plot (at {name} = 0) is not on this map")
         self.off_left.set_text("\n".join(left))
         self.off_right.set_text("\n".join(right))
 

@@ -16,7 +16,8 @@ from scipy import constants as sc
 
 from explorer.app.compute import compute_view
 from explorer.app.emmap import compute_map
-from explorer.app.figstyle import DPI, FIGSIZE, render_png
+from explorer.app.figstyle import DPI, EXPORT_DPI, FIGSIZE, export_png, render_png
+from explorer.app.fmt import energy
 from explorer.app.mapfigure import MapFigure
 from explorer.app.params import REGISTRY
 from explorer.app.presets import EXPERIMENTS
@@ -263,3 +264,24 @@ def test_figure_refuses_other_data():
     fig = MapFigure("electron", "mu")
     with pytest.raises(ValueError, match="electron/mu"):
         fig.update(compute_map("nucleus", ExplorerState(), "mu", n=N))
+
+
+def test_export_at_slide_resolution_then_back():
+    fig = MapFigure("nucleus", "mu")
+    s = state_of("coherent-csi")
+    d = compute_map("nucleus", s, "mu", n=N)
+    fig.update(d)
+    fig.render()
+    big = _pixels(export_png(fig.figure, "caption"))
+    assert big.shape == (round(FIGSIZE[1] * EXPORT_DPI), round(FIGSIZE[0] * EXPORT_DPI), 3)
+    fig.forget_frame()
+    assert np.array_equal(_pixels(fig.render()), _pixels(render_png(fig.figure)))
+
+
+def test_alt_text_names_the_view_and_the_crossover():
+    s = state_of("gemma-ge")
+    d = compute_map("electron", s, "mu", n=N)
+    ref = compute_view("electron", s).physics.crossover.value
+    assert d.title in d.alt and f"below {energy(ref)}" in d.alt
+    s.update(mu_on=False)
+    assert compute_map("electron", s, "mu", n=N).alt.endswith("μν is switched off.")
