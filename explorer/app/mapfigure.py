@@ -352,7 +352,7 @@ class MapFigure:
         if on and d.current_cross == 0.0:
             left.append(f"current {name} {sci(d.current)}: no region where |EM| ≥ SM")
         if not on:
-            left.append(f"{name} is switched off: the live plot (at {name} = 0) is not on this map")
+            left.append(f"{name} is off: the live plot ({name} = 0) is not on this map")
         self.off_left.set_text("\n".join(left))
         self.off_right.set_text("\n".join(right))
 
