@@ -56,6 +56,7 @@ A view-only change needs no new map: ``dataclasses.replace(data, threshold=state
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -151,32 +152,27 @@ class _Model:
     """EM(T, y) = a(T) + b(T) y + c(T) y² and SM(T) from a few public physics calls.
 
     For the μν map: a = EM(μ = 0), b = 0, c = M(T) (the magnetic term per μ²). For the |qν| map
-    (y = |qν|, signed by ``sign``): c₀, c₁·sign, c₂ from qν = 0, ±q_ref.
+    (y = |qν|, signed by ``sign``): c₀, c₁·sign, c₂ from qν = 0, ±q_ref. ``held`` is the other
+    parameters: (flavour, anti, r2 in area units, μν for the |qν| map or qν for the μν map, sign
+    of qν, binding, form factor, sin²θ_W).
     """
 
-    def __init__(self, channel, state, axis):
-        self.channel, self.axis = channel, axis
-        self.E = state.E * MeV
-        self.tgt = target(state.target)
-        r2 = state.r2 * R2_UNIT
-        fl, anti = state.flavour, state.anti
-        self.sign = 1.0 if state.q_sign >= 0 else -1.0
+    def __init__(self, channel, axis, tgt, E, held):
+        fl, anti, r2, other, sign, binding, form_factor, sin2w = held
+        self.axis, self.sign = axis, sign
         if axis == "mu":
-            self.nus = (
-                Neutrino(fl, anti, mu=0.0, q=state.q_eff, r2=r2),
-                Neutrino(fl, anti, mu=MU_REF),
-            )
+            self.nus = (Neutrino(fl, anti, mu=0.0, q=other, r2=r2), Neutrino(fl, anti, mu=MU_REF))
         else:
             lo, hi = REGISTRY["q"].bounds
             self.q_ref = math.sqrt(lo * hi)
             qs = (0.0, self.q_ref, -self.q_ref)
-            self.nus = tuple(Neutrino(fl, anti, mu=state.mu_eff, q=q, r2=r2) for q in qs)
+            self.nus = tuple(Neutrino(fl, anti, mu=other, q=q, r2=r2) for q in qs)
         if channel == "electron":
-            kw = dict(target=self.tgt, binding=state.binding, sin2w=state.sin2w)
-            self._xs = lambda T, nu: electron.dsigma_dT(T, self.E, nu, **kw)
+            kw = dict(target=tgt, binding=binding, sin2w=sin2w)
+            self._xs = lambda T, nu: electron.dsigma_dT(T, E, nu, **kw)
         else:
-            kw = dict(form_factor=state.form_factor, sin2w=state.sin2w)
-            self._xs = lambda T, nu: nucleus.dsigma_dT(T, self.E, nu, self.tgt, **kw)
+            kw = dict(form_factor=form_factor, sin2w=sin2w)
+            self._xs = lambda T, nu: nucleus.dsigma_dT(T, E, nu, tgt, **kw)
 
     def coefficients(self, T):
         """(SM, a, b, c) on the array T (energy units), each of T's shape."""
@@ -298,23 +294,17 @@ def compute_map(channel: str, state, axis: str, n: int = 200, mark_T: float | No
         t_lo = floor if stepping else t_top * T_FLOOR_FRACTION
         threshold = state.thr_e
     lo, hi = t_range(state, channel, tmax_display / keV)
-    T = np.geomspace(lo, hi, n)
-    G = np.geomspace(t_lo, max(t_top, t_lo), SEARCH_POINTS)  # the readout's crossover search
-    model = _Model(channel, state, axis)
-    # one set of physics calls for the image's T grid and the search grid together
-    coef = model.coefficients(np.concatenate((T * keV, G)))
-    sm, a, b, c = (np.broadcast_to(x, (n + len(G),))[:n] for x in coef)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.abs(a + (b + c * y[:, None]) * y[:, None]) / sm
-    ratio = np.where(sm > 0, ratio, np.nan)
-    # the rows, and the current value refined as the readout; 0 where the search is empty
-    # (I₁ above T_max) and for a current value that is switched off (not on this map)
-    cross, current_cross = np.zeros(n), 0.0
-    if t_lo < t_top:
-        coef_g = tuple(np.broadcast_to(x, (n + len(G),))[n:] for x in coef)
-        cross = _edges(model, G, coef_g, y, LINE_REFINE, (lo * keV, hi * keV)) / keV
-        if on:
-            current_cross = float(_edges(model, G, coef_g, [current], FULL_REFINE)[0]) / keV
+    sign = 1.0 if state.q_sign >= 0 else -1.0
+    other = state.q_eff if axis == "mu" else state.mu_eff
+    held_key = (state.flavour, state.anti, state.r2 * R2_UNIT, other, sign, state.binding,
+                state.form_factor, state.sin2w)  # fmt: skip
+    surface = _surface(channel, axis, n, state.target, state.E, lo, hi, t_lo, t_top, held_key)
+    T, ratio, cross, model, G, coef_g = surface
+    # the current value, refined as the readout (0 where the search is empty, I₁ above T_max,
+    # and for a current value that is switched off: not on this map)
+    current_cross = 0.0
+    if on and t_lo < t_top:
+        current_cross = float(_edges(model, G, coef_g, [current], FULL_REFINE)[0]) / keV
     scale = _scale(channel, nu_now, tgt, state.sin2w, axis, y)
     limits = (
         tuple((_short(lim.label), lim.value) for lim in LIMITS.values()) if axis == "mu" else ()
@@ -323,6 +313,33 @@ def compute_map(channel: str, state, axis: str, n: int = 200, mark_T: float | No
     return MapData(channel, axis, T, y, ratio, cross, t_top / keV, scale, threshold,
                    tmax_display / keV, floor / keV, limits, current if on else None,
                    current_cross, mark, title, held)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _surface(channel, axis, n, target_name, E_mev, lo, hi, t_lo, t_top, held):
+    """The map itself (cached): T grid (keV), |EM|/SM (NaN where SM = 0), the crossover row by
+    row (keV), and what the current row's search needs (model, search grid, coefficients).
+
+    Everything but the map's own parameter is in the key, so moving the slider of that
+    parameter (μν on the μν map) costs only the current row's search.
+    """
+    y = _grid_axis(axis, n)
+    T = np.geomspace(lo, hi, n)
+    G = np.geomspace(t_lo, max(t_top, t_lo), SEARCH_POINTS)  # the readout's crossover search
+    model = _Model(channel, axis, target(target_name), E_mev * MeV, held)
+    # one set of physics calls for the image's T grid and the search grid together
+    coef = model.coefficients(np.concatenate((T * keV, G)))
+    sm, a, b, c = (np.broadcast_to(x, (n + len(G),))[:n] for x in coef)
+    coef_g = tuple(np.broadcast_to(x, (n + len(G),))[n:] for x in coef)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(a + (b + c * y[:, None]) * y[:, None]) / sm
+    ratio = np.where(sm > 0, ratio, np.nan)
+    cross = np.zeros(n)
+    if t_lo < t_top:
+        cross = _edges(model, G, coef_g, y, LINE_REFINE, (lo * keV, hi * keV)) / keV
+    for x in (T, ratio, cross):
+        x.flags.writeable = False  # shared by every MapData made from this cache entry
+    return T, ratio, cross, model, G, coef_g
 
 
 def _scale(channel, nu_now, tgt, sin2w, axis, y):

@@ -210,6 +210,7 @@ class MapFigure:
         for a, _ in self._texts:
             a.set_animated(True)
         self._strips: dict = {}
+        self._shown_ratio = None
         for a in [self.image, *self.ax.spines.values(), *self._lines]:
             a.set_animated(True)
         self._background, self._bg_key = None, None
@@ -296,12 +297,14 @@ class MapFigure:
             )
         lx, ly = np.log10(d.T), np.log10(d.y)
         hx, hy = (lx[-1] - lx[0]) / (len(lx) - 1), (ly[-1] - ly[0]) / (len(ly) - 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rgba = self._cmap(self._norm(np.log10(d.ratio)), bytes=True)
-        # cells centred on the grid points: edges half a step out
-        xe = np.linspace(lx[0] - hx / 2, lx[-1] + hx / 2, len(lx) + 1)
-        ye = np.linspace(ly[0] - hy / 2, ly[-1] + hy / 2, len(ly) + 1)
-        self.image.set_cells(rgba, xe, ye)
+        if d.ratio is not self._shown_ratio:  # a new map (not only a new current value)
+            self._shown_ratio = d.ratio
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rgba = self._cmap(self._norm(np.log10(d.ratio)), bytes=True)
+            # cells centred on the grid points: edges half a step out
+            xe = np.linspace(lx[0] - hx / 2, lx[-1] + hx / 2, len(lx) + 1)
+            ye = np.linspace(ly[0] - hy / 2, ly[-1] + hy / 2, len(ly) + 1)
+            self.image.set_cells(rgba, xe, ye)
         self.ax.set_xlim(lx[0], lx[-1])
         self.ax.set_ylim(ly[0], ly[-1])
         # the crossover line: rows with a region (0: none); "all" rows sit at the search's end

@@ -285,3 +285,19 @@ def test_alt_text_names_the_view_and_the_crossover():
     assert d.title in d.alt and f"below {energy(ref)}" in d.alt
     s.update(mu_on=False)
     assert compute_map("electron", s, "mu", n=N).alt.endswith("μν is switched off.")
+
+
+def test_moving_the_maps_own_slider_reuses_the_map():
+    # μν on the μν map moves only the current row: the map is reused, the row is searched anew
+    s = state_of("gemma-ge")
+    d1 = compute_map("electron", s, "mu", n=N)
+    s.update(mu=1e-10)
+    d2 = compute_map("electron", s, "mu", n=N)
+    assert d2.ratio is d1.ratio and d2.cross is d1.cross
+    ref = compute_view("electron", s).physics.crossover.value
+    np.testing.assert_allclose(d2.current_cross, ref, rtol=1e-9, atol=0)
+    s.update(q_sign=1, q=1e-12)  # another parameter: a new map
+    d3 = compute_map("electron", s, "mu", n=N)
+    assert d3.ratio is not d1.ratio and not np.array_equal(d3.ratio, d1.ratio, equal_nan=True)
+    with pytest.raises(ValueError):
+        d3.ratio[0, 0] = 1.0  # shared between maps: read-only
