@@ -8,7 +8,7 @@ PORT    ?= 8866
 POOL    ?= 1
 TABS    ?= 20
 
-.PHONY: env runtime test lint dashboard lab bench bench-rates bench-browser bench-class browser mutation screenshots clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class browser mutation screenshots clean
 
 # Runtime dependencies only (what `make dashboard` needs); the test extras come on top for `make test`.
 $(VENV)/.runtime: pyproject.toml
@@ -57,6 +57,9 @@ bench: env
 
 bench-rates: env
 	$(VPY) benchmarks/bench_rates.py
+
+bench-map: env
+	$(VPY) benchmarks/bench_map.py
 
 bench-browser: env browser
 	$(VPY) benchmarks/bench_browser.py

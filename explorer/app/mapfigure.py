@@ -1,0 +1,390 @@
+"""The figure of a "where EM wins" map, made once and mutated in place (Agg canvas, no pyplot).
+
+A :class:`MapFigure` shows one :class:`~explorer.app.emmap.MapData`: |EM|/SM as cells in
+(log₁₀ T, log₁₀ y) coordinates (colour map ``viridis``: perceptually uniform and readable with the
+common colour-vision deficiencies; a fixed log colour scale, 10⁻⁴…10⁴, so that a colour means the
+same ratio after every update), the crossover line (the readout's |EM| = SM edge, black with a
+white halo), the eq. 9 / eq. 16 scale, the detector threshold, the experimental limits on μν
+(named on the right-hand axis) and the current slider value with the readout's crossover on it
+(and a clicked point, if any). Cells with no events (SM = 0: beyond T_max, below I₁ with
+stepping) are light grey. Every line has a white halo, so it reads on any colour of the map.
+
+:meth:`MapFigure.update` moves the artists (new cell colours, ``set_data`` on the lines);
+:meth:`MapFigure.render` blits them over a cached static layer (frame, ticks, colour bar, legend,
+limits) and encodes the PNG with :func:`~explorer.app.figstyle.encode_png`.
+
+>>> from explorer.app.state import ExplorerState
+>>> from explorer.app.emmap import compute_map
+>>> fig = MapFigure("electron", "mu")
+>>> fig.update(compute_map("electron", ExplorerState(), "mu", n=40))
+>>> fig.render()[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib import patheffects as pe
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    FuncFormatter,
+    MultipleLocator,
+    NullLocator,
+)
+from matplotlib.transforms import Bbox, blended_transform_factory
+
+from .emmap import AXES, CHANNELS
+from .figstyle import COLORS, DPI, FIGSIZE, decade_label, encode_png
+from .fmt import energy, sci
+
+__all__ = ["RATIO_DECADES", "MapFigure"]
+
+#: The colour scale spans 10^±RATIO_DECADES in |EM|/SM (beyond: the end colours).
+RATIO_DECADES = 4
+#: The threshold line: Okabe–Ito reddish purple (the panels' bluish green would sit on viridis'
+#: own greens).
+THRESHOLD = COLORS["edge"]
+#: Colour of cells with no events.
+NO_EVENTS = "#e4e4e4"
+#: Colour map: viridis (van der Walt & Smith, matplotlib 2.0, 2015), perceptually uniform and
+#: readable with the common colour-vision deficiencies; it changes hue along the scale (purple,
+#: teal at |EM|/SM = 1, yellow), which separates "SM wins" from "EM wins" better than cividis.
+CMAP = "viridis"
+
+_HALO = [pe.withStroke(linewidth=3.6, foreground="white")]
+#: Texts drawn over the image sit on a half-transparent white box (cheaper than a halo).
+_TEXT_BOX = dict(boxstyle="square,pad=0.15", facecolor="white", alpha=0.75, edgecolor="none")
+
+_Y_LABEL = {"mu": "magnetic moment μν (μB)", "q": "millicharge |qν| (e)"}
+_CURRENT = {"mu": "current μν", "q": "current |qν|"}
+
+
+#: Strips of title text kept (each 640 × 20 px RGBA: 51 kB).
+N_STRIPS = 16
+
+
+def _strip(fig, y: float):
+    """The full-width band of pixels around a line of text at figure height ``y`` (10 px up and
+    down: the 11 pt title fits)."""
+    h = fig.bbox.height
+    return Bbox.from_extents(0, y * h - 10, fig.bbox.width, y * h + 10)
+
+
+def _log_tick(x, _pos=None) -> str:
+    """Tick label of a log₁₀ coordinate: ``-11`` → ``10⁻¹¹``."""
+    return decade_label(10.0**x)
+
+
+class _Cells(Artist):
+    """The map's cells, coloured once per update, drawn straight into the axes box: each screen
+    pixel takes the colour of the cell under its centre (nearest cell; transparent outside the
+    cells). The pixel → cell lookup is kept while the axes box and limits stay, so a render
+    costs one fancy index and one ``draw_image`` — no resampling of the 200 × 200 grid."""
+
+    def __init__(self, ax):
+        super().__init__()
+        self.axes = ax
+        self.set_figure(ax.figure)
+        self.set_zorder(1)
+        self._rgba = None  # (ny, nx, 4) uint8, row 0 at the lowest y
+        self._edges = None
+        self._lookup_key, self._lookup = None, None
+        self._screen_key, self._screen = None, None
+        self._version = 0
+
+    def set_cells(self, rgba, x_edges, y_edges) -> None:
+        """New colours (ny × nx × 4 bytes) on cells bounded by the given data-coordinate edges."""
+        self._rgba = np.ascontiguousarray(rgba)
+        self._edges = (x_edges, y_edges)
+        self._version += 1
+        self.stale = True
+
+    def _pixel_cells(self, bbox, xlim, ylim):
+        """(x0, y0, index): the screen pixels covering ``bbox`` from (x0, y0) up, each with the
+        flat index of its cell (rows × columns + 1 for pixels outside the cells: transparent)."""
+        x0, y0 = math.floor(bbox.x0), math.floor(bbox.y0)
+        w, h = math.ceil(bbox.x1) - x0, math.ceil(bbox.y1) - y0
+        xc = xlim[0] + (x0 + 0.5 + np.arange(w) - bbox.x0) / bbox.width * (xlim[1] - xlim[0])
+        yc = ylim[0] + (y0 + 0.5 + np.arange(h) - bbox.y0) / bbox.height * (ylim[1] - ylim[0])
+        xe, ye = self._edges
+        nx, ny = len(xe) - 1, len(ye) - 1
+        cols = np.searchsorted(xe, xc) - 1
+        rows = np.searchsorted(ye, yc) - 1  # Agg's draw_image: row 0 at the bottom (y0)
+        index = rows[:, None] * nx + cols[None, :]
+        outside = ((rows < 0) | (rows >= ny))[:, None] | ((cols < 0) | (cols >= nx))[None, :]
+        index[outside] = nx * ny
+        return x0, y0, index
+
+    def draw(self, renderer):
+        if not self.get_visible() or self._rgba is None:
+            return
+        ax = self.axes
+        bbox = ax.bbox
+        key = (tuple(bbox.bounds), ax.get_xlim(), ax.get_ylim(), *map(bytes, self._edges))
+        if key != self._lookup_key:
+            self._lookup_key, self._lookup = key, self._pixel_cells(bbox, *key[1:3])
+        x0, y0, index = self._lookup
+        if (key, self._version) != self._screen_key:
+            flat = np.concatenate((self._rgba.reshape(-1, 4), np.zeros((1, 4), np.uint8)))
+            self._screen_key, self._screen = (key, self._version), flat[index]
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(bbox)
+        renderer.draw_image(gc, x0, y0, self._screen)
+        gc.restore()
+        self.stale = False
+
+
+class MapFigure:
+    """The map of one channel (``"electron"``/``"nucleus"``) over one axis (``"mu"``/``"q"``)."""
+
+    def __init__(self, channel: str, axis: str):
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, got {channel!r}")
+        if axis not in AXES:
+            raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
+        self.channel, self.axis = channel, axis
+        self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
+        FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.13, right=0.66, top=0.865, bottom=0.325)
+        self.ax = ax = fig.add_subplot()
+        self.cax = cax = fig.add_axes((0.89, 0.325, 0.022, 0.54))
+        # the limits on μν are named on a right-hand axis, outside the image (static layer)
+        self.ax_limits = ax.secondary_yaxis("right")
+        self.ax_limits.tick_params(labelsize=9, length=4, colors="#222222")
+        self.ax_limits.yaxis.set_major_locator(FixedLocator([]))
+        self.no_limit = fig.text(
+            0.70,
+            0.595,
+            "no cited qν limit\nin the explorer",
+            fontsize=9,
+            ha="left",
+            va="center",
+            color="#555555",
+            visible=False,
+        )
+        self._frame(fig, ax)
+        cmap = colormaps[CMAP].with_extremes(bad=NO_EVENTS)
+        norm = Normalize(-RATIO_DECADES, RATIO_DECADES)
+        self._cmap, self._norm = cmap, norm
+        self.image = ax.add_artist(_Cells(ax))
+        cb = fig.colorbar(ScalarMappable(norm, cmap), cax=cax, extend="both")
+        cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 2)))
+        cb.ax.yaxis.set_major_formatter(FuncFormatter(_log_tick))
+        cb.ax.yaxis.set_minor_locator(NullLocator())
+        cb.ax.tick_params(labelsize=10)
+        cax.text(0.5, 1.09, "|EM|/SM", transform=cax.transAxes, ha="center", va="bottom",
+                 fontsize=10)  # fmt: skip
+        cb.ax.axhline(0.0, color="black", lw=2.0)  # ratio 1: the crossover
+        self._ylog = blended_transform_factory(ax.transAxes, ax.transData)
+        self._make_lines(ax)
+        self.title = fig.text(0.02, 0.955, "", ha="left", va="center", fontsize=11)
+        self.held = fig.text(0.02, 0.91, "", ha="left", va="center", fontsize=9,
+                             color="#333333")  # fmt: skip
+        self.notice = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                              fontsize=10, visible=False, zorder=8)  # fmt: skip
+        self._legend = self._make_legend(fig)
+        self._limit_artists: list = []
+        self._limits_key = None
+        # drawn over the cached frame in the order of a full draw (zorder, then creation):
+        # the image, the frame's lines, the limits, the lines, the texts
+        lines = [self.line_cross, self.line_scale, self.line_thr, self.line_current,
+                 self.marker_cross, self.marker_mark, self.off_left, self.off_right,
+                 self.notice]  # fmt: skip
+        self._lines = sorted(lines, key=lambda a: a.get_zorder())
+        # The title and the held parameters change with Eν, μν…: they are not in the cached
+        # frame (which changes only with the axis ranges and the limits). Each sits in a fixed
+        # strip across the top; a strip once drawn is kept per text (drawing text costs more
+        # than the rest of a render), so only a new text is drawn.
+        self._texts = [(self.title, _strip(fig, 0.955)), (self.held, _strip(fig, 0.91))]
+        for a, _ in self._texts:
+            a.set_animated(True)
+        self._strips: dict = {}
+        self._shown_ratio = None
+        for a in [self.image, *self.ax.spines.values(), *self._lines]:
+            a.set_animated(True)
+        self._background, self._bg_key = None, None
+
+    # ------------------------------------------------------------------------------------
+    def _frame(self, fig, ax) -> None:
+        """Axis labels at fixed places (no automatic layout), decade ticks."""
+        what = "electron" if self.channel == "electron" else "nuclear"
+        fig.text(0.395, 0.235, f"{what} recoil energy T (keV)", ha="center", va="center",
+                 fontsize=11)  # fmt: skip
+        fig.text(0.012, 0.595, _Y_LABEL[self.axis], rotation=90, ha="left", va="center",
+                 fontsize=11)  # fmt: skip
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MultipleLocator(1.0))
+            axis.set_minor_locator(NullLocator())
+            axis.set_major_formatter(FuncFormatter(_log_tick))
+        ax.tick_params(labelsize=10)
+
+    def _make_lines(self, ax) -> None:
+        nan2 = ([np.nan], [np.nan])
+        (self.line_cross,) = ax.plot(*nan2, color="black", lw=2.2, path_effects=_HALO, zorder=5)
+        (self.line_scale,) = ax.plot(*nan2, color=COLORS["em"], lw=1.8, ls=(0, (2, 2)),
+                                     path_effects=_HALO, zorder=4)  # fmt: skip
+        (self.line_thr,) = ax.plot(*nan2, color=THRESHOLD, lw=1.8,
+                                   path_effects=_HALO, zorder=4)  # fmt: skip
+        (self.line_current,) = ax.plot(*nan2, color=COLORS["sm"], lw=1.6, ls=(0, (6, 2)),
+                                       path_effects=_HALO, zorder=4.5)  # fmt: skip
+        (self.marker_cross,) = ax.plot(*nan2, ls="none", marker="o", ms=8, mfc="white",
+                                       mec="black", mew=2, zorder=6)  # fmt: skip
+        (self.marker_mark,) = ax.plot(*nan2, ls="none", marker="X", ms=10, mfc="white",
+                                      mec="black", mew=1.2, zorder=6)  # fmt: skip
+        kw = dict(transform=ax.transAxes, va="bottom", fontsize=9, color="#222222", zorder=7,
+                  bbox=_TEXT_BOX)  # fmt: skip
+        self.off_left = ax.text(0.01, 0.02, "", ha="left", **kw)
+        self.off_right = ax.text(0.99, 0.02, "", ha="right", **kw)
+
+    def _make_legend(self, fig):
+        est = "eq. 9 scale" if self.channel == "electron" else "eq. 16 scale"
+        if self.axis == "q":
+            est += " (μν only)"
+        handles = [
+            Line2D([], [], color="black", lw=2.2, label="|EM| = SM (crossover)"),
+            Line2D([], [], color=COLORS["em"], lw=1.8, ls=(0, (2, 2)), label=est),
+            Line2D([], [], color=THRESHOLD, lw=1.8, label="threshold"),
+            Line2D([], [], color=COLORS["sm"], lw=1.6, ls=(0, (6, 2)), marker="o", mfc="white",
+                   mec="black", label=f"{_CURRENT[self.axis]}, its crossover"),
+            Patch(facecolor=NO_EVENTS, edgecolor="#999999", label="no events (SM = 0)"),
+        ]  # fmt: skip
+        if self.axis == "mu":
+            handles.append(Line2D([], [], color="#222222", lw=1.0, ls="--", label="limits on μν"))
+        return fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=9,
+                          frameon=False, bbox_to_anchor=(0.5, 0.0), handlelength=2.4,
+                          columnspacing=1.2)  # fmt: skip
+
+    def _show_limits(self, limits: tuple) -> None:
+        """Horizontal lines at the limits, named on the right-hand axis (one name per group of
+        near-equal limits): the names are part of the cached frame, the lines are redrawn over
+        the image."""
+        if limits == self._limits_key:
+            return
+        for a in self._limit_artists:
+            a.remove()
+        self._limit_artists = []
+        self._limits_key = limits
+        groups: list = []
+        for label, value in sorted(limits, key=lambda lv: lv[1]):
+            ly = math.log10(value)
+            line = self.ax.axhline(ly, color="#222222", lw=1.0, ls="--", zorder=3, animated=True)
+            self._limit_artists.append(line)
+            if groups and ly - groups[-1][1] < 0.2:
+                groups[-1] = (groups[-1][0] + ", " + label, groups[-1][1])
+            else:
+                groups.append((label, ly))
+        self.ax_limits.yaxis.set_major_locator(FixedLocator([ly for _, ly in groups]))
+        self.ax_limits.yaxis.set_major_formatter(FixedFormatter([lab for lab, _ in groups]))
+        self.no_limit.set_visible(not limits)
+
+    # ------------------------------------------------------------------------------------
+    def update(self, d) -> None:
+        """Move every artist to the map ``d`` (a :class:`~explorer.app.emmap.MapData`)."""
+        if (d.channel, d.axis) != (self.channel, self.axis):
+            raise ValueError(
+                f"this figure shows {self.channel}/{self.axis}, got data for {d.channel}/{d.axis}"
+            )
+        lx, ly = np.log10(d.T), np.log10(d.y)
+        hx, hy = (lx[-1] - lx[0]) / (len(lx) - 1), (ly[-1] - ly[0]) / (len(ly) - 1)
+        if d.ratio is not self._shown_ratio:  # a new map (not only a new current value)
+            self._shown_ratio = d.ratio
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rgba = self._cmap(self._norm(np.log10(d.ratio)), bytes=True)
+            # cells centred on the grid points: edges half a step out
+            xe = np.linspace(lx[0] - hx / 2, lx[-1] + hx / 2, len(lx) + 1)
+            ye = np.linspace(ly[0] - hy / 2, ly[-1] + hy / 2, len(ly) + 1)
+            self.image.set_cells(rgba, xe, ye)
+        self.ax.set_xlim(lx[0], lx[-1])
+        self.ax.set_ylim(ly[0], ly[-1])
+        # the crossover line: rows with a region (0: none); "all" rows sit at the search's end
+        with np.errstate(divide="ignore"):
+            cx = np.where(d.cross > 0, np.log10(d.cross), np.nan)
+        self.line_cross.set_data(cx, ly)
+        with np.errstate(divide="ignore"):
+            sx = np.where((d.scale > 0) & np.isfinite(d.scale), np.log10(d.scale), np.nan)
+        self.line_scale.set_data(sx, ly)
+        self._vline(self.line_thr, d.threshold, ly)
+        on = d.current is not None
+        self.line_current.set_visible(on)
+        if on:
+            yc = math.log10(d.current)
+            self.line_current.set_data([lx[0], lx[-1]], [yc, yc])
+        edge = on and 0 < d.current_cross < d.t_top * (1 - 1e-9)
+        self.marker_cross.set_visible(edge)
+        if edge:
+            self.marker_cross.set_data([math.log10(d.current_cross)], [yc])
+        self.marker_mark.set_visible(d.mark is not None)
+        if d.mark is not None:
+            self.marker_mark.set_data([math.log10(d.mark[0])], [math.log10(d.mark[1])])
+        self._off_scale(d, on)
+        self._show_limits(d.limits)
+        self.notice.set_visible(bool(d.notice))
+        self.notice.set_text(d.notice)
+        self.title.set_text(d.title)
+        self.held.set_text(f"held: {d.held}")
+
+    @staticmethod
+    def _vline(line, x: float, ly) -> None:
+        if x > 0 and math.isfinite(x):
+            lx = math.log10(x)
+            line.set_data([lx, lx], [ly[0], ly[-1]])
+            line.set_visible(True)
+        else:
+            line.set_visible(False)
+
+    def _off_scale(self, d, on: bool) -> None:
+        """Name, at the bottom edges with their values, the markers outside the T range."""
+        lo, hi = d.T[0], d.T[-1]
+        marks = {"threshold": d.threshold}
+        if on and 0 < d.current_cross < d.t_top * (1 - 1e-9):
+            marks["crossover"] = d.current_cross
+        left = [f"◀ {k} {energy(x)}" for k, x in marks.items() if x < lo]
+        right = [f"{k} {energy(x)} ▶" for k, x in marks.items() if x > hi]
+        name = "μν" if d.axis == "mu" else "qν"
+        if on and d.current_cross == 0.0:
+            left.append(f"current {name} {sci(d.current)}: no region where |EM| ≥ SM")
+        if not on:
+            left.append(f"{name} is off: the live plot ({name} = 0) is not on this map")
+        self.off_left.set_text("\n".join(left))
+        self.off_right.set_text("\n".join(right))
+
+    def forget_frame(self) -> None:
+        """Drop the cached frame (after the figure was drawn at another resolution)."""
+        self._background = None
+
+    def render(self) -> bytes:
+        """Draw and encode as PNG (blitting over the cached frame while ranges and texts stay)."""
+        canvas = self.figure.canvas
+        key = (self.ax.get_xlim(), self.ax.get_ylim(), self._limits_key)
+        if self._background is None or key != self._bg_key:
+            canvas.draw()
+            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+            self._strips.clear()
+        else:
+            canvas.restore_region(self._background)
+        # the image would cover the inner half of the frame's lines: they are drawn after it
+        for a in [self.image, *self.ax.spines.values(), *self._limit_artists, *self._lines]:
+            if a.get_visible():
+                self.ax.draw_artist(a)
+        for a, bbox in self._texts:
+            k = (bbox.y0, a.get_text())
+            strip = self._strips.get(k)
+            if strip is None:
+                self.figure.draw_artist(a)
+                if len(self._strips) >= N_STRIPS:
+                    self._strips.pop(next(iter(self._strips)))
+                strip = self._strips[k] = canvas.copy_from_bbox(bbox)
+            else:
+                canvas.restore_region(strip)
+        return encode_png(canvas)
