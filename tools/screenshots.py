@@ -6,7 +6,8 @@ Serves the dashboard (standalone route, a pool of one), opens each view of VIEWS
 WIDTHS and writes ``OUT_DIR/<view>-<width>.png`` (default ``/tmp/explorer-shots``; never in the
 repository): the whole page, and the first screen only (``…-screen.png``), which is what a
 projector shows. It also prints, for each shot, the on-screen size in CSS pixels of the smallest
-plot text (``MIN_FONT`` pt of the figure, scaled by how wide the image is shown).
+plot text (``MIN_FONT`` pt of the figure, scaled by how wide the image is shown; the windows have
+pixel ratio 1, so the plots are rendered at ``DPI``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from harness.page import Dashboard  # noqa: E402
 from harness.servers import Server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from explorer.app.figstyle import FIGSIZE, MIN_FONT  # noqa: E402
+from explorer.app.figstyle import DPI, MIN_FONT  # noqa: E402
 
 #: (name, query string, plots expected)
 VIEWS = (
@@ -46,8 +47,8 @@ def smallest_text_px(page) -> list:
         "img.widget-image",
         "els => els.filter(e => e.offsetParent !== null).map(e => [e.clientWidth, e.naturalWidth])",
     )
-    # a pt is 1/72 in of a figure FIGSIZE[0] in wide, shown clientWidth CSS pixels wide
-    return [round(MIN_FONT * cw / (72 * FIGSIZE[0]), 1) for cw, nat in widths if nat]
+    # a pt is 1/72 in of the figure; at pixel ratio 1 the image is DPI pixels per inch
+    return [round(MIN_FONT * cw / (72 * nat / DPI), 1) for cw, nat in widths if nat]
 
 
 def main(argv: list) -> int:
