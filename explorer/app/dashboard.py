@@ -28,6 +28,7 @@ from explorer.physics.limits import LIMITS
 from . import dom, pins
 from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
 from .controls import Controls
+from .emmap import compute_map
 from .export import curves_csv, data_link, rates_csv
 from .figstyle import export_png, render_scale
 from .fmt import energy, neutrino_label, number
@@ -173,6 +174,7 @@ class Dashboard(widgets.VBox):
                 s = self.state
                 pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T)
                 p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit", pinned)
+                self.panels[name].show_map(None if s.map == "off" else compute_map(name, s, s.map))
             self.panels[name].show(p)
             self._stale_view.discard(name)
 
@@ -213,7 +215,7 @@ class Dashboard(widgets.VBox):
         if scale != self.scale:
             self.scale = scale
             for panel in self.panels.values():
-                panel.figure.set_scale(scale)
+                panel.set_scale(scale)
             self._stale_view |= set(PANELS)
             self.refresh(frozenset())
 

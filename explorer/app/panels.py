@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from . import dom
 from .figures import PanelFigure
+from .mapfigure import MapFigure
 from .model import PanelView
 from .pins import MAX_PINS
 from .ratefigure import RatesFigure
@@ -34,6 +35,7 @@ class ChannelPanel(widgets.VBox):
         self.heading = widgets.HTML(f"<b>{html.escape(TITLES[channel])}</b>")
         self.view: PanelView | None = None
         self.draws = 0
+        self.scale = 1.0
         children = [self.heading, self.image, self.readout]
         if channel != "rates":  # pins: the controller wires the buttons
             self.pin_button = widgets.Button(
@@ -48,6 +50,13 @@ class ChannelPanel(widgets.VBox):
             bar = widgets.HBox([self.pin_button, *self.unpin_buttons],
                                layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
             children.insert(2, bar)
+            # the |EM|/SM map (issue 11.2), shown when the state's ``map`` is not "off"
+            self.map_image = widgets.Image(
+                format="png", layout=widgets.Layout(width="100%", height="auto", display="none")
+            )
+            self.map_figures: dict = {}  # axis → MapFigure, made on first use
+            self.map_alt = ""
+            children.insert(2, self.map_image)
         super().__init__(
             children,
             layout=widgets.Layout(
@@ -66,7 +75,7 @@ class ChannelPanel(widgets.VBox):
         self.image.value = self.figure.render()
         if self.channel != "rates":
             self._show_pin_buttons(view.pins)
-        alt = getattr(view, "alt_text", "") or view.title
+        alt = (getattr(view, "alt_text", "") or view.title) + getattr(self, "map_alt", "")
         text = f"<span class='nac-alt' role='note'>{html.escape(alt)}</span>" + readouts_html(
             view.readouts
         )
@@ -85,3 +94,29 @@ class ChannelPanel(widgets.VBox):
         full = len(pins) >= MAX_PINS
         if self.pin_button.disabled != full:
             self.pin_button.disabled = full
+
+    def show_map(self, data) -> None:
+        """Draw the |EM|/SM map ``data`` (a :class:`~.emmap.MapData`) under the plot, or hide the
+        map (``None``). Call before :meth:`show`, which puts the map's description in the alt text."""
+        if data is None:
+            self.map_alt = ""
+            if self.map_image.layout.display != "none":
+                self.map_image.layout.display = "none"
+            return
+        fig = self.map_figures.get(data.axis)
+        if fig is None:
+            fig = self.map_figures[data.axis] = MapFigure(self.channel, data.axis)
+            if self.scale != 1.0:
+                fig.set_scale(self.scale)
+        fig.update(data)
+        self.map_image.value = fig.render()
+        self.map_alt = " Map: " + data.alt
+        if self.map_image.layout.display != "flex":
+            self.map_image.layout.display = "flex"
+
+    def set_scale(self, scale: float) -> None:
+        """Render every figure of the panel at ``scale`` × DPI (the screen's pixel ratio)."""
+        self.scale = scale
+        self.figure.set_scale(scale)
+        for fig in getattr(self, "map_figures", {}).values():
+            fig.set_scale(scale)

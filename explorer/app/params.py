@@ -198,6 +198,13 @@ PARAMS: tuple[Param, ...] = (
     _p("thr_n", 1e-2, "log", "CEvNS threshold",
        "Detector threshold for nuclear recoils: the green line and the EM/SM readout.", "view",
        _N, physics=False, bounds=(1e-7, 1e3), unit="keV", url="thr_n", fmt=".3g"),
+    _p("map", "off", "toggle", "Map of |EM|/SM",
+       "Adds a map under each plot: |EM|/SM over recoil energy and μν (or |qν|) for the "
+       "current target, ν and Eν, with the crossover line, the eq. 9 / eq. 16 scale, the "
+       "threshold and the μν limits; the marked row is the current slider value.", "view",
+       _BOTH, physics=False, url="map", codec="choice",
+       options=(("off", "off"), ("(T, μν)", "mu"), ("(T, |qν|)", "q")),
+       value_aliases={"0": "off", "none": "off", "no": "off", "μν": "mu", "qν": "q"}),
     _p("pins_e", "", "none", "ν–e pins",
        "Reference curves pinned on the ν–e panel (up to three; each is the physics inputs of "
        "the pinned view, drawn faintly on the live axes).", "view", _E, physics=False,

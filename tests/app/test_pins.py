@@ -129,3 +129,31 @@ def test_no_label_is_cut(p):
     """Issue 12.6: labels are whole words (no '…' in any label, help or option)."""
     for text in (p.label, p.help, *(str(label) for label, _ in p.options)):
         assert not text.rstrip().endswith("…"), text
+
+
+def test_the_map_sits_under_each_plot_and_agrees_with_the_readout():
+    """Issue 11.2 in the dashboard: map=mu draws a map under both plots; its current row's
+    crossover is the panel's readout (the map's alt text and the readout say the same value)."""
+    import io
+
+    from PIL import Image
+
+    dash = build_dashboard(query="preset=gemma-ge&map=mu")
+    for ch in ("electron", "nucleus"):
+        panel = dash.panels[ch]
+        assert panel.map_image.layout.display == "flex"
+        assert Image.open(io.BytesIO(panel.map_image.value)).size[0] > 300
+        c = panel.view.physics.crossover
+        value = next(r.value for r in panel.view.readouts if r.label.startswith("Crossover"))
+        assert value.split(";")[0] in panel.map_alt, (value, panel.map_alt)
+        assert c.kind == "edge"
+    runs = dict(dash.physics_runs)
+    before = bytes(dash.panels["electron"].map_image.value)
+    dash.state.thr_e = 10.0  # a view input: the map's threshold line moves, no physics
+    assert bytes(dash.panels["electron"].map_image.value) != before
+    assert dash.physics_runs == runs
+    assert "map=mu" in dash.link_text.value
+    dash.state.map = "q"
+    assert "|qν|" in dash.panels["nucleus"].map_alt
+    dash.state.map = "off"
+    assert all(dash.panels[ch].map_image.layout.display == "none" for ch in ("electron", "nucleus"))

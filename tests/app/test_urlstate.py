@@ -51,6 +51,7 @@ PARAMS = {
     "present": ("1", {"present": True}),
     "pin_e": ("target:Xe;mu:off,E:2", {"pins_e": "target:Xe;mu:off,E:2"}),
     "pin_n": ("ff:helm", {"pins_n": "ff:helm"}),
+    "map": ("q", {"map": "q"}),
 }
 
 
