@@ -271,9 +271,14 @@ class Dashboard(widgets.VBox):
             csv = curves_csv(params, views).encode("utf-8")
             links = [data_link("neutrino_atom_curves.csv", "text/csv", csv, "Curves (CSV)")]
         for n in shown:
-            png = export_png(self.panels[n].figure.figure, self.caption(n))
-            self.panels[n].figure.forget_frame()
-            links.append(data_link(f"neutrino_atom_{n}.png", "image/png", png, f"{n} figure (PNG)"))
+            panel = self.panels[n]
+            figures = {f"neutrino_atom_{n}": panel.figure}
+            if n in THRESHOLD and self.state.map != "off":
+                figures[f"neutrino_atom_{n}_map_{self.state.map}"] = panel.map_figures[self.state.map]
+            for stem, fig in figures.items():
+                png = export_png(fig.figure, self.caption(n))
+                fig.forget_frame()
+                links.append(data_link(f"{stem}.png", "image/png", png, f"{stem[14:]} (PNG)"))
         self.export_links.value = " · ".join(links)
 
     def caption(self, channel: str = "electron") -> str:

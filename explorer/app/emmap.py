@@ -282,8 +282,8 @@ def compute_map(channel: str, state, axis: str, n: int = 200, mark_T: float | No
                            title, held, notice="¹H is a free proton: CEvNS (eq. 14) does not "
                            "apply")  # fmt: skip
         tmax_display = kinematics.t_max(E, float(masses.min()))
-        # the readout's search ends below the heaviest isotope's T_max (nucleus.crossover)
-        t_top = kinematics.t_max(E, float(masses.max())) * (1 - 1e-12)
+        # the readout's search ends just below the lightest isotope's T_max (nucleus.crossover)
+        t_top = tmax_display * (1 - 1e-12)
         t_lo = t_top * T_FLOOR_FRACTION
         floor = 0.0
         threshold = state.thr_n

@@ -302,7 +302,7 @@ def _ratio_parts(nu, tgt, sin2w, helm):
         tmaxes = _t_max(e, a["mass"])
         edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-4, 1e-2])).ravel()
         pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
-        return log_ratio, pts, float(tmaxes.min()) * (1 - 1e-12)
+        return log_ratio, pts, float(tmaxes.max()) * (1 - 1e-12)
 
     return at
 

@@ -345,3 +345,16 @@ def test_crossings_lists_every_crossing():
     assert nucleus.crossings(E, Neutrino(), "Ge").size == 0
     # a range that holds only the second crossing
     assert nucleus.crossings(E, nu, "Ge", T_lo=6e-11 * MeV).size == 1
+
+
+def test_crossover_of_a_natural_element_runs_to_the_lightest_isotopes_t_max():
+    """Xe at Eν = 10 MeV with μν = 10⁻⁸ μB: |EM|/SM > 60 at every recoil (checked on a grid
+    here), so the low-T region where |EM| ≥ SM runs to T_max of ¹²⁴Xe, the lightest isotope
+    (eq. 4 written out), not to that of ¹³⁶Xe where the heaviest isotope drops out."""
+    xe, nu, E = target("Xe"), Neutrino("e", mu=1e-8), 10 * MeV
+    m_light = float(xe.arrays["mass"].min())
+    t_light = 2 * E**2 / (m_light + 2 * E)
+    T = np.geomspace(1e-16 * t_light, t_light * (1 - 1e-9), 4000)
+    xs = nucleus.dsigma_dT(T, E, nu, xe)
+    assert (np.abs(xs.em) / xs.sm).min() > 60
+    np.testing.assert_allclose(nucleus.crossover(E, nu, xe) / t_light, 1.0, rtol=1e-9, atol=0)
