@@ -152,3 +152,16 @@ def test_plots_are_rendered_for_the_pixel_ratio(browser, standalone):
     assert all(0.8 <= r <= 1.25 for r in ratio), ratio
     assert console.errors == []
     ctx.close()
+
+
+def test_the_map_is_drawn_under_each_plot(browser, standalone):
+    ctx, dash, console = _open(browser, standalone, "preset=gemma-ge&map=mu", harness.DESKTOP, 4)
+    # four images: two plots and their maps; each map's description names the crossover
+    n = dash.page.eval_on_selector_all(
+        "img.widget-image", _VISIBLE_IMAGES + ".filter(e => e.naturalWidth > 0).length"
+    )
+    assert n == 4, n
+    alt = dash.page.locator(".nac-alt").all_inner_texts()
+    assert any("Map: " in a and "20.5 keV" in a for a in alt), alt
+    assert console.errors == []
+    ctx.close()
