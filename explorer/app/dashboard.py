@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import os
-import traceback
 
 import ipywidgets as widgets
 
@@ -29,9 +28,8 @@ from . import dom, pins
 from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
 from .controls import Controls
 from .emmap import compute_map
-from .export import curves_csv, data_link, rates_csv
+from .export import caption, curves_csv, data_link, rates_csv
 from .figstyle import export_png, render_scale
-from .fmt import energy, neutrino_label, number
 from .layout import Page
 from .panels import ChannelPanel
 from .params import (
@@ -46,7 +44,7 @@ from .params import (
 )  # fmt: skip
 from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
-from .readouts import headline_html, page_html
+from .readouts import error_html, headline_html, notes_html, page_html
 from .state import ExplorerState
 from .urlstate import parse_query, to_query
 
@@ -226,15 +224,13 @@ class Dashboard(widgets.VBox):
     def pin(self, channel: str) -> None:
         """Pin the current curves of ``channel`` (the oldest pin goes when there are too many)."""
         name = pins.PIN_PARAM[channel]
-        specs = [*pins.split(getattr(self.state, name)), pins.encode(channel, self.state.as_dict())]
-        setattr(self.state, name, pins.join(specs[-pins.MAX_PINS :]))
+        spec = pins.encode(channel, self.state.as_dict())
+        setattr(self.state, name, pins.added(getattr(self.state, name), spec))
 
     def unpin(self, channel: str, index: int) -> None:
         """Remove pin ``index`` (from 0) of ``channel``."""
         name = pins.PIN_PARAM[channel]
-        specs = pins.split(getattr(self.state, name))
-        del specs[index]
-        setattr(self.state, name, pins.join(specs))
+        setattr(self.state, name, pins.removed(getattr(self.state, name), index))
 
     def _show_preset_note(self) -> None:
         """The set-up's note, as long as the view comes from one (it travels in the link)."""
@@ -274,7 +270,9 @@ class Dashboard(widgets.VBox):
             panel = self.panels[n]
             figures = {f"neutrino_atom_{n}": panel.figure}
             if n in THRESHOLD and self.state.map != "off":
-                figures[f"neutrino_atom_{n}_map_{self.state.map}"] = panel.map_figures[self.state.map]
+                figures[f"neutrino_atom_{n}_map_{self.state.map}"] = panel.map_figures[
+                    self.state.map
+                ]
             for stem, fig in figures.items():
                 png = export_png(fig.figure, self.caption(n))
                 fig.forget_frame()
@@ -283,29 +281,12 @@ class Dashboard(widgets.VBox):
 
     def caption(self, channel: str = "electron") -> str:
         """One line that says what the view shows, for an exported figure of ``channel``."""
-        s = self.state
-        nu = neutrino_label(s.flavour, s.anti)
-        mu = f"{number(s.mu, '.2g')} μB" if s.mu_on else "off"
-        q = number(s.q_eff, ".2g") + " e" if s.q_sign else "off"
-        r2 = f"{number(s.r2, '.3g')}×10⁻³² cm²" if s.r2 else "0"
-        thr = s.thr_e if channel == "electron" else s.thr_n
-        return (
-            f"{s.target}, {nu}, Eν = {number(s.E, '.4g')} MeV, μν = {mu}, qν = {q}, ⟨r²⟩ = {r2}, "
-            f"threshold {energy(thr)} — Kouzakov & Studenikin, arXiv:1603.02462"
-        )
+        return caption(self.state, channel)
 
     def set_notes(self, notes: list) -> None:
         """Show plain-text notes (about the link's parameters) on the page, escaped."""
-        if notes:
-            items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-            self.notice.value = (
-                f"<div class='nac-notice' role='status'><b>Some link parameters "
-                f"were adjusted:</b><ul style='margin:0'>{items}</ul></div>"
-            )
-            self.notice.layout.display = "block"
-        else:
-            self.notice.value = ""
-            self.notice.layout.display = "none"
+        self.notice.value = notes_html(notes)
+        self.notice.layout.display = "block" if notes else "none"
 
     # -- helpers ------------------------------------------------------------------------------
     def _set_error(self, exc: BaseException | None) -> None:
@@ -314,13 +295,7 @@ class Dashboard(widgets.VBox):
                 self.error.value = ""
                 self.error.layout.display = "none"
             return
-        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        self.error.value = (
-            f"<div class='nac-error' role='alert'><b>Could not redraw:</b> "
-            f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}"
-            f"<details><summary>Details</summary><pre style='white-space:pre-wrap'>"
-            f"{html.escape(tb)}</pre></details></div>"
-        )
+        self.error.value = error_html(exc)
         self.error.layout.display = "block"
 
     def _guard(self, fn):

@@ -20,6 +20,7 @@ import numpy as np
 
 import explorer
 
+from .fmt import energy, neutrino_label, number
 from .params import PARAMS
 from .pins import MAX_PINS
 from .urlstate import to_query
@@ -32,6 +33,21 @@ CSV_COLUMNS = (
     "dsigma_dT_total_cm2_per_keV",
     *(f"pin{i}_total_cm2_per_keV" for i in range(1, MAX_PINS + 1)),
 )
+
+
+def caption(state, channel: str = "electron") -> str:
+    """One line that says what the view of ``state`` shows, for an exported figure of
+    ``channel``: target, ν, Eν, μν, qν, ⟨r²⟩, threshold and the paper."""
+    s = state
+    nu = neutrino_label(s.flavour, s.anti)
+    mu = f"{number(s.mu, '.2g')} μB" if s.mu_on else "off"
+    q = number(s.q_eff, ".2g") + " e" if s.q_sign else "off"
+    r2 = f"{number(s.r2, '.3g')}×10⁻³² cm²" if s.r2 else "0"
+    thr = s.thr_e if channel == "electron" else s.thr_n
+    return (
+        f"{s.target}, {nu}, Eν = {number(s.E, '.4g')} MeV, μν = {mu}, qν = {q}, ⟨r²⟩ = {r2}, "
+        f"threshold {energy(thr)} — Kouzakov & Studenikin, arXiv:1603.02462"
+    )
 
 
 def data_link(filename: str, mime: str, payload: bytes, label: str) -> str:

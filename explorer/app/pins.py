@@ -52,6 +52,26 @@ def join(specs) -> str:
     return _PINS.join(s or "-" for s in specs)
 
 
+def added(pins: str, spec: str) -> str:
+    """The pins parameter with pin text ``spec`` added last (the oldest dropped beyond MAX_PINS).
+
+    >>> added("E:2,E:3,E:4", "mu:off")
+    'E:3,E:4,mu:off'
+    """
+    return join([*split(pins), spec][-MAX_PINS:])
+
+
+def removed(pins: str, index: int) -> str:
+    """The pins parameter without pin ``index`` (from 0).
+
+    >>> removed("E:2,-,E:4", 0), removed("E:2", 0)
+    ('-,E:4', '')
+    """
+    specs = split(pins)
+    del specs[index]
+    return join(specs)
+
+
 def encode(channel: str, values: dict) -> str:
     """The pin text of ``channel`` for the state values ``values`` (a full parameter dict)."""
     defaults = ExplorerState.defaults()

@@ -7,6 +7,7 @@ meaning shows "—" and says why (a ratio above T_max, or below I₁ where nothi
 from __future__ import annotations
 
 import html
+import traceback
 
 from explorer.physics.limits import LIMITS
 
@@ -110,3 +111,25 @@ def headline_html(physics: dict) -> str:
         for ch, p in physics.items()
     ]
     return " &nbsp;·&nbsp; ".join(parts)
+
+
+def notes_html(notes: list) -> str:
+    """The page's notice about a link's parameters (plain-text notes, escaped); '' for none."""
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return (
+        f"<div class='nac-notice' role='status'><b>Some link parameters were adjusted:</b>"
+        f"<ul style='margin:0'>{items}</ul></div>"
+    )
+
+
+def error_html(exc: BaseException) -> str:
+    """The page's error box for an exception: its type and message, the traceback folded."""
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return (
+        f"<div class='nac-error' role='alert'><b>Could not redraw:</b> "
+        f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}"
+        f"<details><summary>Details</summary><pre style='white-space:pre-wrap'>"
+        f"{html.escape(tb)}</pre></details></div>"
+    )

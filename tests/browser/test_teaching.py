@@ -13,6 +13,7 @@ import pytest
 
 from explorer.app import dom
 from explorer.app.figstyle import FIGSIZE, MIN_FONT
+from explorer.app.presets import EXPERIMENTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -163,5 +164,18 @@ def test_the_map_is_drawn_under_each_plot(browser, standalone):
     assert n == 4, n
     alt = dash.page.locator(".nac-alt").all_inner_texts()
     assert any("Map: " in a and "20.5 keV" in a for a in alt), alt
+    assert console.errors == []
+    ctx.close()
+
+
+@pytest.mark.parametrize("key", sorted(EXPERIMENTS))
+def test_each_set_up_link_shows_its_values_exactly(browser, standalone, key):
+    """Issue 12.1: the sliders' labels read the values the physics uses (a preset's Eν = 0.42 MeV
+    reads 0.42, not the slider's rounding 0.417), and the limits table agrees on μν."""
+    values = EXPERIMENTS[key].values
+    ctx, dash, console = _open(browser, standalone, f"preset={key}", harness.DESKTOP)
+    for label, name in (("μν", "mu"), ("Eν", "E")):
+        shown = harness.number(dash.label(dash.slider(label)).split("=", 1)[1])
+        assert shown == pytest.approx(values[name], rel=1e-12, abs=0), (label, shown)
     assert console.errors == []
     ctx.close()
