@@ -77,8 +77,9 @@ _TITLE_Y, _HELD_Y = 0.96, 0.905
 _X_LABEL_Y, _Y_LABEL_X = 0.225, 0.012
 #: Half height of a title strip, × the text's font size (a line of text is ≈ 1.2 of it).
 _STRIP_HALF = 0.7
-#: Height of a limit's name above its line (pt), × the font size, and its gap to the line (pt).
-_LINE_HEIGHT, _LIMIT_GAP = 1.25, 1.5
+#: Height of the box of a limit's name (pt), × the font size (the text ≈ 1.2, the pads 0.4), and
+#: its gap to the line (pt).
+_LINE_HEIGHT, _LIMIT_GAP = 1.6, 1.5
 
 
 #: Strips of title text kept (each 648 px × ≤ 31 px RGBA at DPI: ≤ 80 kB).
@@ -153,6 +154,79 @@ class _Cells(Artist):
         gc = renderer.new_gc()
         gc.set_clip_rectangle(bbox)
         renderer.draw_image(gc, x0, y0, self._screen)
+        gc.restore()
+        self.stale = False
+
+
+class _Name(Artist):
+    """A short text on a white box (``_TEXT_BOX``'s opacity) over the map, drawn as a stamp: the text is laid out
+    and rasterised once per resolution (on a figure of its own), then each draw is one
+    ``draw_image`` — the names of the limits are drawn on every render, over the image, and
+    rasterising text each time cost more than the rest of the render. The box's lower right
+    (``side`` 1) or lower left (``side`` 0) corner sits ``offset`` pt from the point (``side``
+    in axes coordinates, ``y`` in data)."""
+
+    def __init__(self, ax, text: str, side: float, y: float, offset: tuple, fontsize: float,
+                 color: str, zorder: float):  # fmt: skip
+        super().__init__()
+        self.axes = ax
+        self.set_figure(ax.figure)
+        self.set_zorder(zorder)
+        self._text, self._side, self._y, self._offset = text, side, y, offset
+        self._fontsize, self._color = fontsize, color
+        self._stamp, self._stamp_dpi = None, None
+
+    def get_text(self) -> str:
+        return self._text
+
+    def get_fontsize(self) -> float:
+        return self._fontsize
+
+    def _make_stamp(self, dpi: float):
+        """The box with its text as (rows, columns, RGBA) bytes, row 0 at the top."""
+        pad = 0.2 * self._fontsize / 72.0  # in
+        probe = Figure(dpi=dpi)
+        FigureCanvasAgg(probe)
+        t = probe.text(0, 0, self._text, fontsize=self._fontsize)
+        ext = t.get_window_extent(probe.canvas.get_renderer())
+        w, h = ext.width / dpi + 2 * pad, ext.height / dpi + 2 * pad
+        fig = Figure(figsize=(math.ceil(w * dpi) / dpi, math.ceil(h * dpi) / dpi), dpi=dpi,
+                     facecolor="none")  # fmt: skip
+        FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, self._text, ha="center", va="center", fontsize=self._fontsize,
+                 color=self._color)  # fmt: skip
+        fig.canvas.draw()
+        # the text (Agg: straight alpha) over a white box of _TEXT_BOX's opacity
+        rgba = np.asarray(fig.canvas.buffer_rgba()).astype(float)
+        cover = rgba[..., 3:] / 255.0
+        out = np.empty_like(rgba)
+        out[..., :3] = rgba[..., :3] * cover + 255.0 * (1.0 - cover)
+        out[..., 3:] = 255.0 * (cover + _TEXT_BOX["alpha"] * (1.0 - cover))
+        return np.round(out).astype(np.uint8)
+
+    def _corner(self, renderer):
+        """Stamp and its lower left pixel."""
+        dpi = self.figure.dpi
+        if self._stamp_dpi != dpi:
+            self._stamp, self._stamp_dpi = self._make_stamp(dpi), dpi
+        w = self._stamp.shape[1]
+        x, y = self.axes.get_yaxis_transform().transform((self._side, self._y))
+        dx, dy = (v * dpi / 72.0 for v in self._offset)
+        x0 = round(x + dx - (w if self._side else 0))
+        return self._stamp, x0, round(y + dy)
+
+    def get_window_extent(self, renderer=None):
+        stamp, x0, y0 = self._corner(renderer)
+        h, w = stamp.shape[:2]
+        return Bbox.from_bounds(x0, y0, w, h)
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        stamp, x0, y0 = self._corner(renderer)
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(self.axes.bbox)
+        renderer.draw_image(gc, x0, y0, stamp[::-1])
         gc.restore()
         self.stale = False
 
@@ -304,12 +378,10 @@ class MapFigure:
             top[side] = ly + height
             groups.append([label, ly, side])
         for label, ly, side in groups:
-            name = self.ax.annotate(
-                label, (side, ly), xycoords=self._ylog,
-                xytext=(-3.0 if side else 3.0, _LIMIT_GAP), textcoords="offset points",
-                ha="right" if side else "left", va="bottom", fontsize=FONT["small"],
-                color="#222222", path_effects=_TEXT_HALO, zorder=6.5, animated=True,
-            )  # fmt: skip
+            off = (-3.0 if side else 3.0, _LIMIT_GAP)
+            name = _Name(self.ax, label, side, ly, off, FONT["small"], "#222222", zorder=5.5)
+            self.ax.add_artist(name)
+            name.set_animated(True)
             self._limit_artists.append(name)
             self.limit_names.append(name)
         # over the image in the order of a full draw: by zorder (the names over the lines)

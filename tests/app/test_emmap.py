@@ -313,7 +313,8 @@ def test_moving_the_maps_own_slider_reuses_the_map():
 
 
 def _drawn_texts(fig):
-    """Every text a full draw of ``fig`` shows (tick labels only of the ticks in view)."""
+    """Every text a full draw of ``fig`` shows (tick labels only of the ticks in view; the
+    names of the limits, drawn as stamps)."""
     figure = fig.figure
     ticks, shown = set(), []
     for axis in (fig.ax.xaxis, fig.ax.yaxis, fig.cax.yaxis):
@@ -326,7 +327,7 @@ def _drawn_texts(fig):
     for t in figure.findobj(Text):
         if id(t) not in ticks and t.get_visible() and t.get_text():
             shown.append(t)
-    return shown
+    return shown + fig.limit_names
 
 
 @pytest.mark.parametrize("preset", ["gemma-ge", "coherent-csi", "xenon-pp"])
