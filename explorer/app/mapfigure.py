@@ -36,7 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, NullLocator
-from matplotlib.transforms import Bbox, blended_transform_factory
+from matplotlib.transforms import Bbox
 
 from .emmap import AXES, CHANNELS
 from .figstyle import COLORS, DPI, FIGSIZE, FONT, decade_label, encode_png
@@ -57,8 +57,6 @@ NO_EVENTS = "#e4e4e4"
 CMAP = "viridis"
 
 _HALO = [pe.withStroke(linewidth=3.6, foreground="white")]
-#: Texts over the image (names of the limits): a white halo, so they read on any colour.
-_TEXT_HALO = [pe.withStroke(linewidth=3.0, foreground="white")]
 #: Texts drawn over the image sit on a half-transparent white box (cheaper than a halo).
 _TEXT_BOX = dict(boxstyle="square,pad=0.15", facecolor="white", alpha=0.75, edgecolor="none")
 
@@ -257,7 +255,6 @@ class MapFigure:
         cb.ax.tick_params(labelsize=FONT["tick"])
         fig.text(0.99, _CBAR_LABEL_Y, "|EM|/SM", ha="right", va="bottom", fontsize=FONT["axis"])
         cb.ax.axhline(0.0, color="black", lw=2.0)  # ratio 1: the crossover
-        self._ylog = blended_transform_factory(ax.transAxes, ax.transData)
         self._make_lines(ax)
         self.title = fig.text(0.02, _TITLE_Y, "", ha="left", va="center", fontsize=FONT["title"])
         self.held = fig.text(0.02, _HELD_Y, "", ha="left", va="center", fontsize=FONT["note"],
