@@ -5,13 +5,13 @@ A :class:`MapFigure` shows one :class:`~explorer.app.emmap.MapData`: |EM|/SM as 
 common colour-vision deficiencies; a fixed log colour scale, 10⁻⁴…10⁴, so that a colour means the
 same ratio after every update), the crossover line (the readout's |EM| = SM edge, black with a
 white halo), the eq. 9 / eq. 16 scale, the detector threshold, the experimental limits on μν
-(named on the right-hand axis) and the current slider value with the readout's crossover on it
+(named inside the map just above their lines) and the current slider value with the readout's crossover on it
 (and a clicked point, if any). Cells with no events (SM = 0: beyond T_max, below I₁ with
 stepping) are light grey. Every line has a white halo, so it reads on any colour of the map.
 
 :meth:`MapFigure.update` moves the artists (new cell colours, ``set_data`` on the lines);
-:meth:`MapFigure.render` blits them over a cached static layer (frame, ticks, colour bar, legend,
-limits) and encodes the PNG with :func:`~explorer.app.figstyle.encode_png`.
+:meth:`MapFigure.render` blits them over a cached static layer (frame, ticks, colour bar, legend)
+and encodes the PNG with :func:`~explorer.app.figstyle.encode_png`.
 
 >>> from explorer.app.state import ExplorerState
 >>> from explorer.app.emmap import compute_map
@@ -35,17 +35,11 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import (
-    FixedFormatter,
-    FixedLocator,
-    FuncFormatter,
-    MultipleLocator,
-    NullLocator,
-)
-from matplotlib.transforms import Bbox, blended_transform_factory
+from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, NullLocator
+from matplotlib.transforms import Bbox
 
 from .emmap import AXES, CHANNELS
-from .figstyle import COLORS, DPI, FIGSIZE, decade_label, encode_png
+from .figstyle import COLORS, DPI, FIGSIZE, FONT, decade_label, encode_png
 from .fmt import energy, sci
 
 __all__ = ["RATIO_DECADES", "MapFigure"]
@@ -69,16 +63,33 @@ _TEXT_BOX = dict(boxstyle="square,pad=0.15", facecolor="white", alpha=0.75, edge
 _Y_LABEL = {"mu": "magnetic moment μν (μB)", "q": "millicharge |qν| (e)"}
 _CURRENT = {"mu": "current μν", "q": "current |qν|"}
 
+#: The layout, in fractions of the figure (FIGSIZE at DPI: 648 × 540 px, text ≥ 10 pt), from the
+#: top: the title and the held parameters (each in its own strip), the map (the colour bar at
+#: its right, its name above the bar), the tick labels, the x label, the legend in 2 columns.
+#: Inside the map: off-scale markers at the top corners, notes at the bottom left, the names
+#: of the limits just above their lines at the right or left end.
+_AXES = dict(left=0.155, right=0.85, top=0.855, bottom=0.33)
+_CBAR = (0.885, 0.33, 0.022, 0.45)  # left, bottom, width, height
+_CBAR_LABEL_Y = 0.8
+_TITLE_Y, _HELD_Y = 0.96, 0.905
+_X_LABEL_Y, _Y_LABEL_X = 0.225, 0.012
+#: Half height of a title strip, × the text's font size (a line of text is ≈ 1.2 of it).
+_STRIP_HALF = 0.7
+#: Height of the box of a limit's name (pt), × the font size (the text ≈ 1.2, the pads 0.4), and
+#: its gap to the line (pt).
+_LINE_HEIGHT, _LIMIT_GAP = 1.6, 1.5
 
-#: Strips of title text kept (each 640 × 20 px RGBA: 51 kB).
+
+#: Strips of title text kept (each 648 px × ≤ 31 px RGBA at DPI: ≤ 80 kB).
 N_STRIPS = 16
 
 
-def _strip(fig, y: float):
-    """The full-width band of pixels around a line of text at figure height ``y`` (10 px up and
-    down: the 11 pt title fits)."""
+def _strip(fig, y: float, fontsize: float):
+    """The full-width band of pixels around a line of text of ``fontsize`` pt at figure height
+    ``y`` (at the figure's current resolution)."""
     h = fig.bbox.height
-    return Bbox.from_extents(0, y * h - 10, fig.bbox.width, y * h + 10)
+    half = _STRIP_HALF * fontsize * fig.dpi / 72.0
+    return Bbox.from_extents(0, y * h - half, fig.bbox.width, y * h + half)
 
 
 def _log_tick(x, _pos=None) -> str:
@@ -145,6 +156,79 @@ class _Cells(Artist):
         self.stale = False
 
 
+class _Name(Artist):
+    """A short text on a white box (``_TEXT_BOX``'s opacity) over the map, drawn as a stamp: the text is laid out
+    and rasterised once per resolution (on a figure of its own), then each draw is one
+    ``draw_image`` — the names of the limits are drawn on every render, over the image, and
+    rasterising text each time cost more than the rest of the render. The box's lower right
+    (``side`` 1) or lower left (``side`` 0) corner sits ``offset`` pt from the point (``side``
+    in axes coordinates, ``y`` in data)."""
+
+    def __init__(self, ax, text: str, side: float, y: float, offset: tuple, fontsize: float,
+                 color: str, zorder: float):  # fmt: skip
+        super().__init__()
+        self.axes = ax
+        self.set_figure(ax.figure)
+        self.set_zorder(zorder)
+        self._text, self._side, self._y, self._offset = text, side, y, offset
+        self._fontsize, self._color = fontsize, color
+        self._stamp, self._stamp_dpi = None, None
+
+    def get_text(self) -> str:
+        return self._text
+
+    def get_fontsize(self) -> float:
+        return self._fontsize
+
+    def _make_stamp(self, dpi: float):
+        """The box with its text as (rows, columns, RGBA) bytes, row 0 at the top."""
+        pad = 0.2 * self._fontsize / 72.0  # in
+        probe = Figure(dpi=dpi)
+        FigureCanvasAgg(probe)
+        t = probe.text(0, 0, self._text, fontsize=self._fontsize)
+        ext = t.get_window_extent(probe.canvas.get_renderer())
+        w, h = ext.width / dpi + 2 * pad, ext.height / dpi + 2 * pad
+        fig = Figure(figsize=(math.ceil(w * dpi) / dpi, math.ceil(h * dpi) / dpi), dpi=dpi,
+                     facecolor="none")  # fmt: skip
+        FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, self._text, ha="center", va="center", fontsize=self._fontsize,
+                 color=self._color)  # fmt: skip
+        fig.canvas.draw()
+        # the text (Agg: straight alpha) over a white box of _TEXT_BOX's opacity
+        rgba = np.asarray(fig.canvas.buffer_rgba()).astype(float)
+        cover = rgba[..., 3:] / 255.0
+        out = np.empty_like(rgba)
+        out[..., :3] = rgba[..., :3] * cover + 255.0 * (1.0 - cover)
+        out[..., 3:] = 255.0 * (cover + _TEXT_BOX["alpha"] * (1.0 - cover))
+        return np.round(out).astype(np.uint8)
+
+    def _corner(self, renderer):
+        """Stamp and its lower left pixel."""
+        dpi = self.figure.dpi
+        if self._stamp_dpi != dpi:
+            self._stamp, self._stamp_dpi = self._make_stamp(dpi), dpi
+        w = self._stamp.shape[1]
+        x, y = self.axes.get_yaxis_transform().transform((self._side, self._y))
+        dx, dy = (v * dpi / 72.0 for v in self._offset)
+        x0 = round(x + dx - (w if self._side else 0))
+        return self._stamp, x0, round(y + dy)
+
+    def get_window_extent(self, renderer=None):
+        stamp, x0, y0 = self._corner(renderer)
+        h, w = stamp.shape[:2]
+        return Bbox.from_bounds(x0, y0, w, h)
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        stamp, x0, y0 = self._corner(renderer)
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(self.axes.bbox)
+        renderer.draw_image(gc, x0, y0, stamp[::-1])
+        gc.restore()
+        self.stale = False
+
+
 class MapFigure:
     """The map of one channel (``"electron"``/``"nucleus"``) over one axis (``"mu"``/``"q"``)."""
 
@@ -156,23 +240,9 @@ class MapFigure:
         self.channel, self.axis = channel, axis
         self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
         FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.13, right=0.66, top=0.865, bottom=0.325)
+        fig.subplots_adjust(**_AXES)
         self.ax = ax = fig.add_subplot()
-        self.cax = cax = fig.add_axes((0.89, 0.325, 0.022, 0.54))
-        # the limits on μν are named on a right-hand axis, outside the image (static layer)
-        self.ax_limits = ax.secondary_yaxis("right")
-        self.ax_limits.tick_params(labelsize=9, length=4, colors="#222222")
-        self.ax_limits.yaxis.set_major_locator(FixedLocator([]))
-        self.no_limit = fig.text(
-            0.70,
-            0.595,
-            "no cited qν limit\nin the explorer",
-            fontsize=9,
-            ha="left",
-            va="center",
-            color="#555555",
-            visible=False,
-        )
+        self.cax = cax = fig.add_axes(_CBAR)
         self._frame(fig, ax)
         cmap = colormaps[CMAP].with_extremes(bad=NO_EVENTS)
         norm = Normalize(-RATIO_DECADES, RATIO_DECADES)
@@ -182,32 +252,33 @@ class MapFigure:
         cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 2)))
         cb.ax.yaxis.set_major_formatter(FuncFormatter(_log_tick))
         cb.ax.yaxis.set_minor_locator(NullLocator())
-        cb.ax.tick_params(labelsize=10)
-        cax.text(0.5, 1.09, "|EM|/SM", transform=cax.transAxes, ha="center", va="bottom",
-                 fontsize=10)  # fmt: skip
+        cb.ax.tick_params(labelsize=FONT["tick"])
+        fig.text(0.99, _CBAR_LABEL_Y, "|EM|/SM", ha="right", va="bottom", fontsize=FONT["axis"])
         cb.ax.axhline(0.0, color="black", lw=2.0)  # ratio 1: the crossover
-        self._ylog = blended_transform_factory(ax.transAxes, ax.transData)
         self._make_lines(ax)
-        self.title = fig.text(0.02, 0.955, "", ha="left", va="center", fontsize=11)
-        self.held = fig.text(0.02, 0.91, "", ha="left", va="center", fontsize=9,
+        self.title = fig.text(0.02, _TITLE_Y, "", ha="left", va="center", fontsize=FONT["title"])
+        self.held = fig.text(0.02, _HELD_Y, "", ha="left", va="center", fontsize=FONT["note"],
                              color="#333333")  # fmt: skip
         self.notice = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                              fontsize=10, visible=False, zorder=8)  # fmt: skip
+                              fontsize=FONT["note"], visible=False, zorder=8,
+                              bbox=_TEXT_BOX)  # fmt: skip
         self._legend = self._make_legend(fig)
         self._limit_artists: list = []
+        self.limit_names: list = []
         self._limits_key = None
         # drawn over the cached frame in the order of a full draw (zorder, then creation):
         # the image, the frame's lines, the limits, the lines, the texts
         lines = [self.line_cross, self.line_scale, self.line_thr, self.line_current,
                  self.marker_cross, self.marker_mark, self.off_left, self.off_right,
-                 self.notice]  # fmt: skip
+                 self.note, self.notice]  # fmt: skip
         self._lines = sorted(lines, key=lambda a: a.get_zorder())
+        self._drawn = self._lines
         # The title and the held parameters change with Eν, μν…: they are not in the cached
         # frame (which changes only with the axis ranges and the limits). Each sits in a fixed
         # strip across the top; a strip once drawn is kept per text (drawing text costs more
         # than the rest of a render), so only a new text is drawn.
-        self._texts = [(self.title, _strip(fig, 0.955)), (self.held, _strip(fig, 0.91))]
-        for a, _ in self._texts:
+        self._texts: list = []
+        for a in (self.title, self.held):
             a.set_animated(True)
         self._strips: dict = {}
         self._shown_ratio = None
@@ -219,15 +290,17 @@ class MapFigure:
     def _frame(self, fig, ax) -> None:
         """Axis labels at fixed places (no automatic layout), decade ticks."""
         what = "electron" if self.channel == "electron" else "nuclear"
-        fig.text(0.395, 0.235, f"{what} recoil energy T (keV)", ha="center", va="center",
-                 fontsize=11)  # fmt: skip
-        fig.text(0.012, 0.595, _Y_LABEL[self.axis], rotation=90, ha="left", va="center",
-                 fontsize=11)  # fmt: skip
+        x_mid = (_AXES["left"] + _AXES["right"]) / 2
+        y_mid = (_AXES["bottom"] + _AXES["top"]) / 2
+        fig.text(x_mid, _X_LABEL_Y, f"{what} recoil energy T (keV)", ha="center", va="center",
+                 fontsize=FONT["axis"])  # fmt: skip
+        fig.text(_Y_LABEL_X, y_mid, _Y_LABEL[self.axis], rotation=90, ha="left", va="center",
+                 fontsize=FONT["axis"])  # fmt: skip
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(MultipleLocator(1.0))
             axis.set_minor_locator(NullLocator())
             axis.set_major_formatter(FuncFormatter(_log_tick))
-        ax.tick_params(labelsize=10)
+        ax.tick_params(labelsize=FONT["tick"])
 
     def _make_lines(self, ax) -> None:
         nan2 = ([np.nan], [np.nan])
@@ -242,10 +315,12 @@ class MapFigure:
                                        mec="black", mew=2, zorder=6)  # fmt: skip
         (self.marker_mark,) = ax.plot(*nan2, ls="none", marker="X", ms=10, mfc="white",
                                       mec="black", mew=1.2, zorder=6)  # fmt: skip
-        kw = dict(transform=ax.transAxes, va="bottom", fontsize=9, color="#222222", zorder=7,
+        kw = dict(transform=ax.transAxes, fontsize=FONT["small"], color="#222222", zorder=7,
                   bbox=_TEXT_BOX)  # fmt: skip
-        self.off_left = ax.text(0.01, 0.02, "", ha="left", **kw)
-        self.off_right = ax.text(0.99, 0.02, "", ha="right", **kw)
+        # off-scale markers at the top corners, notes at the bottom: they never meet
+        self.off_left = ax.text(0.015, 0.975, "", ha="left", va="top", **kw)
+        self.off_right = ax.text(0.985, 0.975, "", ha="right", va="top", **kw)
+        self.note = ax.text(0.015, 0.025, "", ha="left", va="bottom", **kw)
 
     def _make_legend(self, fig):
         est = "eq. 9 scale" if self.channel == "electron" else "eq. 16 scale"
@@ -261,32 +336,53 @@ class MapFigure:
         ]  # fmt: skip
         if self.axis == "mu":
             handles.append(Line2D([], [], color="#222222", lw=1.0, ls="--", label="limits on μν"))
-        return fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=9,
-                          frameon=False, bbox_to_anchor=(0.5, 0.0), handlelength=2.4,
-                          columnspacing=1.2)  # fmt: skip
+        else:  # no line to show: the entry says so
+            handles.append(Line2D([], [], color="none", label="no cited qν limit in the explorer"))
+        return fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=FONT["legend"],
+                          frameon=False, bbox_to_anchor=(0.5, 0.0), handlelength=2.2,
+                          columnspacing=1.0, handletextpad=0.5, labelspacing=0.3,
+                          borderaxespad=0.3)  # fmt: skip
 
     def _show_limits(self, limits: tuple) -> None:
-        """Horizontal lines at the limits, named on the right-hand axis (one name per group of
-        near-equal limits): the names are part of the cached frame, the lines are redrawn over
-        the image."""
-        if limits == self._limits_key:
+        """Horizontal lines at the limits, each named just above its line inside the map, at
+        the right end or, where that name would meet the one below, at the left end (near-equal
+        limits share a name; a name may cross the next line up, over which it is drawn with a
+        white halo). Lines and names are redrawn over the image."""
+        ylim = self.ax.get_ylim()
+        if (limits, ylim) == self._limits_key:
             return
         for a in self._limit_artists:
             a.remove()
-        self._limit_artists = []
-        self._limits_key = limits
-        groups: list = []
+        self._limit_artists, self.limit_names = [], []
+        self._limits_key = (limits, ylim)
+        # a name's height in data units (the axes' height in pt does not depend on the dpi)
+        axes_pt = FIGSIZE[1] * 72.0 * (_AXES["top"] - _AXES["bottom"])
+        per_pt = (ylim[1] - ylim[0]) / axes_pt
+        height = (_LINE_HEIGHT * FONT["small"] + _LIMIT_GAP) * per_pt
+        groups: list = []  # [names, y, side]
+        top = {1.0: -math.inf, 0.0: -math.inf}  # top of the last name on each side
         for label, value in sorted(limits, key=lambda lv: lv[1]):
             ly = math.log10(value)
             line = self.ax.axhline(ly, color="#222222", lw=1.0, ls="--", zorder=3, animated=True)
             self._limit_artists.append(line)
-            if groups and ly - groups[-1][1] < 0.2:
-                groups[-1] = (groups[-1][0] + ", " + label, groups[-1][1])
-            else:
-                groups.append((label, ly))
-        self.ax_limits.yaxis.set_major_locator(FixedLocator([ly for _, ly in groups]))
-        self.ax_limits.yaxis.set_major_formatter(FixedFormatter([lab for lab, _ in groups]))
-        self.no_limit.set_visible(not limits)
+            if groups and ly - groups[-1][1] < 0.25 * height:  # the same line: one name
+                groups[-1][0] += ", " + label
+                continue
+            side = next((s for s in (1.0, 0.0) if ly >= top[s]), None)
+            if side is None:  # no room on either side: named with the one below
+                groups[-1][0] += ", " + label
+                continue
+            top[side] = ly + height
+            groups.append([label, ly, side])
+        for label, ly, side in groups:
+            off = (-3.0 if side else 3.0, _LIMIT_GAP)
+            name = _Name(self.ax, label, side, ly, off, FONT["small"], "#222222", zorder=5.5)
+            self.ax.add_artist(name)
+            name.set_animated(True)
+            self._limit_artists.append(name)
+            self.limit_names.append(name)
+        # over the image in the order of a full draw: by zorder (the names over the lines)
+        self._drawn = sorted([*self._limit_artists, *self._lines], key=lambda a: a.get_zorder())
 
     # ------------------------------------------------------------------------------------
     def update(self, d) -> None:
@@ -344,20 +440,28 @@ class MapFigure:
             line.set_visible(False)
 
     def _off_scale(self, d, on: bool) -> None:
-        """Name, at the bottom edges with their values, the markers outside the T range."""
+        """Name, at the top corners with their values, the markers outside the T range; say at
+        the bottom why the current value has no marker."""
         lo, hi = d.T[0], d.T[-1]
         marks = {"threshold": d.threshold}
         if on and 0 < d.current_cross < d.t_top * (1 - 1e-9):
             marks["crossover"] = d.current_cross
         left = [f"◀ {k} {energy(x)}" for k, x in marks.items() if x < lo]
         right = [f"{k} {energy(x)} ▶" for k, x in marks.items() if x > hi]
-        name = "μν" if d.axis == "mu" else "qν"
-        if on and d.current_cross == 0.0:
-            left.append(f"current {name} {sci(d.current)}: no region where |EM| ≥ SM")
-        if not on:
-            left.append(f"{name} is off: the live plot ({name} = 0) is not on this map")
         self.off_left.set_text("\n".join(left))
         self.off_right.set_text("\n".join(right))
+        name = "μν" if d.axis == "mu" else "qν"
+        note = ""
+        if on and d.current_cross == 0.0:
+            note = f"current {name} {sci(d.current)}:\nno region where |EM| ≥ SM"
+        if not on:
+            note = f"{name} is off: the live plot\n({name} = 0) is not on this map"
+        self.note.set_text(note)
+
+    def set_scale(self, scale: float) -> None:
+        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, ``render_scale``)."""
+        self.figure.set_dpi(DPI * scale)
+        self.forget_frame()
 
     def forget_frame(self) -> None:
         """Drop the cached frame (after the figure was drawn at another resolution)."""
@@ -365,23 +469,25 @@ class MapFigure:
 
     def render(self) -> bytes:
         """Draw and encode as PNG (blitting over the cached frame while ranges and texts stay)."""
-        canvas = self.figure.canvas
-        key = (self.ax.get_xlim(), self.ax.get_ylim(), self._limits_key)
+        canvas, fig = self.figure.canvas, self.figure
+        key = (self.ax.get_xlim(), self.ax.get_ylim(), self._limits_key, fig.dpi)
         if self._background is None or key != self._bg_key:
             canvas.draw()
-            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+            self._background, self._bg_key = canvas.copy_from_bbox(fig.bbox), key
             self._strips.clear()
+            self._texts = [(a, _strip(fig, a.get_position()[1], a.get_fontsize()))
+                           for a in (self.title, self.held)]  # fmt: skip
         else:
             canvas.restore_region(self._background)
         # the image would cover the inner half of the frame's lines: they are drawn after it
-        for a in [self.image, *self.ax.spines.values(), *self._limit_artists, *self._lines]:
+        for a in [self.image, *self.ax.spines.values(), *self._drawn]:
             if a.get_visible():
                 self.ax.draw_artist(a)
         for a, bbox in self._texts:
             k = (bbox.y0, a.get_text())
             strip = self._strips.get(k)
             if strip is None:
-                self.figure.draw_artist(a)
+                fig.draw_artist(a)
                 if len(self._strips) >= N_STRIPS:
                     self._strips.pop(next(iter(self._strips)))
                 strip = self._strips[k] = canvas.copy_from_bbox(bbox)

@@ -11,12 +11,21 @@ import math
 import numpy as np
 import pytest
 from hepunits import MeV, cm2, keV
+from matplotlib.text import Text
 from PIL import Image
 from scipy import constants as sc
 
 from explorer.app.compute import compute_view
 from explorer.app.emmap import compute_map
-from explorer.app.figstyle import DPI, EXPORT_DPI, FIGSIZE, export_png, render_png
+from explorer.app.figstyle import (
+    DPI,
+    EXPORT_DPI,
+    FIGSIZE,
+    FONT,
+    MIN_FONT,
+    export_png,
+    render_png,
+)
 from explorer.app.fmt import energy
 from explorer.app.mapfigure import MapFigure
 from explorer.app.params import REGISTRY
@@ -301,3 +310,71 @@ def test_moving_the_maps_own_slider_reuses_the_map():
     assert d3.ratio is not d1.ratio and not np.array_equal(d3.ratio, d1.ratio, equal_nan=True)
     with pytest.raises(ValueError):
         d3.ratio[0, 0] = 1.0  # shared between maps: read-only
+
+
+def _drawn_texts(fig):
+    """Every text a full draw of ``fig`` shows (tick labels only of the ticks in view; the
+    names of the limits, drawn as stamps)."""
+    figure = fig.figure
+    ticks, shown = set(), []
+    for axis in (fig.ax.xaxis, fig.ax.yaxis, fig.cax.yaxis):
+        lo, hi = sorted(axis.get_view_interval())
+        locs = axis.get_majorticklocs()
+        for tick in axis.get_major_ticks(len(locs)):
+            ticks.update((id(tick.label1), id(tick.label2)))
+            if lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                shown += [t for t in (tick.label1, tick.label2) if t.get_visible()]
+    for t in figure.findobj(Text):
+        if id(t) not in ticks and t.get_visible() and t.get_text():
+            shown.append(t)
+    return shown + fig.limit_names
+
+
+@pytest.mark.parametrize("preset", ["gemma-ge", "coherent-csi", "xenon-pp"])
+def test_every_text_inside_the_canvas_and_none_overlapping(preset):
+    for channel in ("electron", "nucleus"):
+        for axis in ("mu", "q"):
+            fig = MapFigure(channel, axis)
+            fig.update(compute_map(channel, state_of(preset), axis, n=N))
+            render_png(fig.figure)  # a full draw: every artist in place
+            renderer = fig.figure.canvas.get_renderer()
+            width, height = fig.figure.bbox.width, fig.figure.bbox.height
+            texts = _drawn_texts(fig)
+            assert len(texts) > 25  # ticks, labels, title, held, legend, colour bar (, limits)
+            if axis == "mu":
+                assert len(fig.limit_names) >= 3  # the five limits, near-equal ones together
+            boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+            for text, b in boxes:
+                where = f"{channel}/{axis}: {text!r} at {b.extents}"
+                assert b.x0 >= 0 and b.y0 >= 0, where
+                assert b.x1 <= width and b.y1 <= height, where
+            for i, (ta, a) in enumerate(boxes):
+                for tb, b in boxes[i + 1 :]:
+                    overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+                    assert min(overlap) <= 0, f"{channel}/{axis}: {ta!r} overlaps {tb!r}"
+
+
+def test_text_sizes_from_the_house_style():
+    fig = MapFigure("electron", "mu")
+    fig.update(compute_map("electron", state_of("gemma-ge"), "mu", n=N))
+    render_png(fig.figure)
+    sizes = {t.get_fontsize() for t in _drawn_texts(fig)}
+    assert min(sizes) >= MIN_FONT and sizes <= set(FONT.values())
+
+
+@pytest.mark.parametrize("axis", ["mu", "q"])
+def test_set_scale_renders_larger_and_blits_as_a_full_draw(axis):
+    fig = MapFigure("electron", axis)
+    s = state_of("gemma-ge", q_sign=1, q=1e-12)
+    fig.update(compute_map("electron", s, axis, n=N))
+    first = _pixels(fig.render())
+    fig.set_scale(1.5)
+    big = _pixels(fig.render())
+    assert big.shape == (round(first.shape[0] * 1.5), round(first.shape[1] * 1.5), 3)
+    assert np.array_equal(big, _pixels(render_png(fig.figure)))
+    for mu in (1e-10, 2.9e-11, 1e-10):  # a new held text, then the kept strips again
+        s.update(mu=mu)
+        fig.update(compute_map("electron", s, axis, n=N))
+        assert np.array_equal(_pixels(fig.render()), _pixels(render_png(fig.figure)))
+    fig.set_scale(1.0)
+    assert _pixels(fig.render()).shape == first.shape
