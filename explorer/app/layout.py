@@ -19,9 +19,9 @@ CSS = """
 .nac-notice {background:#fff4e5;border-left:4px solid #e69500;padding:4px 8px;margin:4px 0}
 .nac-error {background:#fdecea;border-left:4px solid #c0392b;padding:4px 8px;margin:4px 0}
 .nac-panel img {max-width:100%;height:auto}
-.nac-readout {font-size:0.92em;border-collapse:collapse}
+.nac-readout {font-size:1.05em;border-collapse:collapse}
 .nac-readout td {padding:1px 8px 1px 0}
-.nac-rlabel, .nac-source {color:#555}
+.nac-rlabel, .nac-source {color:#3d3d3d}
 .nac-alt {position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 </style>
 """
@@ -34,7 +34,7 @@ CSS += f"""
 .{dom.PRESENT} > .{dom.PANELS} {{order:-1}}
 .{dom.HEADLINE} {{font-size:1.1em;margin:0.2em 0}}
 .{dom.PRESENT} .{dom.HEADLINE} {{font-size:1.9em;line-height:1.25}}
-.{dom.PRESENT} .widget-label, .{dom.PRESENT} .widget-toggle-buttons button {{font-size:1.1em}}
+.{dom.PRESENT} .widget-label, .{dom.PRESENT} .widget-toggle-buttons button, .{dom.PRESENT} .nac-readout {{font-size:1.15em}}
 .{dom.DASHBOARD} :focus-visible, .{dom.DASHBOARD} .noUi-handle:focus {{
   outline:3px solid #0072B2 !important;outline-offset:2px}}
 </style>
