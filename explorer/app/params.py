@@ -15,7 +15,7 @@ Values are in display units (μB, e, 10⁻³² cm², MeV, keV, eV).
 >>> sorted(PHYSICS_INPUTS["nucleus"])[:4]
 ['E', 'TN_max', 'TN_min', 'axes']
 >>> sorted(VIEW_INPUTS["electron"])
-['thr_e', 'y_decades']
+['map', 'pins_e', 'thr_e', 'y_decades']
 """
 
 from __future__ import annotations

@@ -348,7 +348,10 @@ def crossings(E, nu, tgt, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DE
     >>> from hepunits import MeV, eV
     >>> from explorer.physics import Neutrino
     >>> (crossings(10 * MeV, Neutrino(mu=2.9e-11), "Ge") / eV).round(5).tolist()
-    [0.48696]
+    [0.48696, 3069.83398]
+
+    (the second: 0.02 % below T_max of ⁷⁰Ge, the lightest isotope, where SM → 0 and the magnetic
+    term, finite at T_max, wins again)
     """
     check_nu(nu)
     tgt = check_target(tgt)
