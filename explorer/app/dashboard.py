@@ -27,7 +27,7 @@ from explorer.physics.limits import LIMITS
 
 from . import dom
 from .compute import PHYSICS, THRESHOLD, dirac_moment, view
-from .controls import Controls
+from .controls import Controls, share_models
 from .export import curves_csv, data_link, rates_csv
 from .figstyle import export_png
 from .fmt import energy, neutrino_label, number
@@ -71,11 +71,17 @@ class Dashboard(widgets.VBox):
             layout=widgets.Layout(width="100%"),
         )
         self.add_class(dom.DASHBOARD)
+        share_models(self, own_layout=self._toggled())  # fewer models for the page to fetch
         self._show_page_readout()
         state.observe(self._on_revision, names="revision")
         self.apply_query(query or "")
         if self.recomputes == 0:
             self.refresh(frozenset(NAMES))
+
+    def _toggled(self) -> list:
+        """The widgets whose ``layout.display`` is set after the build (see :func:`_display`)."""
+        conditional = [self.controls.widgets[p.name] for p in _CONDITIONAL]
+        return [*self.panels.values(), self.groups["rates"], self.notice, self.error, *conditional]
 
     def _wire(self, page: Page) -> None:
         for key, b in page.preset_buttons.items():
