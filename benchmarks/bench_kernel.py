@@ -67,7 +67,7 @@ def run_code(kc, code: str, timeout: float = 120) -> tuple[float, list]:
             return elapsed, msgs
 
 
-def one_kernel() -> dict:
+def one_kernel(kernel: str) -> dict:
     t0 = time.perf_counter()
     km, kc = start_new_kernel(
         kernel_name="python3", cwd=os.getcwd(), env={**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -97,9 +97,23 @@ def one_kernel() -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--kernel",
+        choices=("lean", "plain"),
+        default="lean",
+        help="lean: the standalone server's kernel (explorer.serving.use_lean_kernel, no "
+        "debugger); plain: the ordinary python3 kernel (the Jupyter Server route)",
+    )
     args = ap.parse_args(argv)
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    runs = [one_kernel() for _ in range(args.runs)]
+    if args.kernel == "lean":
+        from explorer.serving import use_lean_kernel
+
+        use_lean_kernel()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"{args.kernel} kernel"
+    )
+    runs = [one_kernel(args.kernel) for _ in range(args.runs)]
     med = {
         k: statistics.median(r[k] for r in runs) for k in runs[0] if k not in ("by_class", "heavy")
     }
