@@ -369,6 +369,22 @@ def install_page_script() -> None:
 LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
+def _trim_heap(*_args) -> None:
+    """Give the C heap's free pages back to the operating system (glibc ``malloc_trim``).
+
+    Building the dashboard frees a few MB of temporary C allocations (matplotlib, numpy) that
+    glibc would otherwise keep resident: 5–6 MB per kernel, measured here. Elsewhere a no-op.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc
+        pass
+
+
 def kernel_main(argv: list[str] | None = None) -> None:
     """Run an IPython kernel without its debugger (``python -m explorer.serving kernel -f …``).
 
@@ -376,11 +392,15 @@ def kernel_main(argv: list[str] | None = None) -> None:
     to serve JupyterLab's debugger: +28 MB resident and ≈ 0.5 s at every kernel start, measured
     here (ipykernel 7.4, debugpy in the same environment). Voila pages never debug: with
     ``debugpy`` marked missing, ipykernel starts without the debugger, the rest unchanged.
+    After each cell (a page runs two) the heap's free pages are returned (:func:`_trim_heap`).
     """
     sys.modules.setdefault("debugpy", None)  # "import debugpy" now raises ImportError
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=sys.argv[1:] if argv is None else argv)
+    app = IPKernelApp.instance()
+    app.initialize(sys.argv[1:] if argv is None else argv)
+    app.shell.events.register("post_run_cell", _trim_heap)
+    app.start()
 
 
 def lean_kernel_spec() -> dict:

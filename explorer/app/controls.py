@@ -151,11 +151,11 @@ class Binding:
 
 def target_options() -> list:
     """(label, value) of every natural element with data, each followed by its isotopes."""
-    import periodictable
+    from explorer.physics.targets import atomic_number
 
     out = []
     for sym in elements():
-        out.append((f"{sym} (Z = {periodictable.elements.symbol(sym).number})", sym))
+        out.append((f"{sym} (Z = {atomic_number(sym)})", sym))
         out += [(f"   {name[len(sym) :]}{sym}", name) for name in isotopes_of(sym)]
     return out
 
