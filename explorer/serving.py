@@ -376,12 +376,10 @@ def _trim_heap(*_args) -> None:
     glibc would otherwise keep resident: 5–6 MB per kernel, measured here. Elsewhere a no-op.
     """
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        ctypes.CDLL(name).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)  # the C library already loaded in this process
+    except (OSError, AttributeError):  # not glibc
         pass
 
 
