@@ -6,6 +6,7 @@ its :class:`~explorer.app.params.Param`; this module only builds and links.
 
 from __future__ import annotations
 
+import json
 import math
 
 import ipywidgets as widgets
@@ -19,7 +20,85 @@ from .state import ExplorerState, elements, isotopes_of
 _STYLE = {"description_width": "10.5em"}
 #: A log slider's label carries its value: wide enough for "μν = 2.9×10⁻¹¹ μB", never cut.
 _LOG_STYLE = {"description_width": "15em"}
-_WIDTH = "98%"  # each widget gets its own Layout: a shared one would hide all when one is hidden
+_WIDTH = "98%"
+
+
+# -- fewer widget models per page -------------------------------------------------------------
+# ipywidgets 8 gives every widget its own Layout model and (most) their own Style model: ~2/3 of a
+# page's models, each one a comm opened by the kernel and a model fetched and built by the page.
+# Widgets that look the same can share one: nothing changes a Style after the build, and a Layout
+# is shared only by widgets whose display is never toggled (a shared Layout hidden for one widget
+# would hide them all): those keep their own (``own_layout`` below, Param.only_when controls).
+
+
+def _key(model) -> str:
+    state = {k: v for k, v in model.get_state().items() if not k.startswith("_")}
+    return json.dumps([type(model).__name__, state], sort_keys=True, default=str)
+
+
+_SHARED: dict = {}
+
+
+def shared(cls, **kw):
+    """One shared ``cls`` (a Layout or Style class) instance per distinct set of attributes.
+
+    >>> shared(widgets.Layout, width="auto") is shared(widgets.Layout, width="auto")
+    True
+    """
+    key = (cls.__name__, tuple(sorted(kw.items())))
+    model = _SHARED.get(key)
+    if model is None or model.comm is None:  # a closed model is not reused
+        model = _SHARED[key] = cls(**kw)
+    return model
+
+
+def _style(widget_cls):
+    """The Style class a widget class uses (not all are exported by ipywidgets)."""
+    return widget_cls.class_traits()["style"].klass
+
+
+def _tree(root):
+    """Every widget under ``root`` (Box children), depth first, ``root`` first."""
+    seen, stack = set(), [root]
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        yield w
+        stack.extend(reversed(getattr(w, "children", ())))
+
+
+def share_models(root, own_layout=()) -> int:
+    """Give widgets under ``root`` with identical Layout (or Style) attributes one shared model,
+    and close the models this frees; returns how many were closed.
+
+    ``own_layout``: widgets whose ``layout.display`` is toggled later: they keep their own Layout.
+    Run it once the page is built, before it is shown (a closed model is never fetched).
+    """
+    keep = {id(w) for w in own_layout}
+    kept = {id(w.layout) for w in _tree(root) if id(w) in keep}
+    canonical: dict = {}
+    freed: dict = {}
+    for w in _tree(root):
+        for attr in ("layout", "style"):
+            if attr == "layout" and id(w) in keep:
+                continue
+            model = getattr(w, attr, None)
+            if not isinstance(model, widgets.Widget) or id(model) in kept:
+                continue
+            first = canonical.setdefault(_key(model), model)
+            if first is not model:
+                setattr(w, attr, first)
+                freed[id(model)] = model
+    users = {id(getattr(w, a, None)) for w in _tree(root) for a in ("layout", "style")}
+    closed = 0
+    for mid, model in freed.items():
+        if mid not in users and mid not in kept:
+            model.close()
+            closed += 1
+    return closed
+
 
 #: Control groups, in page order, with their titles.
 GROUPS = {
@@ -73,11 +152,11 @@ class Binding:
 
 def target_options() -> list:
     """(label, value) of every natural element with data, each followed by its isotopes."""
-    import periodictable
+    from explorer.physics.targets import atomic_number
 
     out = []
     for sym in elements():
-        out.append((f"{sym} (Z = {periodictable.elements.symbol(sym).number})", sym))
+        out.append((f"{sym} (Z = {atomic_number(sym)})", sym))
         out += [(f"   {name[len(sym) :]}{sym}", name) for name in isotopes_of(sym)]
     return out
 
@@ -91,12 +170,17 @@ def describe(p, value) -> str:
 def make_widget(p):
     """The widget of one registry entry (not yet linked)."""
     desc = p.label + p.unit_suffix
-    common = dict(description=desc, tooltip=p.help, style=_STYLE)
+
+    def layout(width):  # a control shown only in some case has its own (its display toggles)
+        return widgets.Layout(width=width) if p.only_when else shared(widgets.Layout, width=width)
+
+    common = dict(description=desc, tooltip=p.help)
     if p.kind == "log":
         lo, hi = p.bounds
         return widgets.FloatLogSlider(
             base=10, min=math.log10(lo), max=math.log10(hi), step=p.step, readout=False,
-            layout=widgets.Layout(width=_WIDTH), continuous_update=True, **{**common, "style": _LOG_STYLE},
+            layout=layout(_WIDTH), continuous_update=True,
+            style=shared(widgets.SliderStyle, **_LOG_STYLE), **common,
         )  # fmt: skip
     if p.kind == "lin":
         lo, hi = p.bounds
@@ -105,18 +189,20 @@ def make_widget(p):
             max=hi,
             step=p.step,
             readout_format=p.fmt,
-            layout=widgets.Layout(width=_WIDTH),
+            layout=layout(_WIDTH),
+            style=shared(widgets.SliderStyle, **_STYLE),
             **common,
         )
     if p.kind == "check":
         return widgets.Checkbox(description=desc, tooltip=p.help, indent=False,
-                                layout=widgets.Layout(width="auto"))  # fmt: skip
+                                layout=layout("auto"), style=shared(_style(widgets.Checkbox)))  # fmt: skip
     if p.kind == "dropdown":
         options = target_options() if p.name == "target" else list(p.options)
-        return widgets.Dropdown(options=options, layout=widgets.Layout(width="auto"), **common)
+        return widgets.Dropdown(options=options, layout=layout("auto"),
+                                style=shared(_style(widgets.Dropdown), **_STYLE), **common)  # fmt: skip
     return widgets.ToggleButtons(
-        options=list(p.options), tooltips=[p.help] * len(p.options),
-        layout=widgets.Layout(width="auto"), **{**common, "style": {**_STYLE, "button_width": "auto"}},
+        options=list(p.options), tooltips=[p.help] * len(p.options), layout=layout("auto"),
+        style=shared(widgets.ToggleButtonsStyle, **_STYLE, button_width="auto"), **common,
     )  # fmt: skip
 
 
@@ -136,7 +222,8 @@ class Controls:
             b = widgets.Button(
                 description=sym,
                 tooltip=f"target {sym}",
-                layout=widgets.Layout(width="auto", min_width="3em"),
+                layout=shared(widgets.Layout, width="auto", min_width="3em"),
+                style=shared(widgets.ButtonStyle),
             )
             b.on_click(lambda _b, s=sym: setattr(state, "target", s))
             self.target_buttons.append(b)
@@ -178,4 +265,4 @@ class Controls:
         return {key: group(key, title) for key, title in GROUPS.items()}
 
 
-__all__ = ["GROUPS", "REGISTRY", "Binding", "Controls", "make_widget"]
+__all__ = ["GROUPS", "REGISTRY", "Binding", "Controls", "make_widget", "share_models", "shared"]

@@ -26,7 +26,7 @@ from explorer.physics.limits import LIMITS
 
 from . import dom, pins
 from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
-from .controls import Controls
+from .controls import Controls, share_models
 from .emmap import compute_map
 from .export import caption, curves_csv, data_link, rates_csv
 from .figstyle import export_png, render_scale
@@ -86,11 +86,20 @@ class Dashboard(widgets.VBox):
         self.pixels.add_class(dom.PIXEL_RATIO)
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
         self.children = (*self.children, self.pixels)
+        share_models(self, own_layout=self._toggled())  # fewer models for the page to fetch
         self._show_page_readout()
         state.observe(self._on_revision, names="revision")
         self.apply_query(query or "")
         if self.recomputes == 0:
             self.refresh(frozenset(NAMES))
+
+    def _toggled(self) -> list:
+        """The widgets whose ``layout.display`` is set after the build (see :func:`_display`)."""
+        conditional = [self.controls.widgets[p.name] for p in _CONDITIONAL]
+        pin_maps = [w for name in THRESHOLD for w in (*self.panels[name].unpin_buttons,
+                                                      self.panels[name].map_image)]  # fmt: skip
+        return [*self.panels.values(), self.groups["rates"], self.notice, self.error,
+                *conditional, *pin_maps, self.pixels]  # fmt: skip
 
     def _wire(self, page: Page) -> None:
         for key, b in page.preset_buttons.items():

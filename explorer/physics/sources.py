@@ -34,12 +34,12 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 
 import numpy as np
-import periodictable
 from hepunits import MeV, cm2, cm3, eV, s
 
 from ._validate import as_float_array, check_choice
-from .constants import ALPHA, ATOMIC_MASS_UNIT, G_FERMI, HBARC, ME
+from .constants import ALPHA, G_FERMI, HBARC, ME
 from .neutrino import FLAVOURS
+from .targets import atomic_mass
 
 __all__ = [
     "LMA",
@@ -423,7 +423,7 @@ B8_Q_EFF = 13.0102 * MeV
 
 
 def _mass(symbol, A):
-    return periodictable.elements.symbol(symbol)[A].mass * ATOMIC_MASS_UNIT
+    return atomic_mass(symbol, A)
 
 
 #: pp endpoint: Q = 2M(¹H) − M(²H) − 2m_e = 0.420 MeV (atomic masses, AME2020 via periodictable).

@@ -5,6 +5,9 @@ Data sources (see ``data/REFERENCE``):
 * isotope masses and natural abundances: :mod:`periodictable` (AME2020 masses, IUPAC/CIAAW
   abundances); uranium's representative composition from CIAAW, which periodictable lacks;
 * subshell occupancies and binding energies: :mod:`xraylib` (``ElectronConfig``, ``EdgeEnergy``);
+  both read from ``data/elements.json``, a copy of exactly those library values made by
+  ``tools/make_tables.py`` (kernels then import neither library; ``tests/physics/test_tables.py``
+  checks the copy against the installed libraries);
 * first ionisation energies: NIST Atomic Spectra Database (``data/ionization_energies.csv``).
 
 The nuclear mass is the atomic mass less Z electron masses, M_N = m_atom − Z m_e (DESIGN §4.10;
@@ -21,12 +24,12 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
-import periodictable
 from hepunits import eV, keV
 
 from .constants import ATOMIC_MASS_UNIT, ME
@@ -197,6 +200,54 @@ class Target:
         return isinstance(other, Target) and other.key == self.key
 
 
+@dataclass(frozen=True)
+class _Element:
+    """One element's entry of ``data/elements.json``: ``isotopes`` maps A → (atomic mass in u,
+    natural abundance in %); ``shells`` lists (xraylib shell index, occupancy, edge in keV or
+    None) as xraylib gives them."""
+
+    number: int
+    symbol: str
+    name: str
+    isotopes: dict
+    shells: tuple
+
+
+@functools.cache
+def _elements() -> dict:
+    """Z → :class:`_Element` for Z = 1…92 (periodictable and xraylib values, see the module)."""
+    text = resources.files(__package__).joinpath("data/elements.json").read_text("utf-8")
+    return {
+        int(z): _Element(
+            int(z),
+            r["symbol"],
+            r["name"],
+            {int(A): (m, ab) for A, (m, ab) in r["isotopes"].items()},
+            tuple((idx, occ, edge) for idx, occ, edge in r["shells"]),
+        )
+        for z, r in json.loads(text)["elements"].items()
+    }
+
+
+def atomic_number(symbol: str) -> int:
+    """Z of an element symbol or name (as :func:`target` accepts them).
+
+    >>> atomic_number("Xe"), atomic_number("germanium")
+    (54, 32)
+    """
+    return _element(symbol).number
+
+
+def atomic_mass(symbol: str, A: int) -> float:
+    """Atomic mass of the isotope ``A`` of ``symbol`` (energy units; AME2020 via periodictable).
+
+    >>> from hepunits import MeV
+    >>> round(atomic_mass("H", 1) / MeV, 3)
+    938.783
+    """
+    return _element(symbol).isotopes[A][0] * ATOMIC_MASS_UNIT
+
+
 @functools.cache
 def _ionization_energies() -> dict:
     text = resources.files(__package__).joinpath("data/ionization_energies.csv").read_text()
@@ -205,23 +256,13 @@ def _ionization_energies() -> dict:
 
 
 def _shells(Z: int) -> tuple:
-    import xraylib
-
     i1 = _ionization_energies()[Z]
     levels = []
-    for idx, name in enumerate(_SHELL_NAMES):
-        try:
-            occ = xraylib.ElectronConfig(Z, idx)
-        except ValueError:
-            continue
-        if occ <= 0:
-            continue
+    for idx, occ, edge_kev in _elements()[Z].shells:  # xraylib ElectronConfig > 0, EdgeEnergy
+        name = _SHELL_NAMES[idx]
         # xraylib writes the j-splits of p, d, f shells (thirds, fifths, sevenths) to 6 digits
         occ = round(occ * 105.0) / 105.0
-        try:
-            edge = xraylib.EdgeEnergy(Z, idx) * keV
-        except ValueError:
-            edge = 0.0
+        edge = 0.0 if edge_kev is None else edge_kev * keV
         source = "xraylib"
         if edge < i1:
             edge, source = i1, "NIST I1"
@@ -232,7 +273,7 @@ def _shells(Z: int) -> tuple:
 
 
 def _nuclear_mass(element, A: int) -> float:
-    return element[A].mass * ATOMIC_MASS_UNIT - element.number * ME
+    return element.isotopes[A][0] * ATOMIC_MASS_UNIT - element.number * ME
 
 
 _ISOTOPE_RE = re.compile(
@@ -248,16 +289,16 @@ def available_elements() -> list:
     """
     out = []
     for Z in range(1, Z_MAX + 1):
-        el = periodictable.elements[Z]
-        if Z in _ABUNDANCE_OVERRIDE or any(i.abundance for i in el):
+        el = _elements()[Z]
+        if Z in _ABUNDANCE_OVERRIDE or any(ab for _, ab in el.isotopes.values()):
             out.append(el.symbol)
     return out
 
 
 def _element(sym: str):
     s = sym.strip()
-    for el in periodictable.elements:
-        if 1 <= el.number <= Z_MAX and (el.symbol.lower() == s.lower() or el.name == s.lower()):
+    for el in _elements().values():
+        if el.symbol.lower() == s.lower() or el.name == s.lower():
             return el
     raise ValueError(
         f"target must name an element with Z = 1…{Z_MAX} (symbol such as 'Ge' or 'Xe', or an "
@@ -272,25 +313,23 @@ def _target(name: str) -> Target:
         sym, A = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         el = _element(sym)
         A = int(A)
-        try:
-            el[A]
-        except KeyError:
-            known = sorted(iso for iso in el.isotopes)
+        if A not in el.isotopes:
+            known = sorted(el.isotopes)
             raise ValueError(
                 f"target {name!r}: {el.symbol} has no isotope with A = {A} in the data "
                 f"(known: A = {known[0]}…{known[-1]})"
-            ) from None
+            )
         isotopes = (Isotope(el.number, A, _nuclear_mass(el, A), 1.0),)
         single = True
     else:
         el = _element(name)
         abund = _ABUNDANCE_OVERRIDE.get(el.number) or {
-            i.isotope: i.abundance for i in el if i.abundance
+            A: ab for A, (_, ab) in el.isotopes.items() if ab
         }
         if not abund:
             raise ValueError(
                 f"target {name!r}: {el.symbol} has no natural isotopic composition; name one isotope "
-                f"instead, e.g. '{el.symbol}{max(el.isotopes, key=lambda a: el[a].mass)}'"
+                f"instead, e.g. '{el.symbol}{max(el.isotopes, key=lambda a: el.isotopes[a][0])}'"
             )
         total = sum(abund.values())
         isotopes = tuple(

@@ -51,8 +51,11 @@ def free_port() -> int:
 
 
 def _is_kernel(proc: psutil.Process) -> bool:
+    """An IPython kernel: the ordinary one, or the standalone server's lean one
+    (``python -m explorer.serving kernel``, explorer.serving.lean_kernel_spec)."""
     try:
-        return "ipykernel_launcher" in " ".join(proc.cmdline())
+        cmd = " ".join(proc.cmdline())
+        return "ipykernel_launcher" in cmd or "explorer.serving kernel" in cmd
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return False
 
