@@ -142,6 +142,23 @@ def export_png(figure: Figure, caption: str, dpi: int = EXPORT_DPI) -> bytes:
         figure.set_dpi(old)
 
 
+class Blitted:
+    """What the dashboard's figures share: ``self.figure`` on an Agg canvas, its static frame
+    cached as ``self._background`` between renders."""
+
+    figure: Figure
+    _background: object = None
+
+    def set_scale(self, scale: float) -> None:
+        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, :func:`render_scale`)."""
+        self.figure.set_dpi(DPI * scale)
+        self.forget_frame()
+
+    def forget_frame(self) -> None:
+        """Drop the cached frame (after the figure was drawn at another resolution)."""
+        self._background = None
+
+
 def new_figure(channel: str):
     """A figure on an Agg canvas with its log–log axes, fixed labels and ticks: ``(fig, ax)``."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)

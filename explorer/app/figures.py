@@ -27,12 +27,12 @@ from matplotlib.transforms import blended_transform_factory
 from .figdata import bands, y_limits
 from .figstyle import (
     COLORS,
-    DPI,
     FONT,
     N_EDGE_LABELS,
     PIN_COLORS,
     PIN_STYLE,
     STYLES,
+    Blitted,
     add_legend,
     encode_png,
     legend_handles,
@@ -44,7 +44,7 @@ from .fmt import energy
 __all__ = ["PanelFigure", "encode_png", "render_png"]
 
 
-class PanelFigure:
+class PanelFigure(Blitted):
     """The figure of one channel (``"electron"`` or ``"nucleus"``), built once.
 
     Rendering blits: the static layer (frame, ticks, grid, labels, legend, title, binding edges) is
@@ -177,15 +177,6 @@ class PanelFigure:
             visible=False,
             zorder=7,
         )
-
-    def set_scale(self, scale: float) -> None:
-        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, :func:`render_scale`)."""
-        self.figure.set_dpi(DPI * scale)
-        self.forget_frame()
-
-    def forget_frame(self) -> None:
-        """Drop the cached frame (after the figure was drawn at another resolution)."""
-        self._background = None
 
     def render(self) -> bytes:
         """Draw the current state and return PNG bytes (blitting over the cached static layer)."""

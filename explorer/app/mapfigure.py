@@ -39,7 +39,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, Null
 from matplotlib.transforms import Bbox
 
 from .emmap import AXES, CHANNELS
-from .figstyle import COLORS, DPI, FIGSIZE, FONT, decade_label, encode_png
+from .figstyle import COLORS, DPI, FIGSIZE, FONT, Blitted, decade_label, encode_png
 from .fmt import energy, sci
 
 __all__ = ["RATIO_DECADES", "MapFigure"]
@@ -229,7 +229,7 @@ class _Name(Artist):
         self.stale = False
 
 
-class MapFigure:
+class MapFigure(Blitted):
     """The map of one channel (``"electron"``/``"nucleus"``) over one axis (``"mu"``/``"q"``)."""
 
     def __init__(self, channel: str, axis: str):
@@ -457,15 +457,6 @@ class MapFigure:
         if not on:
             note = f"{name} is off: the live plot\n({name} = 0) is not on this map"
         self.note.set_text(note)
-
-    def set_scale(self, scale: float) -> None:
-        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, ``render_scale``)."""
-        self.figure.set_dpi(DPI * scale)
-        self.forget_frame()
-
-    def forget_frame(self) -> None:
-        """Drop the cached frame (after the figure was drawn at another resolution)."""
-        self._background = None
 
     def render(self) -> bytes:
         """Draw and encode as PNG (blitting over the cached frame while ranges and texts stay)."""

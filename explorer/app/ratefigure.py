@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from explorer.physics.limits import LIMITS
 
-from .figstyle import COLORS, DPI, FONT, STYLES, decade_label, encode_png
+from .figstyle import COLORS, DPI, FONT, STYLES, Blitted, decade_label, encode_png
 
 #: Figure size in inches (1134 × 567 px at DPI 135): the whole page width, text in the
 #: panel figures' sizes (:data:`~.figstyle.FONT`).
@@ -37,7 +37,7 @@ def _log_axes(ax, xlabel: str, ylabel: str) -> None:
     ax.grid(True, which="major", alpha=0.25)
 
 
-class RatesFigure:
+class RatesFigure(Blitted):
     """Both plots of the rates panel; :meth:`update` moves the artists, :meth:`render` encodes."""
 
     def __init__(self):
@@ -104,15 +104,6 @@ class RatesFigure:
         vals = [*v.sens_curve[ok], *(LIMITS[k].value for k in SHOWN_LIMITS)]
         b.set_ylim(*_decades(min(vals) / 3, max(vals) * 3))
         self.title.set_text(v.title)
-
-    def set_scale(self, scale: float) -> None:
-        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, :func:`render_scale`)."""
-        self.figure.set_dpi(DPI * scale)
-        self.forget_frame()
-
-    def forget_frame(self) -> None:
-        """Drop the cached frame (after the figure was drawn at another resolution)."""
-        self._background = None
 
     def render(self) -> bytes:
         """Draw and encode as PNG (blitting over the cached frame when the ranges are unchanged)."""
