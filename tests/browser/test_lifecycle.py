@@ -18,8 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def _open(context, server):
     page = context.new_page()
-    page.goto(server.url())
-    harness.Dashboard(page).wait_ready()
+    page.goto(server.url(), wait_until="commit", timeout=120_000)
+    # a server's first page may wait for its first pre-heated kernel to warm up (as the shared
+    # fixtures allow): 120 s, not the default 60 s, which a loaded CI machine exceeded once
+    harness.Dashboard(page).wait_ready(timeout=120)
     return page
 
 
