@@ -88,6 +88,18 @@ _CDN_LINK = re.compile(
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
+def start_timeout() -> float:
+    """Seconds a page may take to draw before it says it failed: ``SESSION_CONFIG``'s, or
+    ``EXPLORER_START_TIMEOUT`` from the server's environment (a slow machine, a test of the
+    banner).
+
+    >>> start_timeout() == SESSION_CONFIG["startTimeout"] or "EXPLORER_START_TIMEOUT" in os.environ
+    True
+    """
+    override = os.environ.get("EXPLORER_START_TIMEOUT")
+    return float(override) if override else float(SESSION_CONFIG["startTimeout"])
+
+
 def set_xsrf_cookie(req_handler, notebook=None, cwd=None):
     """Voila ``prelaunch_hook``: make the page response set the ``_xsrf`` cookie.
 
@@ -180,6 +192,11 @@ def install_pool_keeper() -> None:
     * Pooled kernels (started, not yet given to a page) are exempt from idle culling: Voila 0.5
       removes a culled pooled kernel from its pool but never refills it, so after one
       ``cull_idle_timeout`` every later page would start a cold kernel.
+    * A kernel handed to a page is exempt until the page's websocket connects, for at most
+      :func:`start_timeout` seconds (after which the page shows its failure notice): its last
+      activity dates from its warm-up in the pool, and under load a tab can take longer than
+      ``cull_idle_timeout`` to load Voila's scripts, so the culler would otherwise shut the
+      kernel down under the page that is still loading.
     * A kernel that dies (the restarter finds its process gone; with ``restart_limit = 0`` in
       ``voila.json`` it is not restarted) leaves the kernel manager, and if it was waiting in the
       pool it leaves the pool, which is refilled: no page is ever given a dead kernel.
@@ -208,8 +225,20 @@ def install_pool_keeper() -> None:
                             ids.add(task.result().get("kernel_id"))
                 return ids
 
+            def _awaits_its_page(self, kernel_id) -> bool:
+                # the grace is the page's own start timeout: after it the page shows its notice
+                handed = getattr(self, "_explorer_handed", {})
+                if kernel_id not in handed:
+                    return False
+                connected = self._kernel_connections.get(kernel_id, 0) > 0
+                now = asyncio.get_event_loop().time()
+                if connected or now - handed[kernel_id] > start_timeout():
+                    del handed[kernel_id]
+                    return False
+                return True
+
             async def cull_kernel_if_idle(self, kernel_id):
-                if kernel_id in self._pooled_ids():
+                if kernel_id in self._pooled_ids() or self._awaits_its_page(kernel_id):
                     return None
                 return await super().cull_kernel_if_idle(kernel_id)
 
@@ -274,6 +303,9 @@ def install_pool_keeper() -> None:
             async def get_rendered_notebook(self, *args, **kwargs):
                 self._explorer_last_take = asyncio.get_event_loop().time()
                 render_task, cache, kid = await super().get_rendered_notebook(*args, **kwargs)
+                if not hasattr(self, "_explorer_handed"):
+                    self._explorer_handed = {}
+                self._explorer_handed[kid] = asyncio.get_event_loop().time()
 
                 _renice(_kernel_pid(self, kid), os.getpriority(os.PRIO_PROCESS, 0))
                 return render_task, cache, kid
@@ -308,9 +340,7 @@ def page_head() -> str:
     """
     from explorer.app import dom
 
-    timings = dict(SESSION_CONFIG)
-    if os.environ.get("EXPLORER_START_TIMEOUT"):  # e.g. a slow machine, or a test of the banner
-        timings["startTimeout"] = float(os.environ["EXPLORER_START_TIMEOUT"])
+    timings = dict(SESSION_CONFIG, startTimeout=start_timeout())
     config = {
         "dashboard": dom.DASHBOARD,
         "panel": dom.PANEL,

@@ -1,0 +1,81 @@
+"""Which kernels the pool keeper lets Jupyter Server's idle culler shut down.
+
+The keeper (``explorer.serving.install_pool_keeper``) wraps the kernel manager class that Voila's
+factory builds; here the factory builds a stand-in whose ``cull_kernel_if_idle`` only records
+that the culler was allowed through, so each rule is checked without starting a kernel.
+CI once saw the page of a fresh server never draw: its kernel, warm in the pool for longer than
+``cull_idle_timeout`` and handed to a page whose websocket was not yet open, was culled at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import voila.app
+
+from explorer import serving
+
+
+class _StandIn:
+    """The parts of Voila's pre-heating kernel manager the keeper touches."""
+
+    def __init__(self):
+        self._kernel_connections = {}
+        self._pools = {}
+        self.culled = []
+        self.next_kernel = "k-page"
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        self.culled.append(kernel_id)
+
+    async def get_rendered_notebook(self, *args, **kwargs):
+        self._kernel_connections[self.next_kernel] = 0
+        return None, None, self.next_kernel
+
+    def get_kernel(self, kernel_id):
+        raise KeyError(kernel_id)
+
+
+@pytest.fixture
+def manager(monkeypatch):
+    monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", lambda *a, **k: _StandIn)
+    serving.install_pool_keeper()
+    return voila.app.voila_kernel_manager_factory()()
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def test_a_kernel_handed_to_a_page_is_not_culled_before_the_page_connects(manager):
+    async def scenario():
+        await manager.get_rendered_notebook("notebooks/dashboard.ipynb")
+        await manager.cull_kernel_if_idle("k-page")  # page still loading: spared
+        assert manager.culled == []
+        manager._kernel_connections["k-page"] = 1  # the websocket opens
+        await manager.cull_kernel_if_idle("k-page")  # now the culler decides, as usual
+        assert manager.culled == ["k-page"]
+
+    _run(scenario())
+
+
+def test_a_page_that_never_connects_releases_its_kernel_after_the_start_timeout(
+    manager, monkeypatch
+):
+    monkeypatch.setenv("EXPLORER_START_TIMEOUT", "0.05")
+
+    async def scenario():
+        await manager.get_rendered_notebook("notebooks/dashboard.ipynb")
+        await manager.cull_kernel_if_idle("k-page")
+        assert manager.culled == []
+        await asyncio.sleep(0.1)
+        await manager.cull_kernel_if_idle("k-page")
+        assert manager.culled == ["k-page"]
+
+    _run(scenario())
+
+
+def test_kernels_never_handed_out_are_left_to_the_culler(manager):
+    _run(manager.cull_kernel_if_idle("k-other"))
+    assert manager.culled == ["k-other"]
