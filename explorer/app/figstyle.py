@@ -213,8 +213,10 @@ def legend_handles(channel: str) -> dict:
         "tmax": Line2D([], [], color=COLORS["tmax"], ls=(0, (6, 2, 1, 2)), lw=1.2, label="Tmax"),
         "threshold": Line2D([], [], color=COLORS["threshold"], lw=1.2, label="threshold"),
         "edges": Line2D([], [], color=COLORS["edge"], ls=":", lw=0.8, label="binding edges"),
-        **{f"pin{i}": Line2D([], [], color=c, **PIN_STYLE, label=f"pin {i + 1}")
-           for i, c in enumerate(PIN_COLORS)},
+        **{f"pin{i}{key}": Line2D([], [], color=c, **PIN_STYLE, label=f"pin {i + 1}{text}")
+           for i, c in enumerate(PIN_COLORS)
+           for key, text in (("", ""), ("_above", " ▲ above the axis"),
+                             ("_below", " ▼ below the axis"))},
     }  # fmt: skip
 
 

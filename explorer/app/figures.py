@@ -39,7 +39,7 @@ from .figstyle import (
     new_figure,
     render_png,
 )
-from .fmt import energy, sci
+from .fmt import energy
 
 __all__ = ["PanelFigure", "encode_png", "render_png"]
 
@@ -71,9 +71,7 @@ class PanelFigure(Blitted):
                                 fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
                                  va="bottom", fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
-        # pinned curves that lie wholly above or below the dσ/dT axis, named at its top edge
-        self.off_y = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top",
-                             fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
+        self._pins_off = {}  # pin index → "above" or "below" the dσ/dT axis
         self._dynamic = [
             *self.pin_lines,
             self.shade,
@@ -90,7 +88,6 @@ class PanelFigure(Blitted):
             self.message,
             self.off_left,
             self.off_right,
-            self.off_y,
             self.energy_text,
         ]
         # The order of a full draw: axes children by zorder, then the Eν text outside the axes.
@@ -231,25 +228,24 @@ class PanelFigure(Blitted):
 
     def _show_pins(self, view) -> None:
         """The pinned curves (on the live grid), faint; unused pin lines hidden. A pin wholly
-        above or below the dσ/dT axis (set by the live curves) is named at the axis top with
-        its peak, and left out of the legend."""
+        above or below the dσ/dT axis (which fits the live curves) stays in the legend as
+        "pin k ▲ above the axis" (or "▼ below")."""
         T = view.curves.T
         bottom, top = self.ax.get_ylim()
-        off = []
+        self._pins_off = {}
         for i, line in enumerate(self.pin_lines):
             pin = view.pins[i] if i < len(view.pins) else None
             shown = pin is not None and bool((pin.total > 0).any())
             if shown:
-                peak = float(pin.total.max())
-                if peak < bottom:
-                    off.append(f"▼ pin {i + 1} below (peak {sci(peak)} cm²/keV)")
-                elif float(pin.total[pin.total > 0].min()) > top:
-                    off.append(f"▲ pin {i + 1} above (peak {sci(peak)} cm²/keV)")
-                shown = peak >= bottom and float(pin.total[pin.total > 0].min()) <= top
+                values = pin.total[pin.total > 0]
+                if values.max() < bottom:
+                    self._pins_off[i] = "below"
+                elif values.min() > top:
+                    self._pins_off[i] = "above"
+                shown = i not in self._pins_off
             line.set_visible(shown)
             if shown:
                 line.set_data(T, np.where(pin.total > 0, pin.total, np.nan))
-        self.off_y.set_text("\n".join(off))
 
     def _mark_off_scale(self, view) -> None:
         """Name, at the axis edge with its value, every marker that lies outside the plotted T
@@ -279,6 +275,7 @@ class PanelFigure(Blitted):
             "cross": self.cross_text.get_visible(),
             "edges": bool(p.edges),
             **{f"pin{i}": line.get_visible() for i, line in enumerate(self.pin_lines)},
+            **{f"pin{i}_{side}": True for i, side in self._pins_off.items()},
             **{k: bool(lo <= x <= hi) for k, x in markers.items() if k != "cross"},
         }
         keys = tuple(k for k in self._handles if drawn.get(k))
