@@ -8,7 +8,7 @@ PORT    ?= 8866
 POOL    ?= 1
 TABS    ?= 20
 
-.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class browser mutation screenshots clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-page browser mutation screenshots clean
 
 # Runtime dependencies only (what `make dashboard` needs); the test extras come on top for `make test`.
 $(VENV)/.runtime: pyproject.toml
@@ -64,6 +64,10 @@ bench-map: env
 bench-browser: env browser
 	$(VPY) benchmarks/bench_browser.py
 	$(VPY) benchmarks/bench_load.py
+
+# What one tab costs the browser (Chromium's counters and a trace), the page's models and messages.
+bench-page: env browser
+	$(VPY) benchmarks/bench_page.py
 
 # The page in Chromium at 1366×768, 1400 and 390 px for every set-up (to /tmp/explorer-shots;
 # look at them).

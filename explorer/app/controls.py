@@ -29,6 +29,8 @@ _WIDTH = "98%"
 # Widgets that look the same can share one: nothing changes a Style after the build, and a Layout
 # is shared only by widgets whose display is never toggled (a shared Layout hidden for one widget
 # would hide them all): those keep their own (``own_layout`` below, Param.only_when controls).
+# The shared models are given at construction (:func:`make`): a model made and then replaced
+# costs the kernel a comm open, an update and a close, each parsed again by Voila's server.
 
 
 def _key(model) -> str:
@@ -50,6 +52,22 @@ def shared(cls, **kw):
     if model is None or model.comm is None:  # a closed model is not reused
         model = _SHARED[key] = cls(**kw)
     return model
+
+
+def make(cls, *args, layout=None, style=None, own_layout: bool = False, **kw):
+    """``cls(*args, **kw)`` built with a shared Layout (attributes ``layout``, a dict) and, if
+    ``cls`` has one, a shared Style (attributes ``style``); ``own_layout``: a Layout of its own,
+    for a widget whose ``layout.display`` is toggled later.
+
+    >>> a, b = make(widgets.HTML, "a", layout={"width": "auto"}), make(widgets.HTML, "b", layout={"width": "auto"})
+    >>> a.layout is b.layout and a.style is b.style, make(widgets.Box, own_layout=True).layout is a.layout
+    (True, False)
+    """
+    attrs = dict(layout or {})
+    kw["layout"] = widgets.Layout(**attrs) if own_layout else shared(widgets.Layout, **attrs)
+    if "style" in cls.class_traits():
+        kw["style"] = shared(_style(cls), **(style or {}))
+    return cls(*args, **kw)
 
 
 def _style(widget_cls):
@@ -99,6 +117,11 @@ def share_models(root, own_layout=()) -> int:
             closed += 1
     return closed
 
+
+_GROUP_LAYOUT = dict(flex="1 1 30%", min_width="280px", margin="0 0.5% 0.5em 0.5%", padding="4px",
+                     border="1px solid #ddd")  # fmt: skip
+#: Control groups that the dashboard shows or hides (their Layout is their own).
+TOGGLED_GROUPS = ("rates",)
 
 #: Control groups, in page order, with their titles.
 GROUPS = {
@@ -167,14 +190,20 @@ def describe(p, value) -> str:
     return f"{p.label} = {number(value, p.fmt)}{unit}"
 
 
-def make_widget(p):
-    """The widget of one registry entry (not yet linked)."""
+def make_widget(p, value=None, classes=()):
+    """The widget of one registry entry (not yet linked), showing ``value`` if given (as the
+    state will: built with it, the link to the state sends nothing) and carrying the CSS
+    ``classes``."""
     desc = p.label + p.unit_suffix
 
     def layout(width):  # a control shown only in some case has its own (its display toggles)
         return widgets.Layout(width=width) if p.only_when else shared(widgets.Layout, width=width)
 
-    common = dict(description=desc, tooltip=p.help)
+    common = dict(description=desc, tooltip=p.help, _dom_classes=tuple(classes))
+    if value is not None:
+        common["value"] = value
+        if p.kind == "log":
+            common["description"] = describe(p, value)
     if p.kind == "log":
         lo, hi = p.bounds
         return widgets.FloatLogSlider(
@@ -194,8 +223,8 @@ def make_widget(p):
             **common,
         )
     if p.kind == "check":
-        return widgets.Checkbox(description=desc, tooltip=p.help, indent=False,
-                                layout=layout("auto"), style=shared(_style(widgets.Checkbox)))  # fmt: skip
+        return widgets.Checkbox(indent=False, layout=layout("auto"),
+                                style=shared(_style(widgets.Checkbox)), **common)  # fmt: skip
     if p.kind == "dropdown":
         options = target_options() if p.name == "target" else list(p.options)
         return widgets.Dropdown(options=options, layout=layout("auto"),
@@ -211,12 +240,15 @@ class Controls:
 
     def __init__(self, state: ExplorerState):
         self.state = state
-        self.widgets = {p.name: make_widget(p) for p in PARAMS if p.kind != "none"}
-        self.links = [Binding(state, name, widget) for name, widget in self.widgets.items()]
-        for p in PARAMS:  # presentation mode folds these away (a CSS class, no kernel work)
+        self.widgets = {}
+        for p in PARAMS:
+            if p.kind == "none":
+                continue
+            # presentation mode folds these away (a CSS class, no kernel work)
             parent = REGISTRY[p.only_when[0]] if p.only_when else p
-            if p.name in self.widgets and (p.advanced or parent.advanced):
-                self.widgets[p.name].add_class(dom.ADVANCED)
+            classes = (dom.ADVANCED,) if p.advanced or parent.advanced else ()
+            self.widgets[p.name] = make_widget(p, getattr(state, p.name), classes)
+        self.links = [Binding(state, name, widget) for name, widget in self.widgets.items()]
         self.target_buttons = []
         for sym in TARGET_PRESETS:
             b = widgets.Button(
@@ -247,22 +279,26 @@ class Controls:
                 ),
             ]
             if key == "target":
-                quick = widgets.HBox(
-                    self.target_buttons, layout=widgets.Layout(flex_flow="row wrap")
-                )
+                quick = make(widgets.HBox, self.target_buttons, layout=dict(flex_flow="row wrap"))
                 children.insert(0, quick)
-            return widgets.VBox(
-                [widgets.HTML(f"<b>{title}</b>"), *children],
-                layout=widgets.Layout(
-                    flex="1 1 30%",
-                    min_width="280px",
-                    margin="0 0.5% 0.5em 0.5%",
-                    padding="4px",
-                    border="1px solid #ddd",
-                ),
+            return make(
+                widgets.VBox,
+                [make(widgets.HTML, f"<b>{title}</b>"), *children],
+                layout=_GROUP_LAYOUT,
+                own_layout=key in TOGGLED_GROUPS,
             )
 
         return {key: group(key, title) for key, title in GROUPS.items()}
 
 
-__all__ = ["GROUPS", "REGISTRY", "Binding", "Controls", "make_widget", "share_models", "shared"]
+__all__ = [
+    "GROUPS",
+    "REGISTRY",
+    "TOGGLED_GROUPS",
+    "Binding",
+    "Controls",
+    "make",
+    "make_widget",
+    "share_models",
+    "shared",
+]

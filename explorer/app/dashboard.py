@@ -26,7 +26,7 @@ from explorer.physics.limits import LIMITS
 
 from . import dom, pins
 from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
-from .controls import Controls, share_models
+from .controls import TOGGLED_GROUPS, Controls, make, share_models, shared
 from .emmap import compute_map
 from .export import caption, curves_csv, data_link, rates_csv
 from .figstyle import export_png, render_scale
@@ -70,23 +70,22 @@ class Dashboard(widgets.VBox):
         for name in ("notice", "error", "link", "link_text", "preset_info", "export_links"):
             setattr(self, name, getattr(page, name))
         self._wire(page)
-        self.panel_box = widgets.Box(
-            list(self.panels.values()), layout=widgets.Layout(flex_flow="row wrap", width="100%")
-        )
-        self.panel_box.add_class(dom.PANELS)
+        self.panel_box = make(widgets.Box, list(self.panels.values()),
+                              layout=dict(flex_flow="row wrap", width="100%"),
+                              _dom_classes=(dom.PANELS,))  # fmt: skip
         self.groups = self.controls.boxes(extra={"rates": page.rate_presets()})
-        super().__init__(
-            page.children(self.groups.values(), self.panel_box, self.controls.header()),
-            layout=widgets.Layout(width="100%"),
-        )
-        self.add_class(dom.DASHBOARD)
         # the page script (explorer/page/pixels.js) writes the screen's pixel ratio in here
         self.scale = 1.0
-        self.pixels = widgets.Text(layout=widgets.Layout(display="none"))
-        self.pixels.add_class(dom.PIXEL_RATIO)
+        self.pixels = make(widgets.Text, layout=dict(display="none"), own_layout=True,
+                           _dom_classes=(dom.PIXEL_RATIO,))  # fmt: skip
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
-        self.children = (*self.children, self.pixels)
-        share_models(self, own_layout=self._toggled())  # fewer models for the page to fetch
+        super().__init__(
+            [*page.children(self.groups.values(), self.panel_box, self.controls.header()),
+             self.pixels],
+            layout=shared(widgets.Layout, width="100%"),
+            _dom_classes=(dom.DASHBOARD,),
+        )  # fmt: skip
+        share_models(self, own_layout=self._toggled())  # a safety net: built shared, it frees none
         self._show_page_readout()
         state.observe(self._on_revision, names="revision")
         self.apply_query(query or "")
@@ -98,7 +97,7 @@ class Dashboard(widgets.VBox):
         conditional = [self.controls.widgets[p.name] for p in _CONDITIONAL]
         pin_maps = [w for name in THRESHOLD for w in (*self.panels[name].unpin_buttons,
                                                       self.panels[name].map_image)]  # fmt: skip
-        return [*self.panels.values(), self.groups["rates"], self.notice, self.error,
+        return [*self.panels.values(), *(self.groups[k] for k in TOGGLED_GROUPS), self.notice, self.error,
                 *conditional, *pin_maps, self.pixels]  # fmt: skip
 
     def _wire(self, page: Page) -> None:

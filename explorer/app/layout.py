@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from explorer.physics.limits import LIMITS
 
 from . import dom
+from .controls import make
 from .fmt import sci
 from .presets import EXPERIMENTS, RATE_PRESETS
 
@@ -54,8 +55,7 @@ _AUTO = dict(width="auto")
 
 
 def _button(description: str, tooltip: str, **kw) -> widgets.Button:
-    return widgets.Button(description=description, tooltip=tooltip,
-                          layout=widgets.Layout(**_AUTO), **kw)  # fmt: skip
+    return make(widgets.Button, description=description, tooltip=tooltip, layout=_AUTO, **kw)
 
 
 class Page:
@@ -63,22 +63,24 @@ class Page:
     Button), ``reset``, ``export_button`` are wired by the controller."""
 
     def __init__(self):
-        self.notice = widgets.HTML(layout=widgets.Layout(display="none"))
-        self.error = widgets.HTML(layout=widgets.Layout(display="none"))
-        for w in (self.notice, self.error):
-            w.add_class(dom.MESSAGES)
-        self.preset_info = widgets.HTML()
-        self.global_readout = widgets.HTML()
-        self.headline = widgets.HTML()
-        self.headline.add_class(dom.HEADLINE)
-        self.link = widgets.HTML()
-        self.link_text = widgets.Text(
+        # the notice and the error box are shown and hidden: their Layouts are their own
+        self.notice, self.error = (
+            make(widgets.HTML, layout=dict(display="none"), own_layout=True,
+                 _dom_classes=(dom.MESSAGES,))
+            for _ in range(2)
+        )  # fmt: skip
+        self.preset_info = make(widgets.HTML)
+        self.global_readout = make(widgets.HTML)
+        self.headline = make(widgets.HTML, _dom_classes=(dom.HEADLINE,))
+        self.link = make(widgets.HTML)
+        self.link_text = make(
+            widgets.Text,
             description="Link to this view",
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="98%"),
+            layout=dict(width="98%"),
         )
         self.export_button = _button("Prepare downloads (CSV, PNG)", "", icon="download")
-        self.export_links = widgets.HTML()
+        self.export_links = make(widgets.HTML)
         self.preset_buttons = {k: _button(e.label, e.description) for k, e in EXPERIMENTS.items()}
         self.limit_buttons = {
             k: _button(f"μν = {sci(lim.value)} ({k})", f"{lim.label}: {lim.source}")
@@ -90,32 +92,32 @@ class Page:
         self.rate_buttons = {
             k: _button(r.label, f"{r.description} ({r.source})") for k, r in RATE_PRESETS.items()
         }
-        self.rate_info = widgets.HTML()
+        self.rate_info = make(widgets.HTML)
 
     def rate_presets(self) -> list:
         """The rates set-up buttons and their note, for the top of the rates control group."""
-        box = widgets.Box(list(self.rate_buttons.values()), layout=widgets.Layout(**_WRAP))
+        box = make(widgets.Box, list(self.rate_buttons.values()), layout=_WRAP)
         return [box, self.rate_info]
 
     def children(self, control_boxes: list, panel_box, header_controls=()) -> list:
         """The page from top to bottom (controls above the plots: on a projector or a laptop the
         sliders and the curves they move are visible together); ``header_controls`` go beside
         the set-up buttons (the presentation-mode switch)."""
-        wrap = widgets.Layout(**_WRAP)
         return [
-            widgets.HTML(HEADER),
+            make(widgets.HTML, HEADER),
             self.notice,
             self.error,
-            widgets.HTML("<b>Experiment set-ups</b> (each sets every control):"),
-            widgets.Box([*self.preset_buttons.values(), self.reset, *header_controls], layout=wrap),
+            make(widgets.HTML, "<b>Experiment set-ups</b> (each sets every control):"),
+            make(widgets.Box, [*self.preset_buttons.values(), self.reset, *header_controls],
+                 layout=_WRAP),
             self.preset_info,
-            widgets.Box(list(control_boxes), layout=widgets.Layout(**_WRAP)),
+            make(widgets.Box, list(control_boxes), layout=_WRAP),
             self.headline,
             panel_box,
-            widgets.HTML("<b>Magnetic moment: theory and limits</b>"),
+            make(widgets.HTML, "<b>Magnetic moment: theory and limits</b>"),
             self.global_readout,
-            widgets.Box(list(self.limit_buttons.values()), layout=widgets.Layout(**_WRAP)),
+            make(widgets.Box, list(self.limit_buttons.values()), layout=_WRAP),
             self.link_text,
             self.link,
-            widgets.Box([self.export_button, self.export_links], layout=widgets.Layout(**_WRAP)),
-        ]
+            make(widgets.Box, [self.export_button, self.export_links], layout=_WRAP),
+        ]  # fmt: skip

@@ -10,6 +10,7 @@ import html
 import ipywidgets as widgets
 
 from . import dom
+from .controls import make
 from .figures import PanelFigure
 from .mapfigure import MapFigure
 from .model import PanelView
@@ -30,29 +31,33 @@ class ChannelPanel(widgets.VBox):
     def __init__(self, channel: str):
         self.channel = channel
         self.figure = RatesFigure() if channel == "rates" else PanelFigure(channel)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
-        self.readout = widgets.HTML()
-        self.heading = widgets.HTML(f"<b>{html.escape(TITLES[channel])}</b>")
+        self.image = make(widgets.Image, format="png", layout=dict(width="100%", height="auto"))
+        self.readout = make(widgets.HTML)
+        self.heading = make(widgets.HTML, f"<b>{html.escape(TITLES[channel])}</b>")
         self.view: PanelView | None = None
         self.draws = 0
         self.scale = 1.0
         children = [self.heading, self.image, self.readout]
         if channel != "rates":  # pins: the controller wires the buttons
-            self.pin_button = widgets.Button(
-                description="Pin these curves", icon="thumb-tack", layout=widgets.Layout(width="auto"),
+            self.pin_button = make(
+                widgets.Button, description="Pin these curves", icon="thumb-tack",
+                layout=dict(width="auto"),
                 tooltip=f"Keep the current curves as a faint reference (up to {MAX_PINS})",
             )  # fmt: skip
-            self.unpin_buttons = [
-                widgets.Button(description=f"✕ pin {i + 1}",
-                               layout=widgets.Layout(width="auto", display="none"))
+            self.unpin_buttons = [  # shown one per pin: their Layouts are their own
+                make(widgets.Button, description=f"✕ pin {i + 1}", tooltip="",
+                     layout=dict(width="auto", display="none"), own_layout=True)
                 for i in range(MAX_PINS)
             ]  # fmt: skip
-            bar = widgets.HBox([self.pin_button, *self.unpin_buttons],
-                               layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
+            bar = make(widgets.HBox, [self.pin_button, *self.unpin_buttons],
+                       layout=dict(flex_flow="row wrap"))  # fmt: skip
             children.insert(2, bar)
             # the |EM|/SM map (issue 11.2), shown when the state's ``map`` is not "off"
-            self.map_image = widgets.Image(
-                format="png", layout=widgets.Layout(width="100%", height="auto", display="none")
+            self.map_image = make(
+                widgets.Image,
+                format="png",
+                layout=dict(width="100%", height="auto", display="none"),
+                own_layout=True,
             )
             self.map_figures: dict = {}  # axis → MapFigure, made on first use
             self.map_alt = ""
@@ -64,9 +69,8 @@ class ChannelPanel(widgets.VBox):
                 min_width="300px",
                 margin="0 0.5% 1em 0.5%",
             ),
+            _dom_classes=(dom.PANEL, f"{dom.PANEL}-{channel}"),
         )
-        self.add_class(dom.PANEL)
-        self.add_class(f"{dom.PANEL}-{channel}")
 
     def show(self, view: PanelView) -> None:  # or a RatesView for the rates panel
         """Move the figure to ``view``, render it into the image, refresh the readout."""

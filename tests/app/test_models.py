@@ -4,7 +4,9 @@ and sharing never lets one widget's change reach another.
 The counts are structural (how many comm models the page fetches), not timings.
 """
 
+import comm
 import ipywidgets as widgets
+import pytest
 
 from explorer.app import EXPERIMENTS, build_dashboard
 from explorer.app.controls import _tree, share_models, shared
@@ -27,14 +29,45 @@ def _models(dash):
 def test_page_has_few_models():
     """264 models before sharing (ipywidgets 8: one Layout per widget, one Style per most),
     measured by benchmarks/bench_kernel.py on 2026-12-01; now one per distinct look: 122, and 148
-    with the pin buttons, the map images and the pixel-ratio field (each toggled: own Layout)."""
+    with the pin buttons, the map images and the pixel-ratio field (each toggled: own Layout;
+    148 is also what ipywidgets' ``update_states`` reply carried in benchmarks/bench_page.py)."""
     dash = build_dashboard(query="")
     models = _models(dash)
     layouts = [m for m in models.values() if isinstance(m, widgets.Layout)]
-    assert len(models) <= 150
-    assert len(layouts) <= 40
+    assert len(models) <= 148
+    assert len(layouts) <= 29
     # every model of the page is open (a closed one would be missing in the browser)
     assert all(m.comm is not None for m in models.values())
+
+
+@pytest.fixture
+def comm_messages(monkeypatch):
+    """Every comm message the widgets send (msg_type, or ``comm_msg:<method>``), in order."""
+    sent = []
+
+    def publish(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        method = (data or {}).get("method")
+        sent.append(f"{msg_type}:{method}" if msg_type == "comm_msg" else msg_type)
+
+    monkeypatch.setattr(comm.DummyComm, "publish_msg", publish)
+    return sent
+
+
+def test_build_opens_each_model_once_and_closes_none(comm_messages):
+    """The shared Layouts and Styles are given at construction: no model is opened, replaced and
+    closed (before: 238 opens, 90 closes and 195 updates for 148 models, benchmarks/bench_page.py
+    on 2026-12-01), and the controls are built with the state's values (no update to repeat them).
+    The updates left are the first drawing: the images, readouts, link and the panels' display."""
+    dash = build_dashboard(query="")
+    # (shared models made by an earlier dashboard in this process are reused, not opened again)
+    assert comm_messages.count("comm_open") <= len(_models(dash))
+    assert comm_messages.count("comm_close") == 0
+    assert comm_messages.count("comm_msg:update") <= 25
+    assert share_models(dash, own_layout=dash._toggled()) == 0  # nothing left to share
+    del comm_messages[:]
+    dash.apply_query("target=Xe&mu=3e-11")  # a pre-heated kernel's page request
+    assert comm_messages.count("comm_open") == 0
+    assert comm_messages.count("comm_msg:update") <= 12
 
 
 def test_shared_models_never_change():
