@@ -159,15 +159,8 @@ def _kind(name: str) -> str | None:
     return None
 
 
-# Voila 0.5.13's chunks of MathJax 3 (mathjax-full), loaded by @jupyterlab/mathjax-extension the
-# first time a widget's label is typeset (its ensureMathDocument, chunk 3307)
-MATHJAX_CHUNKS = {225, 614, 2121, 2296, 2772, 2829, 3307, 4371, 4486, 4875, 5992, 6074, 6305, 7245,
-                  7259, 7393, 1996}  # fmt: skip
-
-
 def _origin(url: str, page_url: str) -> str:
-    name = url.split("?")[0].rsplit("/", 1)[-1]
-    if name.endswith(".voila.js") and int(name.split(".")[0]) in MATHJAX_CHUNKS:
+    if harness.is_mathjax(url):
         return "MathJax (Voila's bundle)"
     if not url:
         return "native, compile, GC"

@@ -1,4 +1,4 @@
-"""No blank pages, no outside requests (issue 10): a page says it is starting and how far, a
+"""No blank pages, no outside requests, no MathJax (issue 10): a page says it is starting and how far, a
 dashboard that does not start says so with a Reload button, Voila's icons come from the server,
 and the pre-heated pool warms up at a lower CPU priority than the tabs in use."""
 
@@ -38,13 +38,14 @@ def test_no_request_leaves_the_server_and_the_icon_font_is_served(browser, serve
     try:
         server.login(ctx)
         page = ctx.new_page()
-        outside = []
+        outside, mathjax = [], []
         page.on(
             "request",
             lambda r: (
                 None if r.url.startswith((server.base, "data:", "blob:")) else outside.append(r.url)
             ),
         )
+        page.on("request", lambda r: mathjax.append(r.url) if harness.is_mathjax(r.url) else None)
         page.goto(server.url())
         harness.Dashboard(page).wait_ready()
         faces = page.evaluate(
@@ -52,6 +53,10 @@ def test_no_request_leaves_the_server_and_the_icon_font_is_served(browser, serve
         )
         assert faces >= 1, "Font Awesome is not available from the page's own server"
         assert outside == [], outside
+        # MathJax (~0.9 MB, ~0.2 s of script per tab) is not loaded: no label holds TeX
+        # (voila.json's Voila.mathjax_url stub, also on the Jupyter route). Only the typesetter
+        # plugin of Voila's bundle (chunk 3307, 2.5 kB) comes, as it does with every page.
+        assert [u for u in mathjax if "/3307." not in u] == [], mathjax
     finally:
         ctx.close()
 

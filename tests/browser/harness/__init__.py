@@ -4,7 +4,16 @@ A plain package (no pytest): ``tests/browser`` is on pytest's ``pythonpath`` (py
 the browser benchmarks put it on ``sys.path``, so both ``import harness``.
 """
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Console, is_ours, launch_browser
+from .browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    Console,
+    is_mathjax,
+    is_ours,
+    launch_browser,
+)
 from .page import (
     BANNER,
     ERROR,
@@ -48,6 +57,7 @@ __all__ = [
     "Server",
     "broken_icons",
     "free_port",
+    "is_mathjax",
     "is_ours",
     "launch_browser",
     "notebook_path",

@@ -32,6 +32,26 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+# Voila 0.5.13's chunks of MathJax 3 (mathjax-full), loaded by @jupyterlab/mathjax-extension the
+# first time a widget's label is typeset (its ensureMathDocument, chunk 3307); read from the
+# bundle's chunk map (benchmarks/bench_page.py lists where a tab's script time goes by them).
+MATHJAX_CHUNKS = {225, 614, 2121, 2296, 2772, 2829, 3307, 4371, 4486, 4875, 5992, 6074, 6305, 7245,
+                  7259, 7393, 1996}  # fmt: skip
+
+
+def is_mathjax(url: str) -> bool:
+    """Whether ``url`` is one of Voila's MathJax 3 chunks.
+
+    >>> is_mathjax("http://127.0.0.1:1/voila/static/3307.1a2b.voila.js?v=1"), is_mathjax("x/9.voila.js")
+    (True, False)
+    >>> is_mathjax("http://127.0.0.1:1/voila/static/voila.js")
+    False
+    """
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    stem = name.split(".")[0]
+    return name.endswith(".voila.js") and stem.isdigit() and int(stem) in MATHJAX_CHUNKS
+
+
 def is_ours(message_url: str, text: str) -> bool:
     """Whether a console error belongs to our page and not to an unreachable outside host.
 
