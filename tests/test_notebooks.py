@@ -52,6 +52,22 @@ def test_dashboard_notebook_is_thin():
     assert "apply_query()" in code[1]
 
 
+def test_a_cold_kernel_draws_its_link_once(monkeypatch):
+    """Not pre-heated (plain Voila, the Jupyter route, the pool empty): QUERY_STRING is known
+    when the notebook starts, so the dashboard is built for the link and drawn once, not drawn
+    with the defaults and then again for the link."""
+    for name in ("VOILA_PREHEAT", "VOILA_KERNEL_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QUERY_STRING", "target=Xe&E=1&mu=3e-11")
+    nb = nbformat.read(NOTEBOOKS / "dashboard.ipynb", as_version=4)
+    scope: dict = {}
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        exec(cell.source, scope)  # the notebook's own two cells, in order
+    dash = scope["dash"]
+    assert (dash.state.target, dash.state.E, dash.state.mu) == ("Xe", 1.0, 3e-11)
+    assert dash.recomputes == 1
+
+
 @pytest.mark.parametrize("path", TEACHING, ids=[p.name for p in TEACHING])
 def test_teaching_notebook_structure(path):
     nb = nbformat.read(path, as_version=4)

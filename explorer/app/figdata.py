@@ -10,12 +10,15 @@ import numpy as np
 from .params import FIT_DECADES
 
 
-def y_limits(c, decades, current) -> tuple | None:
+def y_limits(c, decades, current=None) -> tuple | None:
     """The dσ/dT axis in whole decades: ``decades`` below the top, or (``decades=None``) spanning
     the curves (from their 2nd percentile to their top, at most FIT_DECADES). Hysteresis: the
     ``current`` limits are kept while the top stays in their top two decades and the bottom fits,
-    so that most slider moves keep the cached frame. None when nothing is plotted.
+    so that most slider moves keep the cached frame; ``current=None``: the limits of the curves
+    alone (a link's first view). None when nothing is plotted.
     """
+    if current is None:
+        current = (np.nan, np.nan)  # every comparison with NaN fails: nothing is kept
     top = max(float(c.sm.max()), float(np.abs(c.em).max()), float(c.total.max()))
     if not top > 0:
         return None

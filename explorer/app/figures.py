@@ -101,6 +101,14 @@ class PanelFigure(Blitted):
         self._bg_key = None
         self._edges_key = ()
         self._physics = None  # the PanelPhysics on display
+        self._fresh_limits = True  # the next update sets the dσ/dT axis from its curves alone
+
+    def forget_limits(self) -> None:
+        """Set the dσ/dT axis at the next update from its curves alone, without the hysteresis
+        that keeps it across slider moves: a link's first view then does not depend on what the
+        figure showed before (a pre-heated kernel draws the defaults first; a cold one does not).
+        """
+        self._fresh_limits = True
 
     # ------------------------------------------------------------------------------------
     def _make_regions(self, ax, xy) -> None:
@@ -219,7 +227,9 @@ class PanelFigure(Blitted):
         if p is not self._physics:
             self._physics = p
             self._show_physics(p)
-        limits = y_limits(p.curves, None if view.y_fit else view.y_decades, self.ax.get_ylim())
+        current = None if self._fresh_limits else self.ax.get_ylim()
+        self._fresh_limits = False
+        limits = y_limits(p.curves, None if view.y_fit else view.y_decades, current)
         if limits is not None and limits != self.ax.get_ylim():
             self.ax.set_ylim(*limits)
         self._vline(self.vline_thr, view.threshold, True)

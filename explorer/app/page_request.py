@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 
-__all__ = ["query_url", "wait_for_page_request"]
+__all__ = ["is_preheated", "query_url", "wait_for_page_request"]
 
 
 def query_url(env=None) -> str | None:
@@ -41,6 +41,17 @@ def query_url(env=None) -> str | None:
     if not base.endswith("/"):
         base += "/"
     return f"{protocol}://{host}:{port}{base}voila/query/{env['VOILA_KERNEL_ID']}"
+
+
+def is_preheated(env=None) -> bool:
+    """Whether this kernel runs before its page is requested (Voila's pre-heated pool): then the
+    page's query string arrives later (:func:`wait_for_page_request`); otherwise it is already in
+    ``QUERY_STRING``, and the dashboard can be built for it at once (drawn once, not twice).
+
+    >>> is_preheated({}), is_preheated({"VOILA_PREHEAT": "True", "VOILA_KERNEL_ID": "k1"})
+    (False, True)
+    """
+    return query_url(env) is not None
 
 
 def wait_for_page_request(url: str | None = None, open_timeout: float = 5.0) -> bool:
