@@ -409,15 +409,24 @@ def install_page_script() -> None:
         preview = None
         if previews is not None:  # the standalone server: plan the previews meanwhile
             preview = asyncio.ensure_future(previews.page_html(self.base_url, self.request.query))
+        held = ""  # the start of a <body> tag whose end is in a later chunk (Jinja streams)
         async for snippet in original(self, *args, **kwargs):
             if isinstance(snippet, str):
                 snippet, head_done = rewrite_page(snippet, head_done)
                 if preview is not None and head_done:
-                    m = _BODY.search(snippet)
+                    snippet, held = held + snippet, ""
+                    ours = snippet.find(page_head())  # after our script (it says "body" too)
+                    at = snippet.lower().find("<body", 0 if ours < 0 else ours + len(page_head()))
+                    m = _BODY.match(snippet, at) if at >= 0 else None
                     if m:
                         snippet = snippet[: m.end()] + await preview + snippet[m.end() :]
                         preview = None
+                    elif at >= 0 and len(snippet) - at < 4096:
+                        held = snippet
+                        continue
             yield snippet
+        if held:
+            yield held
 
     get_generator._explorer_page = True
     VoilaHandler.get_generator = get_generator
@@ -433,8 +442,9 @@ PREVIEWS_SETTING = "explorer_previews"
 #: normalised state: ~90 kB each).
 PREVIEW_CACHE = 64
 #: Seconds a page's HTML waits, at most, for its previews' plan (state and views, a few ms
-#: once warm); past it the page goes out without previews and waits for its live plots.
-PREVIEW_PAGE_WAIT = 0.5
+#: once warm); past it the page goes out with an image for every panel (see
+#: :meth:`Previews.page_html`).
+PREVIEW_PAGE_WAIT = 0.25
 
 
 def _plan(query: str):
@@ -552,16 +562,21 @@ class Previews:
             return None
 
     async def page_html(self, base_url: str, query: str) -> str:
-        """The previews' block of a page (:func:`preview_html`), its PNGs already started;
-        ``""`` when the plan is not ready within :data:`PREVIEW_PAGE_WAIT` seconds."""
-        plan = await self.plan(query, PREVIEW_PAGE_WAIT)
-        if plan is None or not plan.views:
-            return ""
-        from explorer.app import preview
+        """The previews' block of a page (:func:`preview_html`), its PNGs already started.
 
-        for c in plan.views:
-            self.png_future(c, plan)
-        alts = {c: preview.alt_text(c, v) for c, v in plan.views.items()}
+        When the plan is not ready within :data:`PREVIEW_PAGE_WAIT` seconds (a server still
+        warming up) the page does not wait: it gets an image for every panel, titled, and the
+        page script drops any that the server then refuses (a panel the view does not show)."""
+        from explorer.app import preview
+        from explorer.app.panels import TITLES
+
+        plan = await self.plan(query, PREVIEW_PAGE_WAIT)
+        if plan is None:  # not planned yet (a server still warming up): every panel, in case
+            alts = {c: f"Preview (the live plot follows): {TITLES[c]}" for c in preview.CHANNELS}
+        else:
+            for c in plan.views:
+                self.png_future(c, plan)
+            alts = {c: preview.alt_text(c, v) for c, v in plan.views.items()}
         return preview_html(base_url, query, alts, preview.SIZE)
 
 
@@ -601,7 +616,8 @@ def install_previews() -> None:
     Wraps ``Voila.init_handlers``: the preview route goes first (before the page's catch-all
     route), at the server's ``server_url`` (what the proxy forwards to), and the page's images
     point at its ``base_url`` (the address the browser sees). The Jupyter Server extension
-    route (``/voila/render``) has no previews: its pages go out without them.
+    route (``/voila/render``) has no previews: its pages go out without them; nor has a server
+    started with ``EXPLORER_PREVIEWS=0`` in its environment.
     """
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
@@ -612,6 +628,8 @@ def install_previews() -> None:
 
     def init_handlers(self):
         handlers = original(self)
+        if os.environ.get("EXPLORER_PREVIEWS", "1") == "0":  # switched off (a before/after)
+            return handlers
         previews = Previews()
         self.app.settings[PREVIEWS_SETTING] = previews
         previews.warm_up()

@@ -8,7 +8,7 @@
  *   reconnected - it did (shown for a few seconds, once);
  *   ended     - the kernel died or the connection cannot be restored: message + Reload, and
  *               every control is disabled so that nothing moves without effect.
- * Previews: on the standalone server the page's HTML carries, right after <body>, a block
+ * Previews: on the standalone server the page's HTML carries, first in its body, a block
  * (.<preview>) with the server's pictures of the view's first plots (explorer.serving,
  * explorer.app.preview), over the page until the live plots are drawn; it is removed then (or
  * when the session ends), and a preview image that fails to load is dropped.
@@ -141,7 +141,8 @@
     p.remove();
     log("preview removed: " + why);
   }
-  window.addEventListener(
+  // (image load/error events do not reach window: listen on the document, capturing)
+  document.addEventListener(
     "error",
     function (ev) {
       var img = ev.target;
@@ -153,7 +154,7 @@
     },
     true
   );
-  window.addEventListener(
+  document.addEventListener(
     "load",
     function (ev) {
       var img = ev.target;
