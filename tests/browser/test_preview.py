@@ -19,7 +19,8 @@ PREVIEW_IMG = "img." + dom.PREVIEW_IMAGE
 
 # Every 50 ms from the start of the document: preview images drawn (loaded, visible, on top at
 # their centre), live plots drawn, and whether the preview block is still in the page.
-_SAMPLER = """
+_SAMPLER = (
+    """
 (() => {
   const out = window.__previewSamples = [];
   const drawn = (sel) => Array.from(document.querySelectorAll(sel)).filter(i =>
@@ -27,15 +28,18 @@ _SAMPLER = """
   const onTop = (img) => { const r = img.getBoundingClientRect();
       return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === img; };
   const tick = () => {
-    const previews = drawn('%(preview)s');
+    const previews = drawn('PREVIEW_IMG');
     out.push({t: Math.round(performance.now()), previews: previews.length,
               previewsOnTop: previews.filter(onTop).length,
-              live: drawn('%(live)s').length, block: !!document.querySelector('%(block)s')});
+              live: drawn('LIVE_IMG').length, block: !!document.querySelector('PREVIEW_BLOCK')});
     if (out.length < 3000) setTimeout(tick, 50);
   };
   tick();
 })();
-""" % {"preview": PREVIEW_IMG, "live": harness.PLOT, "block": PREVIEW}
+""".replace("PREVIEW_IMG", PREVIEW_IMG)
+    .replace("LIVE_IMG", harness.PLOT)
+    .replace("PREVIEW_BLOCK", PREVIEW)
+)
 
 QUERY = "target=Xe&E=2&mu=5e-11"
 
