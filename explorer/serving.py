@@ -391,6 +391,15 @@ def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
     return snippet, head_done
 
 
+async def _or_nothing(task) -> str:
+    """The previews' HTML of a page, or ``""`` if making it failed (the page goes out anyway)."""
+    try:
+        return await task
+    except Exception as exc:
+        _log().warning("No previews for this page: %s", exc)
+        return ""
+
+
 def install_page_script() -> None:
     """Put the session watcher into every Voila page and drop its CDN links (both routes).
 
@@ -419,7 +428,9 @@ def install_page_script() -> None:
                     at = snippet.lower().find("<body", 0 if ours < 0 else ours + len(page_head()))
                     m = _BODY.match(snippet, at) if at >= 0 else None
                     if m:
-                        snippet = snippet[: m.end()] + await preview + snippet[m.end() :]
+                        snippet = (
+                            snippet[: m.end()] + await _or_nothing(preview) + snippet[m.end() :]
+                        )
                         preview = None
                     elif at >= 0 and len(snippet) - at < 4096:
                         held = snippet

@@ -158,7 +158,12 @@
     "load",
     function (ev) {
       var img = ev.target;
-      if (!img || !img.classList || !img.classList.contains(cfg.previewImage)) return;
+      if (!img || img.tagName !== "IMG" || !preview()) return;
+      if (!img.classList.contains(cfg.previewImage)) {
+        // a live plot came in: are they all drawn? (else the start-up tick will see it)
+        if (step() === 5) dropPreview("live");
+        return;
+      }
       var all = preview() ? preview().querySelectorAll("img") : [];
       for (var i = 0; i < all.length; i++) if (!(all[i].complete && all[i].naturalWidth)) return;
       if (!S.previewAt) {
