@@ -16,17 +16,18 @@ if _TESTS_BROWSER not in sys.path:
 
 import harness  # noqa: E402 - needs the path above
 
-__all__ = ["FIRST_PLOT_INIT", "harness", "mb", "median", "percentile", "pss"]
+__all__ = ["FIRST_PLOT_INIT", "PREVIEW_INIT", "harness", "mb", "median", "percentile", "pss"]
 
 
 # Stamps, relative to the navigation start (performance.now() = 0 when the page is requested),
-# the moments the first and the second plot show decoded pixels.
-FIRST_PLOT_INIT = """
+# the moments the first and the second plot show decoded pixels. Live plots only
+# (ipywidgets' img.widget-image), never the server's previews (PREVIEW_INIT).
+_STAMP_INIT = """
 (() => {
-  const st = window.__firstPlots = [];
+  const st = window.%(name)s = [];
   const seen = new WeakSet();
   const check = () => {
-    for (const img of document.querySelectorAll('img.widget-image')) {
+    for (const img of document.querySelectorAll('%(selector)s')) {
       if (!img.src || seen.has(img)) continue;
       seen.add(img);
       img.decode().then(() => requestAnimationFrame(() => st.push(performance.now()))).catch(() => {});
@@ -36,6 +37,10 @@ FIRST_PLOT_INIT = """
                                                  attributes: true, attributeFilter: ['src']});
 })();
 """
+FIRST_PLOT_INIT = _STAMP_INIT % {"name": "__firstPlots", "selector": "img.widget-image"}
+# The same stamps for the server's previews (explorer.serving: img.nac-preview-image, shown
+# before the kernel draws): window.__previewPlots.
+PREVIEW_INIT = _STAMP_INIT % {"name": "__previewPlots", "selector": "img.nac-preview-image"}
 
 
 def mb(n_bytes: float) -> float:

@@ -4,12 +4,15 @@ Run: ``make bench-class [TABS=20] [POOL=20]`` or
 ``.venv/bin/python benchmarks/bench_class.py [--tabs 20] [--pool 20] [--rounds 5]``
 
 * cold kernel: a standalone server with an empty pool (``default_pool_size=0``): page request →
-  first plot for one tab at a time (median of ``--cold`` loads), and one dashboard kernel's
-  resident memory (RSS) once drawn;
+  first preview (the server's picture of the view, explorer.serving) and page request → first
+  live plot (drawn by the page's kernel), for one tab at a time (median of ``--cold`` loads), and
+  one dashboard kernel's resident memory (RSS) once drawn;
 * burst: the standalone server of ``make dashboard POOL=N`` (N pre-heated kernels, waited for
   until the pool is full), then every tab (its own browser context: own cookies, own kernel) is
   sent to its own link (target element and μν) within the same second: the time until every
-  tab shows both plots, each tab's own time (request → both plots, median and max), tabs that
+  tab shows both plots, each tab's own time (request → both plots, median and max), and,
+  separately, request → both previews shown (the server's pictures, before the kernel draws;
+  never counted as plots), tabs that
   showed nothing or the start-up failure banner, and whether each tab shows its own state (its
   element in the menu and in its view link, its μν in the link);
 * under that load: ``--rounds`` rounds of one key press on the μν slider in every tab at once,
@@ -30,7 +33,7 @@ import sys
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from _browser import FIRST_PLOT_INIT, harness, mb, median, percentile, pss
+from _browser import FIRST_PLOT_INIT, PREVIEW_INIT, harness, mb, median, percentile, pss
 
 TARGETS = ["Ge", "Xe", "Si", "Ar", "Na", "Cs", "I", "O", "Ne", "Kr", "F", "C"]
 
@@ -59,21 +62,26 @@ def wait_pool(server, n: int, timeout: float) -> float:
         time.sleep(0.5)
 
 
-def cold(browser, loads: int) -> tuple[list[float], int]:
-    """First-plot times (s) of cold kernels and one drawn kernel's RSS (bytes)."""
-    times, rss = [], 0
-    with harness.Server("standalone", extra_args=_pool_args(0)) as server:
+def cold(browser, loads: int, env: dict) -> tuple[list[float], int, list[float], list[float]]:
+    """First-plot times (s) of cold kernels, one drawn kernel's RSS (bytes), first-preview
+    times (s; inf when no preview showed) and the load average at each load."""
+    times, rss, previews, loads_avg = [], 0, [], []
+    with harness.Server("standalone", extra_args=_pool_args(0), env=env) as server:
         for i in range(loads):
             ctx = browser.new_context(viewport=harness.DESKTOP)
             ctx.add_init_script(FIRST_PLOT_INIT)
+            ctx.add_init_script(PREVIEW_INIT)
             page = ctx.new_page()
-            page.goto(server.url(), wait_until="commit")
+            loads_avg.append(os.getloadavg()[0])
+            page.goto(server.url(f"target={TARGETS[i % len(TARGETS)]}"), wait_until="commit")
             page.wait_for_function(
                 "() => window.__firstPlots && window.__firstPlots.length >= 1",
                 timeout=120_000,
                 polling=50,
             )
             times.append(min(page.evaluate("() => window.__firstPlots")) / 1000)
+            shown = page.evaluate("() => window.__previewPlots || []")
+            previews.append(min(shown) / 1000 if shown else math.inf)
             if i == loads - 1:
                 dash = harness.Dashboard(page)
                 dash.wait_ready()
@@ -82,17 +90,18 @@ def cold(browser, loads: int) -> tuple[list[float], int]:
             page.close(run_before_unload=True)
             ctx.close()
             server.wait_kernels(lambda ks: len(ks) == 0, timeout=20)
-    return times, rss
+    return times, rss, previews, loads_avg
 
 
-def burst(browser, tabs: int, pool: int, rounds: int, timeout: float) -> dict:
+def burst(browser, tabs: int, pool: int, rounds: int, timeout: float, env: dict) -> dict:
     out: dict = {}
-    with harness.Server("standalone", extra_args=_pool_args(pool)) as server:
+    with harness.Server("standalone", extra_args=_pool_args(pool), env=env) as server:
         out["pool_fill_s"] = wait_pool(server, pool, timeout=900) if pool else 0.0
         sessions = []
         for i in range(tabs):
             ctx = browser.new_context(viewport=harness.DESKTOP)
             ctx.add_init_script(FIRST_PLOT_INIT)
+            ctx.add_init_script(PREVIEW_INIT)
             page = ctx.new_page()
             mu0 = 1e-11 * (1 + 0.5 * i)
             target = TARGETS[i % len(TARGETS)]
@@ -115,11 +124,17 @@ def burst(browser, tabs: int, pool: int, rounds: int, timeout: float) -> dict:
                     sessions[i]["wall"] = time.perf_counter() - t0
                     stamps = sorted(page.evaluate("() => window.__firstPlots"))
                     sessions[i]["own"] = stamps[1] / 1000  # since this tab's own request
+                    shown = sorted(page.evaluate("() => window.__previewPlots || []"))
+                    if len(shown) >= 2:  # both previews drawn (before or after the live plots)
+                        sessions[i]["preview"] = shown[1] / 1000
                     pending.discard(i)
             time.sleep(0.25)
         out["load_before"] = load0
         out["all_ready_s"] = max((s.get("wall", math.inf) for s in sessions), default=0)
         out["own_s"] = [s["own"] for s in sessions if "own" in s]
+        out["preview_s"] = [s["preview"] for s in sessions if "preview" in s]
+        out["preview_first"] = sum(1 for s in sessions if s.get("preview", math.inf) < s["own"])
+        out["load_after"] = os.getloadavg()[0]
         out["not_ready"] = []
         for i in sorted(pending):
             page = sessions[i]["page"]
@@ -194,19 +209,32 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=5, help="key presses per tab under load")
     ap.add_argument("--cold", type=int, default=3, help="cold-kernel loads (0: skip)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the tabs")
+    ap.add_argument(
+        "--no-previews",
+        action="store_true",
+        help="serve without the server's previews (EXPLORER_PREVIEWS=0), for a before/after",
+    )
     args = ap.parse_args(argv)
     pool = args.tabs if args.pool is None else args.pool
     from playwright.sync_api import sync_playwright
 
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-        f"{args.tabs} tabs, pool {pool}, {args.rounds} rounds"
+        f"{args.tabs} tabs, pool {pool}, {args.rounds} rounds, "
+        f"previews {'off' if args.no_previews else 'on'}"
     )
+    env = {"EXPLORER_PREVIEWS": "0"} if args.no_previews else {}
     with sync_playwright() as p:
         browser = harness.launch_browser(p)
         try:
-            cold_s, kernel_rss = cold(browser, args.cold) if args.cold else ([], 0)
-            b = burst(browser, args.tabs, pool, args.rounds, args.timeout)
+            cold_s, kernel_rss, cold_preview, cold_load = (
+                cold(browser, args.cold, env) if args.cold else ([], 0, [], [])
+            )
+            b = (
+                burst(browser, args.tabs, pool, args.rounds, args.timeout, env)
+                if args.tabs
+                else None
+            )
         finally:
             browser.close()
 
@@ -218,11 +246,26 @@ def main(argv=None) -> int:
 
     print("\nResults (one run; the browsers share the CPU with the server)")
     if cold_s:
-        row("cold kernel: page request → first plot (median)", median(cold_s), "s", 2.5)
+        row("cold kernel: page request → first preview (median)", median(cold_preview), "s")
+        print(f"  {'  each':<48} " + ", ".join(f"{x:.2f}" for x in cold_preview) + " s")
+        row("cold kernel: page request → first live plot (median)", median(cold_s), "s", 2.5)
         print(f"  {'  each':<48} " + ", ".join(f"{x:.2f}" for x in cold_s) + " s")
+        print(f"  {'  load average at each load':<48} " + ", ".join(f"{x:.2f}" for x in cold_load))
         row("one dashboard kernel, resident (RSS)", mb(kernel_rss), "MB", 100)
+    if b is None:
+        return 0
     print(f"  {'pool filled and warm after':<48} {b['pool_fill_s']:>9.1f} s")
     print(f"  {'requests sent within':<48} {b['requests_spread_s']:>9.2f} s")
+    print(
+        f"  {'load average before / after the burst':<48} "
+        f"{b['load_before']:>9.2f} / {b['load_after']:.2f}"
+    )
+    if b["preview_s"]:
+        row("  per tab, request → both previews (median)", median(b["preview_s"]), "s")
+        row("  per tab, request → both previews (max)", max(b["preview_s"]), "s")
+        print(f"  {'  each':<48} " + ", ".join(f"{x:.1f}" for x in sorted(b["preview_s"])) + " s")
+    label = "tabs that showed previews before live plots"
+    print(f"  {label:<48} {b['preview_first']:>9d} of {args.tabs}")
     row(f"all {args.tabs} tabs show both plots", b["all_ready_s"], "s", 30)
     if b["own_s"]:
         row("  per tab, request → both plots (median)", median(b["own_s"]), "s")

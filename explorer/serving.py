@@ -8,6 +8,9 @@ What it adds to Voila 0.5 (each part below, and docs/deploy.md):
 * a page script on every route (:func:`install_page_script`): one banner when the session ends
   (kernel dead, connection lost) with a Reload to the current view, the start-up progress, and
   no requests to CDNs;
+* previews (:func:`install_previews`, standalone server): the page's own first plots, drawn by
+  this process for the page's query string and shown in place at once, until its kernel draws
+  the live ones (a cold kernel, a class opening the link together);
 * lighter kernels (:func:`use_lean_kernel`): the standalone server's ``python3`` kernel is
   ipykernel without its debugger (debugpy costs every kernel 28 MB and 0.5 s at start, and a
   dashboard page never debugs) and without IPython's history database.
@@ -44,11 +47,16 @@ carries a matching token and the shutdown goes through. XSRF protection stays on
 
 from __future__ import annotations
 
+import asyncio
+import html
 import json
 import os
 import re
 import sys
 import tempfile
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 
@@ -57,10 +65,12 @@ __all__ = [
     "install",
     "install_page_script",
     "install_pool_keeper",
+    "install_previews",
     "install_xsrf_cookie",
     "kernel_main",
     "main",
     "page_head",
+    "preview_html",
     "rewrite_page",
     "set_xsrf_cookie",
     "use_lean_kernel",
@@ -86,6 +96,7 @@ _CDN_LINK = re.compile(
     r"<link[^>]*href=\"https://cdn\.jsdelivr\.net/npm/@fortawesome/[^\"]*\"[^>]*>\s*"
 )
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+_BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 
 
 def start_timeout() -> float:
@@ -348,6 +359,8 @@ def page_head() -> str:
         "banner": dom.SESSION_BANNER,
         "reload": dom.SESSION_RELOAD,
         "pixelRatio": dom.PIXEL_RATIO,
+        "preview": dom.PREVIEW,
+        "previewImage": dom.PREVIEW_IMAGE,
         **timings,
     }
     page = files("explorer.page")
@@ -378,6 +391,15 @@ def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
     return snippet, head_done
 
 
+async def _or_nothing(task) -> str:
+    """The previews' HTML of a page, or ``""`` if making it failed (the page goes out anyway)."""
+    try:
+        return await task
+    except Exception as exc:
+        _log().warning("No previews for this page: %s", exc)
+        return ""
+
+
 def install_page_script() -> None:
     """Put the session watcher into every Voila page and drop its CDN links (both routes).
 
@@ -392,13 +414,241 @@ def install_page_script() -> None:
 
     async def get_generator(self, *args, **kwargs):
         head_done = False
+        previews = self.settings.get(PREVIEWS_SETTING)
+        preview = None
+        if previews is not None:  # the standalone server: plan the previews meanwhile
+            preview = asyncio.ensure_future(previews.page_html(self.base_url, self.request.query))
+        held = ""  # the start of a <body> tag whose end is in a later chunk (Jinja streams)
         async for snippet in original(self, *args, **kwargs):
             if isinstance(snippet, str):
                 snippet, head_done = rewrite_page(snippet, head_done)
+                if preview is not None and head_done:
+                    snippet, held = held + snippet, ""
+                    ours = snippet.find(page_head())  # after our script (it says "body" too)
+                    at = snippet.lower().find("<body", 0 if ours < 0 else ours + len(page_head()))
+                    m = _BODY.match(snippet, at) if at >= 0 else None
+                    if m:
+                        snippet = (
+                            snippet[: m.end()] + await _or_nothing(preview) + snippet[m.end() :]
+                        )
+                        preview = None
+                    elif at >= 0 and len(snippet) - at < 4096:
+                        held = snippet
+                        continue
             yield snippet
+        if held:
+            yield held
 
     get_generator._explorer_page = True
     VoilaHandler.get_generator = get_generator
+
+
+# ---- previews -----------------------------------------------------------------------------------
+#: Where the previews live, under the server's base URL: ``<base>explorer/preview/<panel>.png?<the
+#: page's query string>``.
+PREVIEW_PATH = "explorer/preview"
+#: The tornado settings key of the server's :class:`Previews` (absent: no previews on this route).
+PREVIEWS_SETTING = "explorer_previews"
+#: Entries kept in each of the previews' LRU caches (plans by query string; PNGs by panel and
+#: normalised state: ~90 kB each).
+PREVIEW_CACHE = 64
+#: Seconds a page's HTML waits, at most, for its previews' plan (state and views, a few ms
+#: once warm); past it the page goes out with an image for every panel (see
+#: :meth:`Previews.page_html`).
+PREVIEW_PAGE_WAIT = 0.25
+
+
+def _plan(query: str):
+    from explorer.app import preview
+
+    return preview.plan(query)
+
+
+def _render(channel: str, view) -> bytes:
+    from explorer.app import preview
+
+    return preview.render(channel, view)
+
+
+def preview_html(base_url: str, query: str, alts: dict, size: tuple) -> str:
+    """The previews' block, put right after a page's ``<body>``: a note that the page is
+    starting, and one ``<img>`` per shown panel (``alts``: panel → alt text; ``size``: the live
+    image's width and height in px). The page script (``session.js``) removes it once live.
+
+    >>> out = preview_html("/user/a/dashboard/", 'target=Xe&x="<', {"electron": "A <plot>"}, (648, 540))
+    >>> 'src="/user/a/dashboard/explorer/preview/electron.png?target=Xe&amp;x=&quot;&lt;"' in out
+    True
+    >>> 'alt="A &lt;plot&gt;"' in out, 'width="648" height="540"' in out, preview_html("/", "", {}, (1, 1))
+    (True, True, '')
+    """
+    from explorer.app import dom
+
+    if not alts:
+        return ""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    q = f"?{query}" if query else ""
+    images = "".join(
+        f'<img class="{dom.PREVIEW_IMAGE} {dom.PREVIEW_IMAGE}-{c}" '
+        f'src="{html.escape(f"{base}{PREVIEW_PATH}/{c}.png{q}", quote=True)}" '
+        f'alt="{html.escape(alt, quote=True)}" width="{size[0]}" height="{size[1]}">'
+        for c, alt in alts.items()
+    )
+    return (
+        f'<div class="{dom.PREVIEW}" role="status" aria-live="polite">'
+        f'<p class="{dom.PREVIEW}-note"><b>Starting</b> \u2014 a picture of this view; the '
+        "controls go live in a moment.</p>"
+        f'<div class="{dom.PREVIEW}-plots">{images}</div></div>'
+    )
+
+
+class Previews:
+    """The previews of one server: plans (a query string's state and views) and PNGs, made in
+    two worker threads (off the event loop; one each, as matplotlib figures and the GIL give
+    nothing to more), kept in LRU caches of :data:`PREVIEW_CACHE` entries. Any failure means no
+    preview (the page waits for its live plots), never an error page.
+    """
+
+    def __init__(self, size: int = PREVIEW_CACHE):
+        self.size = size
+        self._lock = threading.Lock()
+        self._plans: OrderedDict = OrderedDict()  # query string → Future[Plan]
+        self._pngs: OrderedDict = OrderedDict()  # (panel, state key) → Future[bytes]
+        self._planner = ThreadPoolExecutor(1, thread_name_prefix="explorer-preview-plan")
+        self._renderer = ThreadPoolExecutor(1, thread_name_prefix="explorer-preview-render")
+
+    def _cached(self, cache: OrderedDict, key, make) -> Future:
+        with self._lock:
+            fut = cache.get(key)
+            if fut is None:
+                fut = cache[key] = make()
+                while len(cache) > self.size:
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(key)
+            return fut
+
+    def plan_future(self, query: str) -> Future:
+        """The plan of ``query`` (:func:`explorer.app.preview.plan`), made once."""
+        return self._cached(self._plans, query, lambda: self._planner.submit(_plan, query))
+
+    def png_future(self, channel: str, plan) -> Future:
+        """The PNG of ``channel`` for ``plan`` (a shown panel of it), rendered once per state."""
+        return self._cached(
+            self._pngs,
+            (channel, plan.key),
+            lambda: self._renderer.submit(_render, channel, plan.views[channel]),
+        )
+
+    def warm_up(self) -> None:
+        """Import the app and draw the default view in the background (at server start)."""
+
+        def then(fut: Future) -> None:
+            if fut.exception() is None:
+                for c in fut.result().views:
+                    self.png_future(c, fut.result())
+
+        self.plan_future("").add_done_callback(then)
+
+    async def plan(self, query: str, timeout: float | None = None):
+        """The plan of ``query``, or None (failed, or not ready within ``timeout`` s)."""
+        fut = self.plan_future(query)
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), timeout)
+        except asyncio.TimeoutError:
+            return None
+        except Exception as exc:
+            _log().warning("No preview for %r: %s", query[:200], exc)
+            return None
+
+    async def png(self, channel: str, query: str) -> bytes | None:
+        """The PNG of panel ``channel`` for a page's ``query``; None if it shows no such panel
+        or the rendering failed."""
+        plan = await self.plan(query)
+        if plan is None or channel not in plan.views:
+            return None
+        try:
+            return await asyncio.wrap_future(self.png_future(channel, plan))
+        except Exception as exc:
+            _log().warning("No %s preview for %r: %s", channel, query[:200], exc)
+            return None
+
+    async def page_html(self, base_url: str, query: str) -> str:
+        """The previews' block of a page (:func:`preview_html`), its PNGs already started.
+
+        When the plan is not ready within :data:`PREVIEW_PAGE_WAIT` seconds (a server still
+        warming up) the page does not wait: it gets an image for every panel, titled, and the
+        page script drops any that the server then refuses (a panel the view does not show)."""
+        from explorer.app import preview
+        from explorer.app.panels import TITLES
+
+        plan = await self.plan(query, PREVIEW_PAGE_WAIT)
+        if plan is None:  # not planned yet (a server still warming up): every panel, in case
+            alts = {c: f"Preview (the live plot follows): {TITLES[c]}" for c in preview.CHANNELS}
+        else:
+            for c in plan.views:
+                self.png_future(c, plan)
+            alts = {c: preview.alt_text(c, v) for c, v in plan.views.items()}
+        return preview_html(base_url, query, alts, preview.SIZE)
+
+
+def _log():
+    import logging
+
+    return logging.getLogger("explorer.serving")
+
+
+def _preview_handler():
+    import tornado.web
+    from jupyter_server.base.handlers import JupyterHandler
+
+    class PreviewHandler(JupyterHandler):
+        """``GET <base>explorer/preview/<panel>.png?<query>``: the PNG, or 404 (no preview)."""
+
+        @tornado.web.authenticated
+        async def get(self, channel: str):
+            previews = self.settings.get(PREVIEWS_SETTING)
+            png = None if previews is None else await previews.png(channel, self.request.query)
+            if png is None:
+                self.set_status(404)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish("No preview of this view: the page shows its live plots when ready.")
+                return
+            self.set_header("Content-Type", "image/png")
+            self.set_header("Cache-Control", "private, max-age=300")
+            self.finish(png)
+
+    return PreviewHandler
+
+
+def install_previews() -> None:
+    """Serve previews from the standalone Voila server (``python -m explorer.serving``, also
+    behind Jupyter Server at ``/dashboard/``), and put them into its pages. Idempotent.
+
+    Wraps ``Voila.init_handlers``: the preview route goes first (before the page's catch-all
+    route), at the server's ``server_url`` (what the proxy forwards to), and the page's images
+    point at its ``base_url`` (the address the browser sees). The Jupyter Server extension
+    route (``/voila/render``) has no previews: its pages go out without them; nor has a server
+    started with ``EXPLORER_PREVIEWS=0`` in its environment.
+    """
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+
+    if getattr(Voila.init_handlers, "_explorer_previews", False):
+        return
+    original = Voila.init_handlers
+
+    def init_handlers(self):
+        handlers = original(self)
+        if os.environ.get("EXPLORER_PREVIEWS", "1") == "0":  # switched off (a before/after)
+            return handlers
+        previews = Previews()
+        self.app.settings[PREVIEWS_SETTING] = previews
+        previews.warm_up()
+        route = url_path_join(self.server_url, PREVIEW_PATH, r"([a-z]+)\.png")
+        return [(route, _preview_handler()), *handlers]
+
+    init_handlers._explorer_previews = True
+    Voila.init_handlers = init_handlers
 
 
 #: Options of the dashboard's kernel (IPKernelApp command line): no IPython history database
@@ -511,6 +761,7 @@ def install() -> None:
     install_xsrf_cookie()
     install_page_script()
     install_pool_keeper()
+    install_previews()
 
 
 def main(argv: list[str] | None = None) -> None:

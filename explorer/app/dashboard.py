@@ -46,7 +46,7 @@ from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
 from .readouts import error_html, headline_html, notes_html, page_html
 from .state import ExplorerState
-from .urlstate import parse_query, to_query
+from .urlstate import set_from_query, to_query
 
 
 class Dashboard(widgets.VBox):
@@ -125,16 +125,7 @@ class Dashboard(widgets.VBox):
         """
         if query is None:
             query = os.environ.get("QUERY_STRING", "")
-        notes = []
-        if query:
-            values, notes = parse_query(query)
-            try:
-                self.state.update(**values)
-            except Exception as exc:  # a combination the validators refuse: keep the defaults
-                notes.append(
-                    f"The link's values could not be applied ({exc}); showing the defaults."
-                )
-        self.set_notes(notes)
+        self.set_notes(set_from_query(self.state, query))
 
     # -- the one observer ----------------------------------------------------------------------
     def _on_revision(self, change) -> None:

@@ -206,6 +206,27 @@ def parse_query(query: str | None) -> tuple[dict, list]:
     return preset | values, notes
 
 
+def set_from_query(state, query: str | None) -> list:
+    """Set ``state`` (an :class:`ExplorerState`) from a link's query string; return the notes.
+
+    What the dashboard does with its page's link (:meth:`~.dashboard.Dashboard.apply_query`)
+    and what the server's previews of a page do (:mod:`.preview`): :func:`parse_query`, then one
+    update; a combination the validators refuse leaves the defaults, with a note.
+
+    >>> s = ExplorerState()
+    >>> set_from_query(s, "target=Xe&E=1e9"), s.target
+    (['E=1e9 is outside 0.01…100 MeV; using 100.'], 'Xe')
+    """
+    notes: list = []
+    if query:
+        values, notes = parse_query(query)
+        try:
+            state.update(**values)
+        except Exception as exc:  # a combination the validators refuse: keep the defaults
+            notes.append(f"The link's values could not be applied ({exc}); showing the defaults.")
+    return notes
+
+
 def to_query(params: dict) -> str:
     """The query string for a parameter dict (as from :meth:`ExplorerState.as_dict`).
 
@@ -222,4 +243,4 @@ def to_query(params: dict) -> str:
     return urlencode(out, safe=",:;")
 
 
-__all__ = ["CODECS", "REGISTRY", "parse_query", "to_query"]
+__all__ = ["CODECS", "REGISTRY", "parse_query", "set_from_query", "to_query"]

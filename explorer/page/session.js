@@ -8,6 +8,10 @@
  *   reconnected - it did (shown for a few seconds, once);
  *   ended     - the kernel died or the connection cannot be restored: message + Reload, and
  *               every control is disabled so that nothing moves without effect.
+ * Previews: on the standalone server the page's HTML carries, first in its body, a block
+ * (.<preview>) with the server's pictures of the view's first plots (explorer.serving,
+ * explorer.app.preview), over the page until the live plots are drawn; it is removed then (or
+ * when the session ends), and a preview image that fails to load is dropped.
  * Reload opens the current view's link (the dashboard's a.<viewLink>, whose href is the view's
  * query string), falling back to this page's own address.
  *
@@ -26,6 +30,8 @@
       viewLink: "nac-view-link",
       banner: "nac-session-banner",
       reload: "nac-session-reload",
+      preview: "nac-preview",
+      previewImage: "nac-preview-image",
       startTimeout: 90,
       startNoticeAfter: 1.5,
       reconnectTimeout: 30,
@@ -66,7 +72,16 @@
     "." + cfg.banner + " ." + cfg.reload + "{font:inherit;font-weight:600;padding:4px 16px;" +
     "border:1px solid #c0392b;border-radius:4px;background:#fff;color:#c0392b;cursor:pointer}" +
     "." + cfg.banner + " ." + cfg.reload + ":hover{background:#c0392b;color:#fff}" +
-    "body.nac-session-over ." + cfg.dashboard + "{opacity:.5;filter:grayscale(.7)}";
+    "body.nac-session-over ." + cfg.dashboard + "{opacity:.5;filter:grayscale(.7)}" +
+    // the previews: over the page (the spinner, the half-built dashboard) until it is live
+    "." + cfg.preview + "{position:fixed;top:0;left:0;right:0;bottom:0;z-index:99990;" +
+    "overflow:auto;background:#fff;padding:0 0.5%;box-sizing:border-box;" +
+    "font:15px/1.35 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1d}" +
+    "." + cfg.preview + "-note{margin:8px 0.5%;padding:6px 10px;background:#e8f1fb;" +
+    "border-left:4px solid #2f6db3}" +
+    "." + cfg.preview + "-plots{display:flex;flex-flow:row wrap;width:100%}" +
+    "." + cfg.previewImage + "{flex:1 1 45%;min-width:300px;max-width:100%;width:45%;" +
+    "height:auto;margin:0 0.5% 1em 0.5%}";
   var style = document.createElement("style");
   style.textContent = css;
   (document.head || document.documentElement).appendChild(style);
@@ -78,8 +93,11 @@
     // Voila scrolls #rendered_cells (absolutely placed by its layout), not the body: push
     // that element's content below the fixed banner.
     if (!document.body) return;
+    var pad = banner && banner.isConnected ? banner.offsetHeight + "px" : "";
     var target = document.getElementById("rendered_cells") || document.body;
-    target.style.paddingTop = banner && banner.isConnected ? banner.offsetHeight + "px" : "";
+    target.style.paddingTop = pad;
+    var p = preview();
+    if (p) p.style.paddingTop = pad;
   }
   window.addEventListener("resize", padBody);
   function showBanner(state, text, withReload) {
@@ -112,6 +130,50 @@
     if (banner && banner.isConnected) banner.remove();
     padBody();
   }
+
+  // ---- previews ----------------------------------------------------------------------------
+  function preview() {
+    return document.querySelector("." + cfg.preview);
+  }
+  function dropPreview(why) {
+    var p = preview();
+    if (!p) return;
+    p.remove();
+    log("preview removed: " + why);
+  }
+  // (image load/error events do not reach window: listen on the document, capturing)
+  document.addEventListener(
+    "error",
+    function (ev) {
+      var img = ev.target;
+      if (!img || !img.classList || !img.classList.contains(cfg.previewImage)) return;
+      var p = preview();
+      img.remove();
+      log("preview image failed");
+      if (p && !p.querySelector("img")) dropPreview("no image");
+    },
+    true
+  );
+  document.addEventListener(
+    "load",
+    function (ev) {
+      var img = ev.target;
+      if (!img || img.tagName !== "IMG" || !preview()) return;
+      if (!img.classList.contains(cfg.previewImage)) {
+        // a live plot came in: are they all drawn? (else the start-up tick will see it)
+        if (step() === 5) dropPreview("live");
+        return;
+      }
+      var all = preview() ? preview().querySelectorAll("img") : [];
+      for (var i = 0; i < all.length; i++) if (!(all[i].complete && all[i].naturalWidth)) return;
+      if (!S.previewAt) {
+        // every preview image is in (the page's own clock, ms since this script ran)
+        S.previewAt = Math.round(performance.now() - t0);
+        log("preview shown");
+      }
+    },
+    true
+  );
 
   function viewUrl() {
     var a = document.querySelector("a." + cfg.viewLink);
@@ -185,6 +247,7 @@
     S.endedBecause = why;
     clearTimeout(lostTimer);
     clearTimeout(lostNoticeTimer);
+    dropPreview("session ended");
     document.body && document.body.classList.add("nac-session-over");
     freeze(true);
     showBanner(
@@ -199,6 +262,8 @@
     log("failed: " + why);
     S.state = "failed";
     S.endedBecause = why;
+    var note = preview() && preview().querySelector("." + cfg.preview + "-note");
+    if (note) note.textContent = "A picture of this view: its live dashboard did not start.";
     showBanner(
       "failed",
       "The dashboard did not start (" + why + "). The server may be busy: reload to try again.",
@@ -330,6 +395,7 @@
     if (k === 5) {
       // drawn: also after the "did not start" message (an overloaded server got there late)
       clearInterval(startTimer);
+      dropPreview("live");
       if (S.state === "starting" || S.state === "failed") {
         S.state = "live";
         log("live");

@@ -75,3 +75,23 @@ def test_voila_render_keeps_working_beside_the_proxy(browser, proxy, notebook):
         assert "Si" in dash.dropdown("Element").inner_text()
     finally:
         ctx.close()
+
+
+def test_previews_through_the_proxy_use_its_prefix(proxy):
+    """The page's preview images point under /dashboard/ and the proxy serves them (PNG)."""
+    import re
+
+    import requests
+
+    from explorer.app import dom
+
+    auth = {"Authorization": f"token {proxy.token}"}
+    page = requests.get(proxy.url("target=Si&E=5"), headers=auth, timeout=180)
+    assert page.status_code == 200
+    srcs = re.findall(rf'<img class="{dom.PREVIEW_IMAGE}[^"]*" src="([^"]+)"', page.text)
+    assert [s.replace("&amp;", "&") for s in srcs] == [
+        "/dashboard/explorer/preview/electron.png?target=Si&E=5",
+        "/dashboard/explorer/preview/nucleus.png?target=Si&E=5",
+    ]
+    png = requests.get(proxy.base + srcs[0].replace("&amp;", "&"), headers=auth, timeout=60)
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"

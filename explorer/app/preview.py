@@ -1,0 +1,86 @@
+"""Pictures of a view before its kernel is ready: the first plots of a link, drawn by the server.
+
+A page's kernel can take seconds to start (a cold kernel, a class opening the link together);
+the page's server (:mod:`explorer.serving`) shows these pictures in place of the plots meanwhile.
+They are the dashboard's own first plots, by the dashboard's own code:
+
+* the state: :func:`~.urlstate.set_from_query`, the dashboard's reading of its link (clamping,
+  presets, pins; the notes are the same, the page shows them once live);
+* the panels shown: :data:`~.params.SHOWN` for the state's ``channel`` (the two cross-section
+  panels; the rates panel has no preview);
+* the view model: :func:`~.compute.compute_view`; the figure: :class:`~.figures.PanelFigure`,
+  moved as the dashboard notebook moves it: built and drawn at the default state, then set to the
+  link's state (the dσ/dT axis keeps its decades while the curves stay in them, so the history
+  matters), rendered at scale 1 (before the page reports its pixel ratio).
+
+>>> p = plan("target=Xe&channel=electron&E=1e9")
+>>> sorted(p.views), p.notes
+(['electron'], ('E=1e9 is outside 0.01…100 MeV; using 100.',))
+>>> render("electron", p.views["electron"])[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from .compute import PHYSICS, compute_view
+from .figstyle import DPI, FIGSIZE
+from .figures import PanelFigure
+from .model import PanelView
+from .params import SHOWN
+from .state import ExplorerState
+from .urlstate import set_from_query
+
+#: Width and height in px of a preview, as of the live plot before the page reports its pixel
+#: ratio (figstyle's size at scale 1).
+SIZE = (round(FIGSIZE[0] * DPI), round(FIGSIZE[1] * DPI))
+#: The panels that have previews (the cross sections; the rates panel waits for its kernel).
+CHANNELS = tuple(PHYSICS)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a link's page shows first: its normalised state, the views of its shown panels."""
+
+    key: tuple  # the state as sorted (name, value) pairs: equal for links that show the same
+    views: dict  # channel → PanelView, for the shown channels of CHANNELS, in page order
+    notes: tuple  # the dashboard's notes about the link (clamped or ignored values)
+
+
+def plan(query: str | None) -> Plan:
+    """The state and the views of a page's link ``query`` (its query string)."""
+    state = ExplorerState()
+    notes = set_from_query(state, query or "")
+    views = {c: compute_view(c, state) for c in SHOWN[state.channel] if c in CHANNELS}
+    return Plan(tuple(sorted(state.as_dict().items())), views, tuple(notes))
+
+
+@functools.lru_cache(maxsize=len(CHANNELS))
+def _first_view(channel: str) -> PanelView:
+    """The view the dashboard draws first (``build_dashboard(query="")`` in the notebook)."""
+    return compute_view(channel, ExplorerState())
+
+
+def render(channel: str, view: PanelView) -> bytes:
+    """The PNG the dashboard's panel ``channel`` shows first for ``view`` (same size and pixels).
+
+    A new figure per call (figures are not thread-safe; the full draw is most of the cost).
+    """
+    fig = PanelFigure(channel)
+    fig.update(_first_view(channel))
+    fig.update(view)
+    return fig.render()
+
+
+def alt_text(channel: str, view: PanelView) -> str:
+    """The preview's alt text: the live plot's (its view's), marked as a preview.
+
+    >>> alt_text("nucleus", plan("target=Ge").views["nucleus"])[:40]
+    'Preview (the live plot follows): CEvNS o'
+    """
+    return f"Preview (the live plot follows): {view.alt_text or view.physics.title}"
+
+
+__all__ = ["CHANNELS", "SIZE", "Plan", "alt_text", "plan", "render"]
