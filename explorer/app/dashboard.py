@@ -125,7 +125,16 @@ class Dashboard(widgets.VBox):
         """
         if query is None:
             query = os.environ.get("QUERY_STRING", "")
+        # a link's first view is the same whatever the figures showed before (the defaults, in a
+        # pre-heated kernel): its dσ/dT axes from its curves alone, also for a panel drawn later
+        figures = [self.panels[name].figure for name in THRESHOLD]
+        for f in figures:
+            f.forget_limits()
+        revision = self.state.revision
         self.set_notes(set_from_query(self.state, query))
+        if self.state.revision == revision:  # nothing changed: nothing to forget
+            for f in figures:
+                f.forget_limits(False)
 
     # -- the one observer ----------------------------------------------------------------------
     def _on_revision(self, change) -> None:

@@ -103,12 +103,13 @@ class PanelFigure(Blitted):
         self._physics = None  # the PanelPhysics on display
         self._fresh_limits = True  # the next update sets the dσ/dT axis from its curves alone
 
-    def forget_limits(self) -> None:
+    def forget_limits(self, forget: bool = True) -> None:
         """Set the dσ/dT axis at the next update from its curves alone, without the hysteresis
         that keeps it across slider moves: a link's first view then does not depend on what the
         figure showed before (a pre-heated kernel draws the defaults first; a cold one does not).
+        ``forget=False`` withdraws the request (the link changed nothing).
         """
-        self._fresh_limits = True
+        self._fresh_limits = forget
 
     # ------------------------------------------------------------------------------------
     def _make_regions(self, ax, xy) -> None:

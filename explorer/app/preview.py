@@ -9,9 +9,9 @@ They are the dashboard's own first plots, by the dashboard's own code:
 * the panels shown: :data:`~.params.SHOWN` for the state's ``channel`` (the two cross-section
   panels; the rates panel has no preview);
 * the view model: :func:`~.compute.compute_view`; the figure: :class:`~.figures.PanelFigure`,
-  moved as the dashboard notebook moves it: built and drawn at the default state, then set to the
-  link's state (the dσ/dT axis keeps its decades while the curves stay in them, so the history
-  matters), rendered at scale 1 (before the page reports its pixel ratio).
+  drawn once for the link's view (a link's first view does not depend on what a figure showed
+  before: :meth:`~.figures.PanelFigure.forget_limits`), rendered at scale 1 (before the page
+  reports its pixel ratio).
 
 >>> p = plan("target=Xe&channel=electron&E=1e9")
 >>> sorted(p.views), p.notes
@@ -22,7 +22,6 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from .compute import PHYSICS, compute_view
@@ -57,19 +56,12 @@ def plan(query: str | None) -> Plan:
     return Plan(tuple(sorted(state.as_dict().items())), views, tuple(notes))
 
 
-@functools.lru_cache(maxsize=len(CHANNELS))
-def _first_view(channel: str) -> PanelView:
-    """The view the dashboard draws first (``build_dashboard(query="")`` in the notebook)."""
-    return compute_view(channel, ExplorerState())
-
-
 def render(channel: str, view: PanelView) -> bytes:
     """The PNG the dashboard's panel ``channel`` shows first for ``view`` (same size and pixels).
 
     A new figure per call (figures are not thread-safe; the full draw is most of the cost).
     """
     fig = PanelFigure(channel)
-    fig.update(_first_view(channel))
     fig.update(view)
     return fig.render()
 
