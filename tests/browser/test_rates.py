@@ -3,6 +3,7 @@ the threshold moves the counts and the sensitivity, and a link with the rates st
 view. Screenshots go to the git-ignored screenshots/ folder."""
 
 import re
+import time
 
 import harness
 import pytest
@@ -19,6 +20,13 @@ def _threshold(dash):
 
 def _rates_text(dash) -> str:
     return dash.page.locator(".nac-panel-rates .nac-readout").inner_text()
+
+
+def _wait_rates_text(dash, ok, timeout: float = 30.0) -> None:
+    """Poll the rates readout until ``ok(text)`` (the assertions then say what it shows)."""
+    deadline = time.monotonic() + timeout
+    while not ok(_rates_text(dash)) and time.monotonic() < deadline:
+        dash.page.wait_for_timeout(100)
 
 
 def _sensitivity(text: str) -> float:
@@ -41,6 +49,14 @@ def test_each_set_up_draws_and_the_threshold_moves_counts_and_reach(
         page.get_by_role("button", name=preset.label).click()
         dash.wait_images_change(srcs, timeout=60)
         dash.settle()
+        # the readout and the set-up's text are other widgets than the image: their updates may
+        # arrive after the new image (seen under load), so wait for them, then check
+        _wait_rates_text(dash, lambda t: "Expected SM events" in t and "μν excluded" in t)
+        page.wait_for_function(
+            "(src) => document.querySelector('.nac-dashboard').innerText.includes(src)",
+            arg=preset.source.split(",")[0],
+            timeout=30_000,
+        )
         text = _rates_text(dash)
         assert "Expected SM events" in text and "μν excluded" in text, (key, text)
         assert preset.source.split(",")[0] in page.locator(".nac-dashboard").inner_text()
@@ -52,6 +68,7 @@ def test_each_set_up_draws_and_the_threshold_moves_counts_and_reach(
     dash.press(thr, "Home")  # to the lowest threshold: counts and reach change visibly
     dash.wait_images_change(srcs)
     dash.settle()
+    _wait_rates_text(dash, lambda t: t != before)
     after = _rates_text(dash)
     assert after != before
     assert _sensitivity(after) != _sensitivity(before)
