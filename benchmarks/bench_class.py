@@ -16,6 +16,7 @@ Run: ``make bench-class [TABS=20] [POOL=20]`` or
   showed nothing or the start-up failure banner, and whether each tab shows its own state (its
   element in the menu and in its view link, its μν in the link);
 * under that load: ``--rounds`` rounds of one key press on the μν slider in every tab at once,
+  then ``--rounds`` rounds with the presses spread at random over ``--spread`` seconds,
   key press → new pixels (median, 95th percentile) across all tabs;
 * memory with every tab open: the server's and the kernels' RSS, their total, and the PSS total
   (shared pages counted once).
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import random
 import sys
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -93,7 +95,9 @@ def cold(browser, loads: int, env: dict) -> tuple[list[float], int, list[float],
     return times, rss, previews, loads_avg
 
 
-def burst(browser, tabs: int, pool: int, rounds: int, timeout: float, env: dict) -> dict:
+def burst(
+    browser, tabs: int, pool: int, rounds: int, timeout: float, env: dict, spread: float = 0.0
+) -> dict:
     out: dict = {}
     with harness.Server("standalone", extra_args=_pool_args(pool), env=env) as server:
         out["pool_fill_s"] = wait_pool(server, pool, timeout=900) if pool else 0.0
@@ -169,28 +173,43 @@ def burst(browser, tabs: int, pool: int, rounds: int, timeout: float, env: dict)
             if not ok:
                 wrong.append((s["target"], chosen, link))
         out["wrong"] = wrong
-        lat = []
         for s in ready:
             s["handle"] = s["dash"].slider("μν").locator(".noUi-handle").first
-        for r in range(rounds):
+
+        def press_round(r: int, offsets: list[float]) -> list[float]:
+            """Tab i presses at ``offsets[i]`` s after the round starts; key → pixels (ms) each."""
             key = "ArrowRight" if r % 2 == 0 else "ArrowLeft"
-            for s in ready:
+            start = time.perf_counter()
+            for off, s in sorted(zip(offsets, ready, strict=True), key=lambda p: p[0]):
+                time.sleep(max(0.0, start + off - time.perf_counter()))
                 s["page"].evaluate(
                     "() => { window.__explorer.pixelsAt = []; window.__explorer.keyAt = null; }"
                 )
                 s["handle"].focus()
                 s["handle"].press(key)
+            out_ms = []
             for s in ready:
                 s["page"].wait_for_function(
                     "() => window.__explorer.pixelsAt.length > 0", timeout=60_000, polling="raf"
                 )
-                lat.append(
+                out_ms.append(
                     s["page"].evaluate(
                         "() => window.__explorer.pixelsAt[0] - window.__explorer.keyAt"
                     )
                 )
             for s in ready:
                 s["dash"].settle(quiet_ms=300, timeout=60)
+            return out_ms
+
+        # every tab at once (the worst case), then spread over ``spread`` seconds at random
+        # (a class at work: each student presses when they like)
+        lat, lat_spread = [], []
+        rng = random.Random(1)
+        for r in range(rounds):
+            lat += press_round(r, [0.0] * len(ready))
+        for r in range(rounds if spread > 0 else 0):
+            lat_spread += press_round(r, [rng.uniform(0.0, spread) for _ in ready])
+        out["lat_spread"] = lat_spread
         out["lat"] = lat
         server_rss, kernel_rss = server.rss()
         kernels = server.kernels()
@@ -207,6 +226,13 @@ def main(argv=None) -> int:
     ap.add_argument("--tabs", type=int, default=20)
     ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: tabs)")
     ap.add_argument("--rounds", type=int, default=5, help="key presses per tab under load")
+    ap.add_argument(
+        "--spread",
+        type=float,
+        default=5.0,
+        help="seconds over which the tabs' presses are spread in the second set of rounds "
+        "(0: only the all-at-once rounds)",
+    )
     ap.add_argument("--cold", type=int, default=3, help="cold-kernel loads (0: skip)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the tabs")
     ap.add_argument(
@@ -231,7 +257,7 @@ def main(argv=None) -> int:
                 cold(browser, args.cold, env) if args.cold else ([], 0, [], [])
             )
             b = (
-                burst(browser, args.tabs, pool, args.rounds, args.timeout, env)
+                burst(browser, args.tabs, pool, args.rounds, args.timeout, env, args.spread)
                 if args.tabs
                 else None
             )
@@ -281,6 +307,12 @@ def main(argv=None) -> int:
     if b["lat"]:
         row("key press → new pixels under load (median)", median(b["lat"]), "ms")
         row("key press → new pixels under load (95th pct)", percentile(b["lat"], 95), "ms", 300)
+    if b.get("lat_spread"):
+        rate = args.tabs / args.spread
+        row(f"… presses spread over {args.spread:g} s ({rate:.1f}/s): median",
+            median(b["lat_spread"]), "ms")  # fmt: skip
+        row(f"… presses spread over {args.spread:g} s (95th pct)",
+            percentile(b["lat_spread"], 95), "ms", 300)  # fmt: skip
     total = b["server_rss"] + sum(b["kernel_rss"])
     print(f"  {'server process RSS':<48} {mb(b['server_rss']):>9.1f} MB")
     each = mb(median(b["kernel_rss"])) if b["kernel_rss"] else 0.0
