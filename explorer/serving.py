@@ -241,12 +241,15 @@ def install_pool_keeper() -> None:
                 handed = getattr(self, "_explorer_handed", {})
                 if kernel_id not in handed:
                     return False
-                connected = self._kernel_connections.get(kernel_id, 0) > 0
-                now = asyncio.get_event_loop().time()
-                if connected or now - handed[kernel_id] > start_timeout():
+                if asyncio.get_event_loop().time() - handed[kernel_id] > start_timeout():
                     del handed[kernel_id]
                     return False
                 return True
+
+            def notify_connect(self, kernel_id):
+                # the page's websocket is open: from now on the culler decides as usual
+                getattr(self, "_explorer_handed", {}).pop(kernel_id, None)
+                return super().notify_connect(kernel_id)
 
             async def cull_kernel_if_idle(self, kernel_id):
                 if kernel_id in self._pooled_ids() or self._awaits_its_page(kernel_id):
