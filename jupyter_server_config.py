@@ -25,11 +25,11 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 # The session banner (kernel death, lost connection, start-up progress) and no CDN links.
 install_page_script()
+# Without these two settings Voila's page config names MathJax on a public CDN (standalone Voila
+# passes None: the page then uses the MathJax bundled with Voila, nothing leaves the server).
+c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+
 _voila = json.loads((_ROOT / "voila.json").read_text(encoding="utf-8"))
-# Without these two settings Voila's page config names MathJax on a public CDN. The standalone
-# server's (voila.json's ``Voila`` section): a no-op stub, so that no MathJax is loaded at all
-# (no label holds TeX; see docs/deploy.md).
-c.ServerApp.tornado_settings = {k: _voila["Voila"][k] for k in ("mathjax_url", "mathjax_config")}
 for _section in ("MappingKernelManager", "KernelRestarter"):
     for _name, _value in _voila[_section].items():
         setattr(c[_section], _name, _value)
