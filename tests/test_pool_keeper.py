@@ -10,6 +10,7 @@ CI once saw the page of a fresh server never draw: its kernel, warm in the pool 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import voila.app
@@ -51,7 +52,10 @@ def manager(monkeypatch):
 
 
 def _run(coro):
-    return asyncio.run(coro)
+    # in a thread of its own: in the whole suite the browser tests' Playwright (sync API) keeps an
+    # event loop running in the main thread, where asyncio.run() refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_a_kernel_handed_to_a_page_is_not_culled_before_the_page_connects(manager):
