@@ -16,7 +16,17 @@ if _TESTS_BROWSER not in sys.path:
 
 import harness  # noqa: E402 - needs the path above
 
-__all__ = ["FIRST_PLOT_INIT", "PREVIEW_INIT", "harness", "mb", "median", "percentile", "pss"]
+__all__ = [
+    "FIRST_PLOT_INIT",
+    "PREVIEW_INIT",
+    "cpu_ledger",
+    "cpu_spent",
+    "harness",
+    "mb",
+    "median",
+    "percentile",
+    "pss",
+]
 
 
 # Stamps, relative to the navigation start (performance.now() = 0 when the page is requested),
@@ -53,6 +63,40 @@ def pss(proc) -> int:
         return proc.memory_full_info().pss
     except Exception:  # pragma: no cover - /proc/<pid>/smaps_rollup missing
         return proc.memory_info().rss
+
+
+def cpu_ledger(server) -> dict:
+    """CPU seconds (user + system) used so far by each process of a run, by pid: the browser's
+    processes (this script's Chromium children), the server and its kernels, as
+    ``{pid: (group, seconds)}``. Subtract two ledgers with :func:`cpu_spent`."""
+    import psutil
+
+    procs = [("browser", p) for p in psutil.Process().children(recursive=True)
+             if "chrom" in p.name().lower() or "headless" in p.name().lower()]  # fmt: skip
+    if server.proc_info() is not None:
+        procs.append(("server", server.proc_info()))
+    procs += [("kernels", k) for k in server.kernels()]
+    out = {}
+    for group, p in procs:
+        try:
+            t = p.cpu_times()
+        except psutil.Error:  # gone meanwhile
+            continue
+        out[p.pid] = (group, t.user + t.system)
+    return out
+
+
+def cpu_spent(before: dict, after: dict) -> dict:
+    """CPU seconds spent by group between two :func:`cpu_ledger` readings (a process started in
+    between counts whole; one that ended in between is lost: short-lived helpers are missed).
+
+    >>> cpu_spent({1: ("server", 2.0)}, {1: ("server", 5.0), 7: ("kernels", 1.5)})
+    {'server': 3.0, 'kernels': 1.5}
+    """
+    spent: dict = {}
+    for pid, (group, t) in after.items():
+        spent[group] = spent.get(group, 0.0) + t - before.get(pid, (group, 0.0))[1]
+    return spent
 
 
 def percentile(xs, q: float) -> float:

@@ -18,6 +18,9 @@ Run: ``make bench-class [TABS=20] [POOL=20]`` or
 * under that load: ``--rounds`` rounds of one key press on the μν slider in every tab at once,
   then ``--rounds`` rounds with the presses spread at random over ``--spread`` seconds,
   key press → new pixels (median, 95th percentile) across all tabs;
+* CPU seconds spent from the requests until every tab drew, by the browser's processes, the
+  server and its kernels (refills included), against the cores × seconds available: what a tab
+  costs, and so what any burst target asks of the machine;
 * memory with every tab open: the server's and the kernels' RSS, their total, and the PSS total
   (shared pages counted once).
 
@@ -35,7 +38,17 @@ import sys
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from _browser import FIRST_PLOT_INIT, PREVIEW_INIT, harness, mb, median, percentile, pss
+from _browser import (
+    FIRST_PLOT_INIT,
+    PREVIEW_INIT,
+    cpu_ledger,
+    cpu_spent,
+    harness,
+    mb,
+    median,
+    percentile,
+    pss,
+)
 
 TARGETS = ["Ge", "Xe", "Si", "Ar", "Na", "Cs", "I", "O", "Ne", "Kr", "F", "C"]
 
@@ -112,6 +125,7 @@ def burst(
             url = server.url(f"target={target}&mu={mu0:.3g}")
             sessions.append({"ctx": ctx, "page": page, "target": target, "mu0": mu0, "url": url})
         load0 = os.getloadavg()[0]
+        ledger0 = cpu_ledger(server)
         t0 = time.perf_counter()
         for s in sessions:  # navigation starts without waiting: all requests within ~0.1 s
             s["page"].evaluate("(u) => { location.href = u; }", s["url"])
@@ -133,6 +147,8 @@ def burst(
                         sessions[i]["preview"] = shown[1] / 1000
                     pending.discard(i)
             time.sleep(0.25)
+        out["cpu"] = cpu_spent(ledger0, cpu_ledger(server))
+        out["cpu_wall"] = time.perf_counter() - t0
         out["load_before"] = load0
         out["all_ready_s"] = max((s.get("wall", math.inf) for s in sessions), default=0)
         out["own_s"] = [s["own"] for s in sessions if "own" in s]
@@ -205,10 +221,14 @@ def burst(
         # (a class at work: each student presses when they like)
         lat, lat_spread = [], []
         rng = random.Random(1)
+        ledger, t_press = cpu_ledger(server), time.perf_counter()
         for r in range(rounds):
             lat += press_round(r, [0.0] * len(ready))
         for r in range(rounds if spread > 0 else 0):
             lat_spread += press_round(r, [rng.uniform(0.0, spread) for _ in ready])
+        out["press_cpu"] = cpu_spent(ledger, cpu_ledger(server))
+        out["press_wall"] = time.perf_counter() - t_press
+        out["press_pool"] = len(server.kernels()) - len(ready)  # pooled again by the end
         out["lat_spread"] = lat_spread
         out["lat"] = lat
         server_rss, kernel_rss = server.rss()
@@ -298,6 +318,13 @@ def main(argv=None) -> int:
         row("  per tab, request → both plots (max)", max(b["own_s"]), "s")
         print(f"  {'  each':<48} " + ", ".join(f"{x:.1f}" for x in sorted(b["own_s"])) + " s")
         print(f"  {'  slowest tab: its session events (ms)':<48} {b['slowest_events']}")
+    cpu, wall = b["cpu"], b["cpu_wall"]
+    print(
+        f"  {'CPU used, requests → all drawn (s)':<48} "
+        + ", ".join(f"{g} {cpu.get(g, 0.0):.1f}" for g in ("browser", "server", "kernels"))
+        + f"; total {sum(cpu.values()):.1f} of {os.cpu_count() * wall:.1f} available"
+        + (f"; per tab {sum(cpu.values()) / args.tabs:.2f}" if args.tabs else "")
+    )
     print(f"  {'tabs without plots after the timeout':<48} {len(b['not_ready']):>9d}")
     for nr in b["not_ready"]:
         print("    not ready:", nr)
@@ -313,6 +340,14 @@ def main(argv=None) -> int:
             median(b["lat_spread"]), "ms")  # fmt: skip
         row(f"… presses spread over {args.spread:g} s (95th pct)",
             percentile(b["lat_spread"], 95), "ms", 300)  # fmt: skip
+    if b["lat"] or b.get("lat_spread"):
+        cpu, wall = b["press_cpu"], b["press_wall"]
+        print(
+            f"  {'CPU used during the presses (s)':<48} "
+            + ", ".join(f"{g} {cpu.get(g, 0.0):.1f}" for g in ("browser", "server", "kernels"))
+            + f"; total {sum(cpu.values()):.1f} of {os.cpu_count() * wall:.1f} available"
+            + f"; kernels outside the tabs by then {b['press_pool']} (the pool refilling)"
+        )
     total = b["server_rss"] + sum(b["kernel_rss"])
     print(f"  {'server process RSS':<48} {mb(b['server_rss']):>9.1f} MB")
     each = mb(median(b["kernel_rss"])) if b["kernel_rss"] else 0.0

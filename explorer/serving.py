@@ -159,12 +159,16 @@ def install_xsrf_cookie() -> None:
 #: at once: after a burst of twenty pages, twenty replacements starve the twenty open tabs).
 POOL_REFILL_AT_ONCE = 2
 #: Niceness of a kernel while it warms up in the pool (restored to the server's own when a page
-#: takes it, where the operating system allows: as root, or with CAP_SYS_NICE).
-POOL_NICENESS = 10
+#: takes it, where the operating system allows: as root, or with CAP_SYS_NICE). 19, the lowest
+#: priority: a warming kernel gets ~1.5 % of a core's share next to one busy normal process
+#: (Linux CFS weights 15 vs 1024; it was 10, weight 110), so it runs on the CPU the tabs leave.
+POOL_NICENESS = 19
 #: Seconds a warming kernel may hold a refill slot before the next one starts anyway.
 POOL_WARMUP_TIMEOUT = 120.0
-#: Refills wait until no page has taken a pooled kernel for this many seconds: during a burst of
-#: page requests the CPU goes to the tabs being drawn, the pool refills after it.
+#: Refills wait until no page has taken a pooled kernel, and no page's websocket has connected,
+#: for this many seconds, and until every kernel handed to a page has its page connected (at most
+#: :func:`start_timeout`): during a burst of page requests the CPU goes to the tabs being
+#: drawn, the pool refills after it (a kernel's warm-up costs ~5 s of CPU, more than a page).
 POOL_REFILL_QUIET = 5.0
 
 
@@ -211,8 +215,9 @@ def install_pool_keeper() -> None:
     * A kernel that dies (the restarter finds its process gone; with ``restart_limit = 0`` in
       ``voila.json`` it is not restarted) leaves the kernel manager, and if it was waiting in the
       pool it leaves the pool, which is refilled: no page is ever given a dead kernel.
-    * Refills start once no page has taken a pooled kernel for :data:`POOL_REFILL_QUIET`
-      seconds, run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
+    * Refills start once no page has taken a pooled kernel or connected to it for
+      :data:`POOL_REFILL_QUIET` seconds and every page handed a kernel has connected (or given
+      up after :func:`start_timeout`), run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
       (waiting for its page request), and at niceness :data:`POOL_NICENESS` until a page takes
       the kernel: the tabs already open keep the CPU.
     """
@@ -248,8 +253,16 @@ def install_pool_keeper() -> None:
 
             def notify_connect(self, kernel_id):
                 # the page's websocket is open: from now on the culler decides as usual
-                getattr(self, "_explorer_handed", {}).pop(kernel_id, None)
+                if getattr(self, "_explorer_handed", {}).pop(kernel_id, None) is not None:
+                    self._explorer_last_page = asyncio.get_event_loop().time()
                 return super().notify_connect(kernel_id)
+
+            def _pages_loading(self) -> bool:
+                # a page took a kernel or connected to it lately, or one still awaits its page
+                now = asyncio.get_event_loop().time()
+                if now - getattr(self, "_explorer_last_page", -1e9) < POOL_REFILL_QUIET:
+                    return True
+                return any(self._awaits_its_page(k) for k in list(getattr(self, "_explorer_handed", {})))
 
             async def cull_kernel_if_idle(self, kernel_id):
                 if kernel_id in self._pooled_ids() or self._awaits_its_page(kernel_id):
@@ -285,8 +298,7 @@ def install_pool_keeper() -> None:
                 if kernel_id is not None:  # a restart of a known kernel: as Voila does it
                     return await super()._initialize(notebook_path, kernel_id, **kwargs)
                 slots = self._refill_slots()
-                loop = asyncio.get_event_loop()
-                while loop.time() - getattr(self, "_explorer_last_take", -1e9) < POOL_REFILL_QUIET:
+                while self._pages_loading():
                     await asyncio.sleep(0.5)
                 await slots.acquire()
                 try:
@@ -315,7 +327,7 @@ def install_pool_keeper() -> None:
                     slots.release()
 
             async def get_rendered_notebook(self, *args, **kwargs):
-                self._explorer_last_take = asyncio.get_event_loop().time()
+                self._explorer_last_page = asyncio.get_event_loop().time()
                 render_task, cache, kid = await super().get_rendered_notebook(*args, **kwargs)
                 if not hasattr(self, "_explorer_handed"):
                     self._explorer_handed = {}
@@ -339,9 +351,16 @@ def install_pool_keeper() -> None:
 PAGE_SCRIPTS = ("session.js", "pixels.js")
 
 
+#: Voila's loading spinner, held still: its SVG rotates and its skeleton lines shimmer (CSS
+#: animations repainted on the main thread every frame), which costs each loading tab a share of
+#: the CPU for as long as it loads; in a class opening the link together on one machine that is
+#: CPU taken from the pages and kernels being started. The page's own banner says how far it got.
+STILL_SPINNER_CSS = "#loading .spinner, #loading .voila-skeleton-post * { animation: none !important; }"
+
+
 @cache
 def page_head() -> str:
-    """The ``<script>`` put at the top of every dashboard page's ``<head>``.
+    """The ``<style>`` and ``<script>`` put at the top of every dashboard page's ``<head>``.
 
     The session watcher (``explorer/page/session.js``) and the pixel-ratio reporter
     (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.dom` and
@@ -349,7 +368,7 @@ def page_head() -> str:
     (it watches the kernel websocket they open).
 
     >>> head = page_head()
-    >>> head.startswith("<script>") and "nac-view-link" in head and "__nacSession" in head
+    >>> head.startswith("<style>") and "nac-view-link" in head and "__nacSession" in head
     True
     """
     from explorer.app import dom
@@ -370,7 +389,10 @@ def page_head() -> str:
     script = "\n".join(page.joinpath(f).read_text(encoding="utf-8") for f in PAGE_SCRIPTS)
     # "</" cannot end the script element early: JSON and the script never contain "</script".
     assert "</script" not in script.lower()
-    return f"<script>window.__nacSessionConfig = {json.dumps(config)};\n{script}</script>"
+    return (
+        f"<style>{STILL_SPINNER_CSS}</style>"
+        f"<script>window.__nacSessionConfig = {json.dumps(config)};\n{script}</script>"
+    )
 
 
 def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
@@ -379,7 +401,7 @@ def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
     Returns the chunk and whether the ``<head>`` tag has been seen (by now).
 
     >>> out, done = rewrite_page('<html><head><meta charset="utf-8">', False)
-    >>> done, out.index("<script>") == len("<html><head>")
+    >>> done, out.index("<style>") == len("<html><head>")
     (True, True)
     >>> rewrite_page('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/'
     ...              'fontawesome-free@^5/css/all.min.css" type="text/css" />\n<p>', True)

@@ -1,4 +1,5 @@
-"""Which kernels the pool keeper lets Jupyter Server's idle culler shut down.
+"""Which kernels the pool keeper lets Jupyter Server's idle culler shut down, and when it
+lets the pool refill.
 
 The keeper (``explorer.serving.install_pool_keeper``) wraps the kernel manager class that Voila's
 factory builds; here the factory builds a stand-in whose ``cull_kernel_if_idle`` only records
@@ -26,6 +27,7 @@ class _StandIn:
         self._pools = {}
         self.culled = []
         self.next_kernel = "k-page"
+        self.started = []
 
     async def cull_kernel_if_idle(self, kernel_id):
         self.culled.append(kernel_id)
@@ -42,6 +44,16 @@ class _StandIn:
 
     def get_kernel(self, kernel_id):
         raise KeyError(kernel_id)
+
+    def __contains__(self, kernel_id):
+        return False
+
+    async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+        # a refill starting: recorded, and at once "warm" (its task done)
+        self.started.append(asyncio.get_event_loop().time())
+        task = asyncio.get_event_loop().create_future()
+        task.set_result(None)
+        return {"kernel_id": f"k-refill-{len(self.started)}", "task": task}
 
 
 @pytest.fixture
@@ -92,3 +104,41 @@ def test_a_page_that_never_connects_releases_its_kernel_after_the_start_timeout(
 def test_kernels_never_handed_out_are_left_to_the_culler(manager):
     _run(manager.cull_kernel_if_idle("k-other"))
     assert manager.culled == ["k-other"]
+
+
+def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(
+    manager, monkeypatch
+):
+    # a class opening the link: the refills (~5 s of CPU each) wait until the pages are served
+    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.3)
+
+    async def scenario():
+        loop = asyncio.get_event_loop()
+        await manager.get_rendered_notebook("notebooks/dashboard.ipynb")
+        refill = loop.create_task(manager._initialize("notebooks/dashboard.ipynb"))
+        await asyncio.sleep(1.2)  # well past the quiet time: the page has not connected yet
+        assert manager.started == []
+        connected = loop.time()
+        manager.notify_connect("k-page")
+        await asyncio.wait_for(refill, 5)
+        waited = manager.started[0] - connected
+        assert 0.3 <= waited < 1.5, waited  # the quiet time after the connection, then it starts
+
+    _run(scenario())
+
+
+def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_timeout(
+    manager, monkeypatch
+):
+    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.1)
+    monkeypatch.setenv("EXPLORER_START_TIMEOUT", "1.0")
+
+    async def scenario():
+        loop = asyncio.get_event_loop()
+        await manager.get_rendered_notebook("notebooks/dashboard.ipynb")
+        handed = loop.time()
+        await asyncio.wait_for(manager._initialize("notebooks/dashboard.ipynb"), 5)
+        waited = manager.started[0] - handed
+        assert 1.0 <= waited < 2.0, waited
+
+    _run(scenario())

@@ -9,6 +9,8 @@ import os
 import harness
 import pytest
 
+from explorer.serving import POOL_NICENESS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Samples, every 100 ms from the first paint, what the page shows: the session banner, Voila's
@@ -123,8 +125,8 @@ def test_pool_kernels_warm_up_niced_and_serve_at_normal_priority(browser):
     with harness.Server(
         "standalone", extra_args=["--VoilaConfiguration.default_pool_size=2"]
     ) as srv:
-        ks = srv.wait_kernels(lambda ks: len(ks) >= 2 and all(_nice(k) == 10 for k in ks), 60)
-        assert sorted(_nice(k) for k in ks) == [10, 10]
+        ks = srv.wait_kernels(lambda ks: len(ks) >= 2 and all(_nice(k) == POOL_NICENESS for k in ks), 60)
+        assert sorted(_nice(k) for k in ks) == [POOL_NICENESS] * 2
         ctx = browser.new_context(viewport=harness.DESKTOP)
         try:
             page = ctx.new_page()
@@ -135,9 +137,9 @@ def test_pool_kernels_warm_up_niced_and_serve_at_normal_priority(browser):
             # the refill warms up niced
             mine = dash.kernel_id()
             others = srv.wait_kernels(
-                lambda ks: any(mine not in " ".join(k.cmdline()) and _nice(k) == 10 for k in ks),
+                lambda ks: any(mine not in " ".join(k.cmdline()) and _nice(k) == POOL_NICENESS for k in ks),
                 timeout=30,
             )
-            assert any(mine not in " ".join(k.cmdline()) and _nice(k) == 10 for k in others)
+            assert any(mine not in " ".join(k.cmdline()) and _nice(k) == POOL_NICENESS for k in others)
         finally:
             ctx.close()
