@@ -262,7 +262,9 @@ def install_pool_keeper() -> None:
                 now = asyncio.get_event_loop().time()
                 if now - getattr(self, "_explorer_last_page", -1e9) < POOL_REFILL_QUIET:
                     return True
-                return any(self._awaits_its_page(k) for k in list(getattr(self, "_explorer_handed", {})))
+                return any(
+                    self._awaits_its_page(k) for k in list(getattr(self, "_explorer_handed", {}))
+                )
 
             async def cull_kernel_if_idle(self, kernel_id):
                 if kernel_id in self._pooled_ids() or self._awaits_its_page(kernel_id):
@@ -351,16 +353,9 @@ def install_pool_keeper() -> None:
 PAGE_SCRIPTS = ("session.js", "pixels.js")
 
 
-#: Voila's loading spinner, held still: its SVG rotates and its skeleton lines shimmer (CSS
-#: animations repainted on the main thread every frame), which costs each loading tab a share of
-#: the CPU for as long as it loads; in a class opening the link together on one machine that is
-#: CPU taken from the pages and kernels being started. The page's own banner says how far it got.
-STILL_SPINNER_CSS = "#loading .spinner, #loading .voila-skeleton-post * { animation: none !important; }"
-
-
 @cache
 def page_head() -> str:
-    """The ``<style>`` and ``<script>`` put at the top of every dashboard page's ``<head>``.
+    """The ``<script>`` put at the top of every dashboard page's ``<head>``.
 
     The session watcher (``explorer/page/session.js``) and the pixel-ratio reporter
     (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.dom` and
@@ -368,7 +363,7 @@ def page_head() -> str:
     (it watches the kernel websocket they open).
 
     >>> head = page_head()
-    >>> head.startswith("<style>") and "nac-view-link" in head and "__nacSession" in head
+    >>> head.startswith("<script>") and "nac-view-link" in head and "__nacSession" in head
     True
     """
     from explorer.app import dom
@@ -389,10 +384,7 @@ def page_head() -> str:
     script = "\n".join(page.joinpath(f).read_text(encoding="utf-8") for f in PAGE_SCRIPTS)
     # "</" cannot end the script element early: JSON and the script never contain "</script".
     assert "</script" not in script.lower()
-    return (
-        f"<style>{STILL_SPINNER_CSS}</style>"
-        f"<script>window.__nacSessionConfig = {json.dumps(config)};\n{script}</script>"
-    )
+    return f"<script>window.__nacSessionConfig = {json.dumps(config)};\n{script}</script>"
 
 
 def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
@@ -401,7 +393,7 @@ def rewrite_page(snippet: str, head_done: bool) -> tuple[str, bool]:
     Returns the chunk and whether the ``<head>`` tag has been seen (by now).
 
     >>> out, done = rewrite_page('<html><head><meta charset="utf-8">', False)
-    >>> done, out.index("<style>") == len("<html><head>")
+    >>> done, out.index("<script>") == len("<html><head>")
     (True, True)
     >>> rewrite_page('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/'
     ...              'fontawesome-free@^5/css/all.min.css" type="text/css" />\n<p>', True)

@@ -106,9 +106,7 @@ def test_kernels_never_handed_out_are_left_to_the_culler(manager):
     assert manager.culled == ["k-other"]
 
 
-def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(
-    manager, monkeypatch
-):
+def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(manager, monkeypatch):
     # a class opening the link: the refills (~5 s of CPU each) wait until the pages are served
     monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.3)
 

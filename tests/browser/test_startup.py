@@ -125,7 +125,9 @@ def test_pool_kernels_warm_up_niced_and_serve_at_normal_priority(browser):
     with harness.Server(
         "standalone", extra_args=["--VoilaConfiguration.default_pool_size=2"]
     ) as srv:
-        ks = srv.wait_kernels(lambda ks: len(ks) >= 2 and all(_nice(k) == POOL_NICENESS for k in ks), 60)
+        ks = srv.wait_kernels(
+            lambda ks: len(ks) >= 2 and all(_nice(k) == POOL_NICENESS for k in ks), 60
+        )
         assert sorted(_nice(k) for k in ks) == [POOL_NICENESS] * 2
         ctx = browser.new_context(viewport=harness.DESKTOP)
         try:
@@ -137,9 +139,13 @@ def test_pool_kernels_warm_up_niced_and_serve_at_normal_priority(browser):
             # the refill warms up niced
             mine = dash.kernel_id()
             others = srv.wait_kernels(
-                lambda ks: any(mine not in " ".join(k.cmdline()) and _nice(k) == POOL_NICENESS for k in ks),
+                lambda ks: any(
+                    mine not in " ".join(k.cmdline()) and _nice(k) == POOL_NICENESS for k in ks
+                ),
                 timeout=30,
             )
-            assert any(mine not in " ".join(k.cmdline()) and _nice(k) == POOL_NICENESS for k in others)
+            assert any(
+                mine not in " ".join(k.cmdline()) and _nice(k) == POOL_NICENESS for k in others
+            )
         finally:
             ctx.close()
