@@ -181,16 +181,39 @@ def _kernel_pid(manager, kernel_id: str) -> int | None:
         return None
 
 
+def _threads(pid: int) -> list[int]:
+    """A process's thread ids (Linux ``/proc/<pid>/task``); elsewhere the process id alone."""
+    try:
+        return [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return [pid]
+
+
 def _renice(pid: int | None, niceness: int) -> bool:
-    """Set a process's niceness; False where the OS refuses (lowering it needs privileges)."""
+    """Set the niceness of every thread of a process; False where the OS refuses (lowering it
+    needs privileges).
+
+    On Linux a niceness belongs to a thread (``setpriority(PRIO_PROCESS, pid)`` sets the main
+    thread's only), and a thread starts with its creator's: a kernel reniced while it starts up
+    has its ZMQ I/O, IOPub, heartbeat and control threads at that niceness too, so all of them are
+    set, or a kernel handed to a page sends every message through threads still at
+    :data:`POOL_NICENESS` (measured: the main thread back at 0, the 15 others at 19).
+
+    Test: ``tests/test_pool_keeper.py`` (a process with threads, every one reniced).
+    """
 
     if pid is None or not hasattr(os, "setpriority"):
         return False
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, niceness)
-    except OSError:
-        return False
-    return True
+    done = False
+    for tid in _threads(pid):
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, niceness)
+        except ProcessLookupError:  # the thread ended meanwhile
+            continue
+        except OSError:
+            return False
+        done = True
+    return done
 
 
 def _is_warm(kernel_id: str) -> bool:

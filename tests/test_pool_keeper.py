@@ -11,6 +11,9 @@ CI once saw the page of a fresh server never draw: its kernel, warm in the pool 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -140,3 +143,32 @@ def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_t
         assert 1.0 <= waited < 2.0, waited
 
     _run(scenario())
+
+
+_THREADED = """
+import sys, threading, time
+for _ in range(3):
+    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="per-thread niceness: Linux")
+def test_renice_sets_every_thread_of_a_kernel_not_only_its_main_thread():
+    # a pooled kernel's threads (ZMQ I/O, IOPub, heartbeat, control) start at the pool's
+    # niceness; a kernel handed to a page sends every message through them
+    with subprocess.Popen(
+        [sys.executable, "-c", _THREADED], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            assert proc.stdout.readline().strip() == "ready"
+            tids = serving._threads(proc.pid)
+            assert len(tids) >= 4
+            mine = os.getpriority(os.PRIO_PROCESS, 0)
+            target = min(mine + 7, 19)  # raising a niceness needs no privilege
+            assert serving._renice(proc.pid, target)
+            nice = {tid: os.getpriority(os.PRIO_PROCESS, tid) for tid in tids}
+            assert nice == dict.fromkeys(tids, target)
+        finally:
+            proc.kill()
