@@ -240,7 +240,8 @@ def install_pool_keeper() -> None:
       pool it leaves the pool, which is refilled: no page is ever given a dead kernel.
     * Refills start once no page has taken a pooled kernel or connected to it for
       :data:`POOL_REFILL_QUIET` seconds and every page handed a kernel has connected (or given
-      up after :func:`start_timeout`), run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
+      up after :func:`start_timeout`) — at once while a page waits for a pooled kernel not yet
+      started (more pages than the pool) — run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
       (waiting for its page request), and at niceness :data:`POOL_NICENESS` until a page takes
       the kernel: the tabs already open keep the CPU.
     """
@@ -281,7 +282,10 @@ def install_pool_keeper() -> None:
                 return super().notify_connect(kernel_id)
 
             def _pages_loading(self) -> bool:
-                # a page took a kernel or connected to it lately, or one still awaits its page
+                # a page took a kernel or connected to it lately, or one still awaits its page;
+                # but a page waiting for a pooled kernel that has not started gets it now
+                if getattr(self, "_explorer_waiting", 0):
+                    return False
                 now = asyncio.get_event_loop().time()
                 if now - getattr(self, "_explorer_last_page", -1e9) < POOL_REFILL_QUIET:
                     return True
@@ -353,7 +357,11 @@ def install_pool_keeper() -> None:
 
             async def get_rendered_notebook(self, *args, **kwargs):
                 self._explorer_last_page = asyncio.get_event_loop().time()
-                render_task, cache, kid = await super().get_rendered_notebook(*args, **kwargs)
+                self._explorer_waiting = getattr(self, "_explorer_waiting", 0) + 1
+                try:
+                    render_task, cache, kid = await super().get_rendered_notebook(*args, **kwargs)
+                finally:
+                    self._explorer_waiting -= 1
                 if not hasattr(self, "_explorer_handed"):
                     self._explorer_handed = {}
                 self._explorer_handed[kid] = asyncio.get_event_loop().time()
@@ -732,6 +740,8 @@ def _optimized_bytecode_ok() -> bool:
     """Whether ``python -OO`` finds (or can write) its bytecode caches for the big packages.
 
     Without them every kernel would compile matplotlib, numpy and ipykernel from source: seconds.
+    With ``PYTHONDONTWRITEBYTECODE`` set (``sys.dont_write_bytecode``) nothing is ever written, so
+    only caches already there count (``make env`` writes them, at both levels, with compileall).
     """
     from importlib.util import cache_from_source, find_spec
 
@@ -741,10 +751,10 @@ def _optimized_bytecode_ok() -> bool:
             return False
         cached = cache_from_source(spec.origin, optimization=2)
         folder = os.path.dirname(cached)
-        if not (
-            os.path.exists(cached)
-            or os.access(folder if os.path.isdir(folder) else os.path.dirname(folder), os.W_OK)
-        ):
+        writable = not sys.dont_write_bytecode and os.access(
+            folder if os.path.isdir(folder) else os.path.dirname(folder), os.W_OK
+        )
+        if not (os.path.exists(cached) or writable):
             return False
     return True
 

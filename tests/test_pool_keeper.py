@@ -31,6 +31,7 @@ class _StandIn:
         self.culled = []
         self.next_kernel = "k-page"
         self.started = []
+        self.pool_item = None
 
     async def cull_kernel_if_idle(self, kernel_id):
         self.culled.append(kernel_id)
@@ -42,8 +43,11 @@ class _StandIn:
         self._kernel_connections[kernel_id] -= 1
 
     async def get_rendered_notebook(self, *args, **kwargs):
-        self._kernel_connections[self.next_kernel] = 0
-        return None, None, self.next_kernel
+        kernel_id = self.next_kernel
+        if self.pool_item is not None:  # the pooled kernel this page gets is still to start
+            kernel_id = (await self.pool_item)["kernel_id"]
+        self._kernel_connections[kernel_id] = 0
+        return None, None, kernel_id
 
     def get_kernel(self, kernel_id):
         raise KeyError(kernel_id)
@@ -141,6 +145,26 @@ def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_t
         await asyncio.wait_for(manager._initialize("notebooks/dashboard.ipynb"), 5)
         waited = manager.started[0] - handed
         assert 1.0 <= waited < 2.0, waited
+
+    _run(scenario())
+
+
+def test_a_page_waiting_for_a_pooled_kernel_starts_its_refill_at_once(manager, monkeypatch):
+    # more pages than the pool: the refill a page waits for is not held back by the others
+    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.3)
+
+    async def scenario():
+        loop = asyncio.get_event_loop()
+        await manager.get_rendered_notebook("notebooks/dashboard.ipynb")  # never connects
+        manager.pool_item = loop.create_task(manager._initialize("notebooks/dashboard.ipynb"))
+        await asyncio.sleep(1.0)
+        assert manager.started == []  # deferred: a page is still loading
+        asked = loop.time()
+        _, _, kernel_id = await asyncio.wait_for(
+            manager.get_rendered_notebook("notebooks/dashboard.ipynb"), 5
+        )
+        assert kernel_id == "k-refill-1"
+        assert manager.started[0] - asked < 0.8  # one poll of the refill's wait, no quiet time
 
     _run(scenario())
 
