@@ -71,16 +71,15 @@ def cpu_ledger(server) -> dict:
     ``{pid: (group, seconds)}``. Subtract two ledgers with :func:`cpu_spent`."""
     import psutil
 
-    procs = [("browser", p) for p in psutil.Process().children(recursive=True)
-             if "chrom" in p.name().lower() or "headless" in p.name().lower()]  # fmt: skip
-    if server.proc_info() is not None:
-        procs.append(("server", server.proc_info()))
-    procs += [("kernels", k) for k in server.kernels()]
+    procs = [("browser", p) for p in psutil.Process().children(recursive=True)]
+    procs += [("server", server.proc_info()), *(("kernels", k) for k in server.kernels())]
     out = {}
     for group, p in procs:
         try:
+            if group == "browser" and not any(w in p.name().lower() for w in ("chrom", "headless")):
+                continue  # not Chromium (the server, its kernels, Playwright's driver)
             t = p.cpu_times()
-        except psutil.Error:  # gone meanwhile
+        except (psutil.Error, AttributeError):  # gone meanwhile; no server process
             continue
         out[p.pid] = (group, t.user + t.system)
     return out

@@ -68,14 +68,19 @@ def wait_pool(server, n: int, timeout: float) -> float:
         time.sleep(0.5)
     # "filled" is logged when the kernels have started; wait until each one is warm (waiting for
     # its page request: its CPU goes quiet)
-    while True:
+    wait_kernels_quiet(server, n, timeout - (time.perf_counter() - t0))
+    return time.perf_counter() - t0
+
+
+def wait_kernels_quiet(server, n: int, timeout: float) -> float:
+    """Seconds until the server has at least ``n`` kernels and none is busy (or ``timeout``)."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
         ks = server.kernels()
-        busy = [k for k in ks if k.cpu_percent(interval=0.2) > 20]
-        if len(ks) >= n and not busy:
-            return time.perf_counter() - t0
-        if time.perf_counter() - t0 > timeout:
-            return time.perf_counter() - t0
+        if len(ks) >= n and not any(k.cpu_percent(interval=0.2) > 20 for k in ks):
+            break
         time.sleep(0.5)
+    return time.perf_counter() - t0
 
 
 def cold(browser, loads: int, env: dict) -> tuple[list[float], int, list[float], list[float]]:
@@ -203,12 +208,7 @@ def burst(
         out["wrong"] = wrong
         out["refill_wait_s"] = None
         if after_refill:  # the presses of a class at work once the pool is whole again
-            t_wait = time.perf_counter()
-            while len(server.kernels()) < len(ready) + pool and time.perf_counter() - t_wait < 900:
-                time.sleep(1.0)
-            while any(k.cpu_percent(interval=0.2) > 20 for k in server.kernels()):
-                time.sleep(0.5)
-            out["refill_wait_s"] = time.perf_counter() - t_wait
+            out["refill_wait_s"] = wait_kernels_quiet(server, len(ready) + pool, timeout=900)
         for s in ready:
             s["handle"] = s["dash"].slider("μν").locator(".noUi-handle").first
 

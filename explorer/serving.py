@@ -241,9 +241,9 @@ def install_pool_keeper() -> None:
     * Refills start once no page has taken a pooled kernel or connected to it for
       :data:`POOL_REFILL_QUIET` seconds and every page handed a kernel has connected (or given
       up after :func:`start_timeout`) — at once while a page waits for a pooled kernel not yet
-      started (more pages than the pool) — run at most :data:`POOL_REFILL_AT_ONCE` at a time, each until its kernel is warm
-      (waiting for its page request), and at niceness :data:`POOL_NICENESS` until a page takes
-      the kernel: the tabs already open keep the CPU.
+      started (more pages than the pool) — run at most :data:`POOL_REFILL_AT_ONCE` at a time,
+      each until its kernel is warm (waiting for its page request), and at niceness
+      :data:`POOL_NICENESS` until a page takes the kernel: the tabs already open keep the CPU.
     """
     import asyncio
 
