@@ -15,12 +15,22 @@ import os
 import sys
 from pathlib import Path
 
-from explorer.serving import install_page_script, set_xsrf_cookie
+from explorer.serving import (
+    install_admission,
+    install_frame_guard,
+    install_page_script,
+    set_xsrf_cookie,
+)
 
 _ROOT = Path(__file__).resolve().parent
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
+# Every kernel websocket frame is checked before Jupyter Server parses it; only the v1 protocol
+# (docs/security.md, explorer/serving/frames.py).
+install_frame_guard()
+# A kernel budget (HTTP 503 past it); bots and probes get a static page without a kernel.
+install_admission()
 # Tab close / reload shuts the page's kernel down (see explorer/serving.py).
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 # The session banner (kernel death, lost connection, start-up progress) and no CDN links.

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import voila.app
+from traitlets.config import Config
 
 from explorer import serving
 
@@ -32,6 +33,12 @@ class _StandIn:
         self.next_kernel = "k-page"
         self.started = []
         self.pool_item = None
+        self.config = None  # traitlets config (the keeper reads the Admission budget from it)
+        self.running = []  # the ids list_kernel_ids() reports
+        self.kernel_pools_config = {"default": {"pool_size": 1}}
+
+    def list_kernel_ids(self):
+        return list(self.running)
 
     async def cull_kernel_if_idle(self, kernel_id):
         self.culled.append(kernel_id)
@@ -165,6 +172,25 @@ def test_a_page_waiting_for_a_pooled_kernel_starts_its_refill_at_once(manager, m
         )
         assert kernel_id == "k-refill-1"
         assert manager.started[0] - asked < 0.8  # one poll of the refill's wait, no quiet time
+
+    _run(scenario())
+
+
+def test_a_refill_waits_while_the_kernels_fill_the_budget(manager, monkeypatch):
+    # the server's kernel budget (explorer.serving.admission): no refill beyond it
+    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.0)
+    manager.config = Config({"Admission": {"max_kernels": 3}})
+    manager.running = ["a", "b", "c"]
+
+    async def scenario():
+        loop = asyncio.get_event_loop()
+        refill = loop.create_task(manager._initialize("notebooks/dashboard.ipynb"))
+        await asyncio.sleep(1.2)
+        assert manager.started == []  # three kernels, a budget of three: it waits
+        freed = loop.time()
+        manager.running.pop()
+        await asyncio.wait_for(refill, 5)
+        assert manager.started[0] - freed < 0.8  # one poll of the refill's wait
 
     _run(scenario())
 

@@ -13,58 +13,29 @@ from pathlib import Path
 
 import harness
 import pytest
+from harness import student
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# Sent from inside the page, over a second websocket to the page's own kernel: a
-# kernel_info_request (allowed, proves the socket works) and an execute_request (must be dropped).
-_WS_PROBE = """
-async ([kernelId, code]) => {
-  const url = location.origin.replace(/^http/, 'ws') + '/api/kernels/' + kernelId +
-              '/channels?session_id=' + crypto.randomUUID();
-  const ws = new WebSocket(url);
-  const got = [];
-  ws.onmessage = ev => { try { const m = JSON.parse(ev.data);
-      got.push({type: m.header.msg_type, parent: (m.parent_header || {}).msg_id || null,
-                channel: m.channel}); } catch (e) {} };
-  await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
-  const msg = (type, content) => ({header: {msg_id: crypto.randomUUID(), msg_type: type,
-      username: 'attacker', session: crypto.randomUUID(), date: new Date().toISOString(),
-      version: '5.3'}, parent_header: {}, metadata: {}, content, channel: 'shell', buffers: []});
-  const info = msg('kernel_info_request', {});
-  const exec = msg('execute_request', {code, silent: false, store_history: false,
-      user_expressions: {}, allow_stdin: false, stop_on_error: true});
-  ws.send(JSON.stringify(info));
-  ws.send(JSON.stringify(exec));
-  await new Promise(r => setTimeout(r, 3000));
-  ws.close();
-  return {info: info.header.msg_id, exec: exec.header.msg_id, got};
-}
-"""
 
-
-def _kernel_id(page) -> str:
-    return page.evaluate(
-        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-    )
-
-
-def test_execute_request_over_the_page_websocket_is_refused(browser, standalone, tmp_path):
+def test_execute_request_over_the_page_websocket_is_refused(standalone, tmp_path):
+    """A second v1 websocket to the page's own kernel, as any visitor can open: a
+    kernel_info_request is answered (the socket works), an execute_request is dropped."""
     marker = tmp_path / f"pwned-{uuid.uuid4().hex}"
-    code = f"open({str(marker)!r}, 'w').write('ran')"
-    ctx = browser.new_context(viewport=harness.DESKTOP)
+    page = student.open_page(standalone.url(), timeout=120)
+    ks = student.KernelSocket(page)
     try:
-        page = ctx.new_page()
-        page.goto(standalone.url())
-        harness.Dashboard(page).wait_ready()
-        result = page.evaluate(_WS_PROBE, [_kernel_id(page), code])
+        assert ks.kernel_info()["implementation"] == "ipython"
+        code = f"open({str(marker)!r}, 'w').write('ran')"
+        exec_id = ks.send("shell", "execute_request", {
+            "code": code, "silent": False, "store_history": False, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": True,
+        })  # fmt: skip
+        with pytest.raises(TimeoutError):
+            ks.receive_until(lambda c, m, b: m["parent_header"].get("msg_id") == exec_id, 3.0)
     finally:
-        ctx.close()
-    replies = [m for m in result["got"] if m["parent"] == result["info"]]
-    assert any(m["type"] == "kernel_info_reply" for m in replies), result["got"]
-    assert [m for m in result["got"] if m["parent"] == result["exec"]] == [], (
-        "the kernel answered an execute_request from the page"
-    )
+        ks.close()
+        student.shutdown(page)
     time.sleep(0.5)
     assert not marker.exists(), "an execute_request from the page ran code"
     assert "execute_request" in standalone.log() and "not allowed" in standalone.log()

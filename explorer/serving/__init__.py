@@ -2,6 +2,10 @@
 
 What it adds to Voila 0.5 (each part below, and docs/deploy.md):
 
+* kernel websocket frames checked before anything parses them, the legacy protocol refused,
+  rates bounded (:mod:`explorer.serving.frames`, docs/security.md);
+* a kernel budget (HTTP 503 past it) and a static page without a kernel for bots, probes and
+  ``HEAD`` (:mod:`explorer.serving.admission`);
 * the tab-close kernel shutdown that Voila's missing ``_xsrf`` cookie breaks (this docstring);
 * a pool of pre-heated kernels (``POOL=N``) that stays sound: never culled, never handing out a
   dead kernel, refilled a few kernels at a time at low CPU priority (:func:`install_pool_keeper`);
@@ -60,9 +64,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 
+from explorer.serving.admission import Admission, install_admission, pool_size
+from explorer.serving.frames import install_frame_guard
+
 __all__ = [
     "SESSION_CONFIG",
     "install",
+    "install_admission",
+    "install_frame_guard",
     "install_page_script",
     "install_pool_keeper",
     "install_previews",
@@ -257,7 +266,7 @@ def install_pool_keeper() -> None:
         cls = factory(*args, **kwargs)
 
         class PoolKeepingKernelManager(cls):
-            def _pooled_ids(self) -> set:
+            def pooled_ids(self) -> set:
                 ids = set()
                 for pool in getattr(self, "_pools", {}).values():
                     for task in pool:
@@ -294,7 +303,7 @@ def install_pool_keeper() -> None:
                 )
 
             async def cull_kernel_if_idle(self, kernel_id):
-                if kernel_id in self._pooled_ids() or self._awaits_its_page(kernel_id):
+                if kernel_id in self.pooled_ids() or self._awaits_its_page(kernel_id):
                     return None
                 return await super().cull_kernel_if_idle(kernel_id)
 
@@ -318,6 +327,13 @@ def install_pool_keeper() -> None:
                     self.fill_if_needed(delay=0, notebook_name=notebook)
 
             # -- gentle refills (pre-heating kernel managers only) ---------------------------
+            def _over_budget(self) -> bool:
+                # the server's kernel budget (admission.py): a refill waits for a kernel to go
+                if getattr(self, "_explorer_admission", None) is None:
+                    self._explorer_admission = Admission(config=self.config)
+                budget = self._explorer_admission.budget(pool_size(self))
+                return len(self.list_kernel_ids()) >= budget
+
             def _refill_slots(self) -> asyncio.Semaphore:
                 if getattr(self, "_explorer_slots", None) is None:
                     self._explorer_slots = asyncio.Semaphore(POOL_REFILL_AT_ONCE)
@@ -327,7 +343,7 @@ def install_pool_keeper() -> None:
                 if kernel_id is not None:  # a restart of a known kernel: as Voila does it
                     return await super()._initialize(notebook_path, kernel_id, **kwargs)
                 slots = self._refill_slots()
-                while self._pages_loading():
+                while self._pages_loading() or self._over_budget():
                     await asyncio.sleep(0.5)
                 await slots.acquire()
                 try:
@@ -807,7 +823,9 @@ def use_lean_kernel(env=None) -> str:
 
 
 def install() -> None:
-    """Every fix of this module (the Jupyter Server route calls this from its configuration)."""
+    """Every fix of this package for the standalone server."""
+    install_frame_guard()
+    install_admission()
     install_xsrf_cookie()
     install_page_script()
     install_pool_keeper()
@@ -825,10 +843,3 @@ def main(argv: list[str] | None = None) -> None:
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.default_pool_size = 1
     Voila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
-
-
-if __name__ == "__main__":  # pragma: no cover - exercised by tests/browser through a subprocess
-    if sys.argv[1:2] == ["kernel"]:
-        kernel_main(sys.argv[2:])
-    else:
-        main()
