@@ -132,6 +132,14 @@ def mixing(ordering="normal", **overrides):
     return Mixing(**params)
 
 
+def as_mixing(mix) -> Mixing:
+    """``mix`` if it is a :class:`Mixing`, PDG 2022 normal ordering for None; else ValueError."""
+    mix = mixing() if mix is None else mix
+    if not isinstance(mix, Mixing):
+        raise ValueError(f"mix must be an explorer.physics.mixing.Mixing or None, got {mix!r}")
+    return mix
+
+
 def _cos2theta12_matter(E, n_e):
     """cos 2θ₁₂ᵐ at production in the Sun, adiabatic LMA (the formula of
     :func:`explorer.physics.sources.lma_survival`, PDG 2022 solar section):

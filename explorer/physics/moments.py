@@ -35,7 +35,7 @@ import numpy as np
 
 from ._validate import check_choice, check_finite_nonneg, check_positive
 from .constants import HBARC, dirac_magnetic_moment
-from .mixing import mixing, solar_mass_fractions
+from .mixing import as_mixing, mixing, solar_mass_fractions
 from .neutrino import FLAVOURS, MU_MAX
 
 __all__ = [
@@ -222,11 +222,15 @@ def beam_moment_squared(E, L, moments, flavour="e", anti=False, mix=None):
     """
     E = check_positive("E", E)
     L = check_finite_nonneg("L", L)
+    try:
+        np.broadcast_shapes(E.shape, L.shape)
+    except ValueError:
+        raise ValueError(f"E and L must broadcast, got shapes {E.shape} and {L.shape}") from None
     _check_moments(moments)
     check_choice("flavour", flavour, set(FLAVOURS))
     if not isinstance(anti, bool):
         raise ValueError(f"anti must be True or False, got {anti!r}")
-    mix = mixing() if mix is None else mix
+    mix = as_mixing(mix)
     row = mix.U[FLAVOURS.index(flavour)]
     return _out(_beam_mu2(E, L, moments.lam, row, mix.m2, anti))
 

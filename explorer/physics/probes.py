@@ -27,7 +27,7 @@ from hepunits import MeV, m
 
 from ._validate import as_float_array, check_choice, check_finite_nonneg
 from .limits import LIMITS
-from .mixing import Mixing, mixing, solar_mass_fractions
+from .mixing import as_mixing, solar_mass_fractions
 from .moments import (
     _astro_mu2,
     _beam_mu2,
@@ -111,13 +111,6 @@ def _check_probe(probe):
         raise ValueError(f"probe must be an explorer.physics.probes.Probe, got {probe!r}")
 
 
-def _mix(mix) -> Mixing:
-    mix = mixing() if mix is None else mix
-    if not isinstance(mix, Mixing):
-        raise ValueError(f"mix must be an explorer.physics.mixing.Mixing, got {mix!r}")
-    return mix
-
-
 def probe_moment_squared(probe, moments, mix=None, energy=None):
     """μ²_eff (μ_B²) that ``probe`` bounds for ``moments``: beam → :func:`beam_moment_squared` at
     its baseline, solar → :func:`solar_moment_squared`, astrophysical →
@@ -125,6 +118,7 @@ def probe_moment_squared(probe, moments, mix=None, energy=None):
     _check_probe(probe)
     E = probe.energy if energy is None else energy
     if probe.kind == "beam":
+        mix = as_mixing(mix)
         return beam_moment_squared(E, probe.baseline, moments, probe.flavour, probe.anti, mix)
     if probe.kind == "solar":
         return solar_moment_squared(E, moments)
@@ -194,7 +188,7 @@ def _mu2_grid(grid, probe, mix):
         return _astro_mu2(lam, "majorana")
     if probe.kind == "solar":
         return _solar_mu2(solar_mass_fractions(probe.energy), lam)
-    mix = _mix(mix)
+    mix = as_mixing(mix)
     row = mix.U[FLAVOURS.index(probe.flavour)]
     return _beam_mu2(probe.energy, probe.baseline, lam, row, mix.m2, probe.anti)
 
@@ -223,7 +217,7 @@ def magnetic_source(src, moments, baseline, mix=None):
         check_choice("baseline", baseline, {"solar"})
     else:
         baseline = float(check_finite_nonneg("baseline", baseline))
-    mix = _mix(mix)
+    mix = as_mixing(mix)
     return Source(tuple(_weighted(c, moments, baseline, mix) for c in src.components))
 
 

@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 import pytest
-from hepunits import GW, MeV, eV, keV, m
+from hepunits import MeV, eV, keV, m
 from numpy.testing import assert_allclose
 
-from explorer.physics import limits, rates, sources
+from explorer.physics import sources
 from explorer.physics.constants import dirac_magnetic_moment
 from explorer.physics.mixing import Mixing, mixing, solar_mass_fractions
 from explorer.physics.moments import (
@@ -25,14 +25,7 @@ from explorer.physics.moments import (
     effective_moment,
     solar_moment_squared,
 )
-from explorer.physics.probes import (
-    PROBES,
-    allowed_region,
-    dR_dT_with_moments,
-    magnetic_source,
-    probe_for,
-    probe_moment_squared,
-)
+from explorer.physics.probes import probe_for
 
 # PDG 2022 (Workman et al., PTEP 2022, 083C01), "Neutrino mixing" summary table, as literals
 PDG = {
@@ -348,77 +341,3 @@ def test_dirac_moments_from_masses_eq1():
     assert_allclose(np.diag(mm.mu).real, dirac_magnetic_moment(np.array(masses) * eV), rtol=1e-14)
     inv = dirac_moments_from_masses(0.0, "inverted")  # m₃ = 0 is the lightest
     assert inv.mu[2, 2] == 0.0 and inv.mu[0, 0].real > 1e-20
-
-
-# ---------------------------------------------------------------------------------------------
-# probes and the allowed region
-
-
-def test_every_limit_has_a_probe():
-    assert set(PROBES) == set(limits.LIMITS)
-    assert probe_for("gemma").kind == "beam" and probe_for("gemma").anti
-    assert probe_for("borexino").kind == probe_for("xenonnt").kind == "solar"
-    assert probe_for("red-giant").kind == "astrophysical"
-
-
-def test_allowed_region_matches_the_pointwise_moments():
-    x = np.linspace(0, 6e-11, 7)
-    y = np.linspace(0, 5e-11, 6)
-    for key in PROBES:
-        region = allowed_region(
-            3e-11, PROBES[key], x, y, fixed=1e-11, axes=(1, 3), phases=(0, 1, 2)
-        )
-        assert region.allowed.shape == region.mu_eff.shape == (6, 7)
-        for i, j in ((0, 0), (2, 5), (5, 3)):
-            vec = [x[j] * cmath.exp(0j), 1e-11 * cmath.exp(1j), y[i] * cmath.exp(2j)]
-            mu2 = probe_moment_squared(PROBES[key], MomentMatrix.majorana_from_lambda(vec))
-            assert region.mu_eff[i, j] == pytest.approx(math.sqrt(mu2), rel=1e-13, abs=0)
-            assert region.allowed[i, j] == (math.sqrt(mu2) <= 3e-11)
-
-
-def test_reactor_and_solar_bounds_cut_different_directions():
-    # |Λ₁| alone: the reactor sees |Λ₁|²(1 − |U_e1|²), the Sun (pp) |Λ₁|²(1 − P₁): both ∝ |Λ₁|, but
-    # |Λ₃| alone costs the reactor (1 − |U_e3|²) and the Sun (1 − sin²θ₁₃): different ratios
-    U = pmns_by_hand()
-    one = MomentMatrix.majorana_from_lambda([1e-11, 0, 0])
-    reactor = probe_moment_squared(PROBES["gemma"], one, energy=1 * MeV)
-    at_zero = 1e-22 * (1 - abs(U[0, 0]) ** 2)
-    assert reactor == pytest.approx(at_zero, rel=1e-3)  # 13.9 m: phases ≲ 0.1 rad
-    solar = probe_moment_squared(PROBES["xenonnt"], one)
-    P1 = solar_mass_fractions(0.2647 * MeV)[0]
-    assert solar == pytest.approx(1e-22 * (1 - P1), rel=1e-13, abs=0)
-
-
-# ---------------------------------------------------------------------------------------------
-# rates with a moment matrix
-
-
-def test_rate_with_equal_diagonal_moments_equals_the_single_mu_rate():
-    mu = 2.9e-11
-    mm = MomentMatrix.dirac_diagonal(mu, mu, mu)
-    T = np.geomspace(1, 100, 6) * keV
-    reactor = sources.reactor(3 * GW, 13.9 * m)
-    for src, baseline, mat in ((reactor, 13.9 * m, "Ge"), (sources.solar(), "solar", "Xe")):
-        got = dR_dT_with_moments(T, src, mat, "electron", mm, baseline)
-        ref = rates.dR_dT(T, src, mat, "electron", mu=mu)
-        assert_allclose(got.em, ref.em, rtol=1e-12, atol=0)
-        assert_allclose(got.total, ref.total, rtol=1e-12, atol=0)
-        assert_allclose(got.sm, ref.sm, rtol=0, atol=0)
-
-
-def test_rate_with_energy_dependent_moment_is_the_weighted_integral():
-    # a line source: the magnetic rate is exactly that of one μ = μ_eff(E₀, L)
-    mm = MomentMatrix.majorana_from_lambda([2e-11, 3e-11 * cmath.exp(0.5j), 0])
-    E0, L = 1.0 * MeV, 3.0e4 * m
-    src = sources.line(E0, 1e10 / (m * m), flavour="e", anti=True)
-    T = np.geomspace(1, 300, 5) * keV
-    mu = effective_moment(E0, L, mm, "e", anti=True)
-    got = dR_dT_with_moments(T, src, "Ge", "electron", mm, L)
-    ref = rates.dR_dT(T, src, "Ge", "electron", mu=mu)
-    assert_allclose(got.em, ref.em, rtol=1e-12, atol=0)
-    # a spectrum: the μ² weight sits inside the Eν integral (grid route, hand weight)
-    spec = sources.from_function(lambda E: np.ones_like(E), 0.5 * MeV, 3 * MeV, 1e10 / (m * m))
-    weighted = magnetic_source(spec, mm, L)
-    E = np.linspace(0.6, 2.9, 5) * MeV
-    ratio = weighted.dphi_dE(E) / spec.dphi_dE(E)
-    assert_allclose(ratio * 1e-20, beam_moment_squared(E, L, mm, "e"), rtol=1e-13, atol=0)
