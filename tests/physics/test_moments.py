@@ -78,11 +78,22 @@ def mu2_by_hand(lam, U, m2_ev2, flavour, E_MeV, L_m, anti=False):
 RNG = np.random.default_rng(22)
 A = RNG.normal(size=(3, 3)) + 1j * RNG.normal(size=(3, 3))
 B = RNG.normal(size=(3, 3)) + 1j * RNG.normal(size=(3, 3))
-#: one numerical Dirac matrix (hermitian μ and ε, entries ~10⁻¹¹ μ_B)
-DIRAC = MomentMatrix.dirac(1e-11 * (A + A.conj().T) / 2, 1e-11 * (B + B.conj().T) / 2)
-#: one numerical Majorana matrix: Λ = (2, 3e^{0.7i}, 1.5e^{−2i}) × 10⁻¹¹ μ_B
+
+
+def dirac():
+    """One numerical Dirac matrix: hermitian μ and ε with entries ~10⁻¹¹ μ_B (built in each test,
+    so that a mutant fails a test rather than the import of this module)."""
+    return MomentMatrix.dirac(1e-11 * (A + A.conj().T) / 2, 1e-11 * (B + B.conj().T) / 2)
+
+
 LAMBDA = 1e-11 * np.array([2.0, 3.0 * cmath.exp(0.7j), 1.5 * cmath.exp(-2j)])
-MAJORANA = MomentMatrix.majorana_from_lambda(LAMBDA)
+
+
+def majorana():
+    """One numerical Majorana matrix: Λ = (2, 3e^{0.7i}, 1.5e^{−2i}) × 10⁻¹¹ μ_B."""
+    return MomentMatrix.majorana_from_lambda(LAMBDA)
+
+
 FLAVOURS = ("e", "mu", "tau")
 
 
@@ -152,7 +163,7 @@ def test_equal_diagonal_dirac_moments_give_mu_everywhere(flavour, anti, ordering
 def test_l_to_zero_is_u_lambda_dagger_lambda_u_dagger_by_hand(flavour, anti):
     # L → 0: ν: Σ_j |Σ_k U*_ℓk λ_jk|² = (U λ†λ U†)_ℓℓ, written as a triple loop
     U = pmns_by_hand()
-    lam = DIRAC.lam
+    lam = dirac().lam
     if anti:  # ν̄: Σ_j |Σ_k U_ℓk (−λ_kj)|²
         U, lam = U.conj(), -lam.T
     expected = 0.0
@@ -160,14 +171,15 @@ def test_l_to_zero_is_u_lambda_dagger_lambda_u_dagger_by_hand(flavour, anti):
         for b in range(3):
             lam_dag_lam = sum(lam[j, a].conjugate() * lam[j, b] for j in range(3))
             expected += (U[flavour, a] * lam_dag_lam * U[flavour, b].conjugate()).real
-    got = beam_moment_squared(1 * MeV, 0.0, DIRAC, FLAVOURS[flavour], anti)
+    got = beam_moment_squared(1 * MeV, 0.0, dirac(), FLAVOURS[flavour], anti)
     assert got == pytest.approx(expected, rel=1e-13, abs=0)
 
 
-@pytest.mark.parametrize("moments", [DIRAC, MAJORANA], ids=["dirac", "majorana"])
+@pytest.mark.parametrize("make", [dirac, majorana], ids=["dirac", "majorana"])
 @pytest.mark.parametrize("ordering", ["normal", "inverted"])
 @pytest.mark.parametrize("anti", [False, True])
-def test_beam_moment_with_phases_by_hand(moments, ordering, anti):
+def test_beam_moment_with_phases_by_hand(make, ordering, anti):
+    moments = make()
     U, m2 = pmns_by_hand(ordering), m2_by_hand(ordering)
     cases = [(0.3, 13.9), (1.0, 500.0), (3.0, 1.8e5), (0.8, 2.0e3)]  # (E/MeV, L/m)
     for f in range(3):
@@ -202,13 +214,13 @@ def test_majorana_two_lambdas_interfere_with_the_solar_splitting():
 def test_antineutrino_conventions():
     E, L = 0.7 * MeV, 4.0e4 * m
     # Dirac: ν̄ is the ν formula with L → −L and ε → −ε (the ν formula written by hand at −L)
-    flipped = MomentMatrix.dirac(DIRAC.mu, -DIRAC.eps)
+    flipped = MomentMatrix.dirac(dirac().mu, -dirac().eps)
     U, m2 = pmns_by_hand(), m2_by_hand()
     by_hand = mu2_by_hand(flipped.lam, U, m2, 0, 0.7, -4.0e4)
-    assert beam_moment_squared(E, L, DIRAC, "e", anti=True) == pytest.approx(by_hand, rel=1e-12)
+    assert beam_moment_squared(E, L, dirac(), "e", anti=True) == pytest.approx(by_hand, rel=1e-12)
     # CP conserved (real U and real λ): ν and ν̄ see the same moment
     real_mix = mixing(delta_cp=0.0)
-    real = MomentMatrix.dirac(DIRAC.mu.real)
+    real = MomentMatrix.dirac(dirac().mu.real)
     nu = beam_moment_squared(E, L, real, "mu", False, real_mix)
     nubar = beam_moment_squared(E, L, real, "mu", True, real_mix)
     assert nubar == pytest.approx(nu, rel=1e-13, abs=0)
@@ -220,8 +232,8 @@ def test_antineutrino_conventions():
 
 
 def test_purely_electric_matrix_equals_magnetic_with_mu_and_eps_swapped():
-    magnetic = MomentMatrix.dirac(DIRAC.mu)
-    electric = MomentMatrix.dirac(np.zeros((3, 3)), DIRAC.mu)
+    magnetic = MomentMatrix.dirac(dirac().mu)
+    electric = MomentMatrix.dirac(np.zeros((3, 3)), dirac().mu)
     E = np.geomspace(0.1, 10, 5) * MeV
     for f in FLAVOURS:
         for anti in (False, True):
@@ -231,8 +243,8 @@ def test_purely_electric_matrix_equals_magnetic_with_mu_and_eps_swapped():
     assert_allclose(
         solar_moment_squared(E, electric), solar_moment_squared(E, magnetic), rtol=1e-14, atol=0
     )
-    maj_m = MomentMatrix.majorana(MAJORANA.mu)
-    maj_e = MomentMatrix.majorana(np.zeros((3, 3)), MAJORANA.mu)
+    maj_m = MomentMatrix.majorana(majorana().mu)
+    maj_e = MomentMatrix.majorana(np.zeros((3, 3)), majorana().mu)
     assert_allclose(
         beam_moment_squared(E, 13.9 * m, maj_e, "e", True),
         beam_moment_squared(E, 13.9 * m, maj_m, "e", True),
@@ -263,8 +275,8 @@ def test_solar_majorana_moment_by_hand():
     P = solar_mass_fractions(E)
     norm2 = sum(abs(x) ** 2 for x in LAMBDA)
     expected = sum(P[k] * (norm2 - abs(LAMBDA[k]) ** 2) for k in range(3))
-    assert solar_moment_squared(E, MAJORANA) == pytest.approx(expected, rel=1e-13, abs=0)
-    assert astrophysical_moment_squared(MAJORANA) == pytest.approx(norm2, rel=1e-13, abs=0)
+    assert solar_moment_squared(E, majorana()) == pytest.approx(expected, rel=1e-13, abs=0)
+    assert astrophysical_moment_squared(majorana()) == pytest.approx(norm2, rel=1e-13, abs=0)
 
 
 def test_published_lambda3_bound_from_borexino():
@@ -307,11 +319,11 @@ def test_majorana_diagonal_is_refused():
         (lambda: MomentMatrix.majorana([[0, 1e-11, 0], [-1e-11, 0, 0], [0, 0, 0]]), "imaginary"),
         (lambda: MomentMatrix("sterile", np.zeros((3, 3)), np.zeros((3, 3))), "kind"),
         (lambda: MomentMatrix.majorana_from_lambda([1e-11, 2e-11]), "Lambda"),
-        (lambda: beam_moment_squared(0.0, 1.0, DIRAC), "E must be > 0"),
-        (lambda: beam_moment_squared(1.0, -1.0, DIRAC), "L must be ≥ 0"),
-        (lambda: beam_moment_squared(1.0, 1.0, DIRAC, "muon"), "flavour"),
+        (lambda: beam_moment_squared(0.0, 1.0, dirac()), "E must be > 0"),
+        (lambda: beam_moment_squared(1.0, -1.0, dirac()), "L must be ≥ 0"),
+        (lambda: beam_moment_squared(1.0, 1.0, dirac(), "muon"), "flavour"),
         (lambda: beam_moment_squared(1.0, 1.0, "μ"), "MomentMatrix"),
-        (lambda: effective_moment(1.0, "lunar", DIRAC), "one of"),
+        (lambda: effective_moment(1.0, "lunar", dirac()), "one of"),
         (lambda: mixing("flat"), "ordering"),
         (lambda: mixing(sin2_theta12=1.2), "sin2_theta12"),
         (lambda: Mixing(0.3, 0.02, 0.5, 0.0, 7e-5 * eV**2, 0.0), "dm2_32"),
@@ -326,11 +338,11 @@ def test_bad_input_raises_value_error_naming_it(call, words):
 
 def test_lambda_vector_convention():
     # λ_jk = ε_jkl Λ_l: Λ₁ = λ₂₃, Λ₂ = λ₃₁, Λ₃ = λ₁₂; μ = i Im λ, ε = i Re λ
-    lam = MAJORANA.lam
+    lam = majorana().lam
     assert (lam[1, 2], lam[2, 0], lam[0, 1]) == tuple(LAMBDA)
     assert_allclose(lam, -lam.T, rtol=0, atol=0)
-    assert_allclose(MAJORANA.Lambda, LAMBDA, rtol=0, atol=0)
-    assert_allclose(MAJORANA.mu, 1j * lam.imag, rtol=0, atol=0)
+    assert_allclose(majorana().Lambda, LAMBDA, rtol=0, atol=0)
+    assert_allclose(majorana().mu, 1j * lam.imag, rtol=0, atol=0)
 
 
 def test_dirac_moments_from_masses_eq1():

@@ -25,8 +25,6 @@ from explorer.physics.probes import (
 # ---------------------------------------------------------------------------------------------
 # probes and the allowed region
 
-MAJ = MomentMatrix.majorana_from_lambda([2e-11, 1e-11, 0])
-
 
 def test_every_limit_has_a_probe():
     assert set(PROBES) == set(limits.LIMITS)
@@ -104,11 +102,40 @@ def test_rate_with_energy_dependent_moment_is_the_weighted_integral():
         (lambda: allowed_region(3e-11, PROBES["gemma"], [-1e-11], [0]), "x must be ≥ 0"),
         (lambda: allowed_region(3e-11, PROBES["gemma"], [0], [0], axes=(1, 1)), "axes"),
         (lambda: allowed_region(3e-11, "gemma", [0], [0]), "Probe"),
-        (lambda: magnetic_source(sources.line(1 * MeV, 1.0), MAJ, "lunar"), "baseline"),
-        (lambda: magnetic_source(sources.line(1 * MeV, 1.0), MAJ, -1.0), "baseline must be ≥ 0"),
-        (lambda: magnetic_source("reactor", MAJ, 1.0), "Source"),
-        (lambda: probe_moment_squared(PROBES["gemma"], MAJ, mix="NuFIT"), "Mixing"),
-        (lambda: beam_moment_squared(np.ones(3), np.ones(2), MAJ), "broadcast"),
+        (
+            lambda: magnetic_source(
+                sources.line(1 * MeV, 1.0),
+                MomentMatrix.majorana_from_lambda([2e-11, 1e-11, 0]),
+                "lunar",
+            ),
+            "baseline",
+        ),
+        (
+            lambda: magnetic_source(
+                sources.line(1 * MeV, 1.0),
+                MomentMatrix.majorana_from_lambda([2e-11, 1e-11, 0]),
+                -1.0,
+            ),
+            "baseline must be ≥ 0",
+        ),
+        (
+            lambda: magnetic_source(
+                "reactor", MomentMatrix.majorana_from_lambda([2e-11, 1e-11, 0]), 1.0
+            ),
+            "Source",
+        ),
+        (
+            lambda: probe_moment_squared(
+                PROBES["gemma"], MomentMatrix.majorana_from_lambda([2e-11, 1e-11, 0]), mix="NuFIT"
+            ),
+            "Mixing",
+        ),
+        (
+            lambda: beam_moment_squared(
+                np.ones(3), np.ones(2), MomentMatrix.majorana_from_lambda([2e-11, 1e-11, 0])
+            ),
+            "broadcast",
+        ),
     ],
 )
 def test_bad_input_raises_value_error_naming_it(call, words):
