@@ -285,8 +285,9 @@ def test_published_lambda3_bound_from_borexino():
     μ²_eff = |Λ₃|² (1 − P₃), P₃ = sin²θ₁₃ at every solar energy, so |Λ₃| ≤ μ_eff/√(1 − sin²θ₁₃).
     Inputs: μ_eff bound 3.1e-11 μ_B; sin²θ₁₃ = 0.0220 (PDG 2022; Cañas used the 2014 fit
     ≈ 0.0234, which gives 3.137e-11: the same two digits). Their |Λ₁| ≤ 5.6 and |Λ₂| ≤ 4.0
-    (×10⁻¹¹) come from a spectral χ² fit of Borexino data that is not reproduced here (one
-    energy gives 5.4–4.9 and 3.7–3.9 between pp and ⁷Be: see the report of issue 22)."""
+    (×10⁻¹¹) come from a spectral χ² fit of Borexino data that is not reproduced here: one
+    energy gives |Λ₁| ≤ 5.45 → 4.90 and |Λ₂| ≤ 3.71 → 3.93 from the low-energy limit to the ⁷Be
+    line, so their 5.6 and 4.0 are not confirmed by this simple relation."""
     mu_eff = 3.1e-11
     per_unit = solar_moment_squared(0.8613 * MeV, MomentMatrix.majorana_from_lambda([0, 0, 1e-11]))
     bound = mu_eff / math.sqrt(per_unit) * 1e-11
