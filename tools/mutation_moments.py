@@ -38,7 +38,8 @@ moments.py | λ(Λ) entry '(L2, -L1' ×1.01 | rows = ((zero, L3, -L2), (-L3, zer
 moments.py | λ(Λ) entry '-L1, zero))' ×1.01 | rows = ((zero, L3, -L2), (-L3, zero, L1), (L2, -L1, zero)) | rows = ((zero, L3, -L2), (-L3, zero, L1), (L2, -1.01 * L1, zero))
 moments.py | beam: phase sign | np.exp(-1j * m2 * x) | np.exp(1j * m2 * x)
 moments.py | beam: U* for ν̄, U for ν | (U_row if anti else U_row.conj()) | (U_row.conj() if anti else U_row)
-moments.py | beam: λ̄ = λ (no transpose) | lam_used = -np.swapaxes(lam, -1, -2) if anti else lam | lam_used = lam
+moments.py | beam: λ̄ = λ for ν̄ | lam_used = -lam.conj() if anti else lam | lam_used = lam
+moments.py | beam: λ̄ = −λᵀ for ν̄ (ε sign) | lam_used = -lam.conj() if anti else lam | lam_used = -np.swapaxes(lam, -1, -2) if anti else lam
 moments.py | beam: phase L/E ×1.01 | x = np.asarray(L / (2.0 * E * HBARC)) | x = np.asarray(1.01 * L / (2.0 * E * HBARC))
 moments.py | astrophysical: Majorana pairs counted twice | 0.5 * total if kind | total if kind
 """

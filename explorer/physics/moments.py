@@ -11,11 +11,14 @@ Studenikin, Rev. Mod. Phys. 87, 531 (2015), Sec. VI; Grimus et al., Nucl. Phys. 
 * solar neutrinos, an incoherent mixture of mass states at the Earth:
   μ²_eff(Eν) = Σ_k P(νe → νk) Σ_j |λ_jk|²   (Grimus et al. 2003; RMP Sec. VI).
 
-Antineutrinos (the convention used here, stated once): |ν̄_ℓ⟩ = Σ_k U_ℓk |ν̄_k⟩, so U* → U, and
-both dipole bilinears are C-odd, so the antineutrino's matrix is λ̄ = −λᵀ (μ̄ = −μᵀ, ε̄ = −εᵀ: an
-antiparticle has the opposite diagonal moments). For Dirac neutrinos this is the neutrino formula
-with L → −L and ε → −ε; for Majorana neutrinos (λ antisymmetric, λ̄ = λ) it is the neutrino
-formula with U → U* and nothing else. At L = 0 with real matrices ν and ν̄ see the same moment.
+Antineutrinos (the convention used here, stated once): |ν̄_ℓ⟩ = Σ_k U_ℓk |ν̄_k⟩, so U* → U.
+With the vertex ν̄_j σ^{αβ}(μ_jk + iε_jk γ₅) ν_k F_αβ, an incoming ν_k (left-handed chirality,
+γ₅ u = −u) scatters into ν_j with λ_jk = μ_jk − iε_jk; an incoming ν̄_k is annihilated by the
+barred field of index k (so the indices swap) and its spinor has γ₅ v = +v on the outgoing side,
+so it scatters into ν̄_j with −(μ_kj + iε_kj) = −λ*_jk (μ, ε hermitian). The antineutrino's
+matrix is λ̄ = −λ*: its diagonal moments are −μ_kk and −ε_kk, and μ²_eff of ν̄_ℓ is the ν_ℓ
+formula at −L (for Dirac and Majorana alike). At L = 0, or with CP conserved (real U and λ),
+ν and ν̄ see the same moment.
 
 Units: moments in units of μ_B (dimensionless); Eν and L in hepunits (MeV = mm = 1); Δm² as an
 energy² (``7.53e-5 * eV**2``); the phase is Δm² L / (2 Eν ħc) with ħc from
@@ -193,13 +196,13 @@ def dirac_moments_from_masses(m_lightest, ordering="normal", mix=None):
 def _beam_mu2(E, L, lam, U_row, m2, anti):
     """Unchecked μ²_eff for arrays E, L (broadcast): Σ_j |Σ_k λ_jk v_k|² (module docstring).
 
-    v_k = c(U_ℓk) exp(−i m_k² L / 2E ħc), c = conjugation for ν, none for ν̄; the phase of m_j²
-    is common to row j and drops out of |·|², leaving Δm²_kj. ``lam`` is (3, 3) or a stack
-    (..., 3, 3) that broadcasts with E and L.
+    v_k = c(U_ℓk) exp(−i m_k² L / 2E ħc), c = conjugation for ν, none for ν̄, and λ̄ = −λ* for ν̄;
+    the phase of m_j² is common to row j and drops out of |·|², leaving Δm²_kj. ``lam`` is (3, 3)
+    or a stack (..., 3, 3) that broadcasts with E and L.
     """
     x = np.asarray(L / (2.0 * E * HBARC))[..., None]  # 1/energy²
     v = (U_row if anti else U_row.conj()) * np.exp(-1j * m2 * x)
-    lam_used = -np.swapaxes(lam, -1, -2) if anti else lam
+    lam_used = -lam.conj() if anti else lam
     amp = np.einsum("...jk,...k->...j", lam_used, v)
     return np.sum(amp.real**2 + amp.imag**2, axis=-1)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from hepunits import MeV, m
 
-from ._validate import as_float_array, check_choice, check_finite_nonneg
+from ._validate import as_float_array, check_choice, check_finite_nonneg, check_positive
 from .limits import LIMITS
 from .mixing import as_mixing, solar_mass_fractions
 from .moments import (
@@ -78,9 +78,15 @@ class Probe:
         check_choice("kind", self.kind, set(PROBE_KINDS))
         if self.kind == "beam":
             check_choice("flavour", self.flavour, set(FLAVOURS))
-            check_finite_nonneg("baseline", self.baseline)
-        if self.kind != "astrophysical" and not (self.energy and self.energy > 0):
-            raise ValueError(f"a {self.kind} probe needs an energy > 0, got {self.energy!r}")
+            if not isinstance(self.anti, bool):
+                raise ValueError(f"anti must be True or False, got {self.anti!r}")
+            object.__setattr__(
+                self, "baseline", float(check_finite_nonneg("baseline", self.baseline))
+            )
+        if self.kind != "astrophysical":
+            if self.energy is None:
+                raise ValueError(f"a {self.kind} probe needs an energy > 0, got None")
+            object.__setattr__(self, "energy", float(check_positive("energy", self.energy)))
 
 
 #: Probe of each limit in :data:`explorer.physics.limits.LIMITS` (keys equal).

@@ -10,7 +10,7 @@ import pytest
 from hepunits import GW, MeV, keV, m
 from numpy.testing import assert_allclose
 
-from explorer.physics import limits, rates, sources
+from explorer.physics import limits, probes, rates, sources
 from explorer.physics.mixing import solar_mass_fractions
 from explorer.physics.moments import MomentMatrix, beam_moment_squared, effective_moment
 from explorer.physics.probes import (
@@ -136,6 +136,11 @@ def test_rate_with_energy_dependent_moment_is_the_weighted_integral():
             ),
             "broadcast",
         ),
+        (lambda: probes.Probe("beam", "x", "e", True, None, 1.0), "baseline"),
+        (lambda: probes.Probe("beam", "x", "e", "yes", 1.0, 1.0), "anti"),
+        (lambda: probes.Probe("solar", "x"), "energy"),
+        (lambda: probes.Probe("solar", "x", energy=-1.0), "energy must be > 0"),
+        (lambda: probes.Probe("lunar", "x"), "kind"),
     ],
 )
 def test_bad_input_raises_value_error_naming_it(call, words):
