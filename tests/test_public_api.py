@@ -59,7 +59,7 @@ def test_public_names_of_the_moment_matrix():
     mm = phys.MomentMatrix.majorana_from_lambda([1e-11, 0, 0])
     for attr in ("kind", "mu", "eps", "lam", "Lambda"):
         assert hasattr(mm, attr), attr
-    assert set(phys.probes.PROBES) == set(phys.limits.LIMITS)
+    assert set(phys.limits.LIMITS) <= set(phys.probes.PROBES)
 
 
 @pytest.mark.parametrize("module, name", sorted(SIGNATURES))

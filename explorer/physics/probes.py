@@ -89,7 +89,8 @@ class Probe:
             object.__setattr__(self, "energy", float(check_positive("energy", self.energy)))
 
 
-#: Probe of each limit in :data:`explorer.physics.limits.LIMITS` (keys equal).
+#: Probe of each limit in :data:`explorer.physics.limits.LIMITS` (every key of LIMITS is here;
+#: TEXONO, CONUS, M5 and the LZ reanalysis are the rows of the limits table being rewritten).
 PROBES: dict[str, Probe] = {
     # GEMMA: Kalinin NPP, detector 13.9 m below the core (Beda et al. 2012); the magnetic signal at
     # T ≪ Eν counts every ν̄ above E_min, so the flux-weighted mean energy of the reactor spectrum
@@ -97,18 +98,30 @@ PROBES: dict[str, Probe] = {
     "gemma": Probe(
         "beam", "reactor ν̄ₑ, 13.9 m: beam at its baseline", "e", True, 13.9 * m, 1.5 * MeV
     ),
+    # TEXONO: Kuo-Sheng reactor, germanium 28 m from the core (Wong et al., PRD 75, 012001 (2007))
+    "texono": Probe(
+        "beam", "reactor ν̄ₑ, 28 m: beam at its baseline", "e", True, 28.0 * m, 1.5 * MeV
+    ),
+    # CONUS: Brokdorf reactor, 17.1 m (Bonet et al., EPJC 82, 813 (2022))
+    "conus-2022": Probe(
+        "beam", "reactor ν̄ₑ, 17.1 m: beam at its baseline", "e", True, 17.1 * m, 1.5 * MeV
+    ),
     "red-giant": Probe("astrophysical", "astrophysical: Σ over all moments"),
     "red-giant-2020": Probe("astrophysical", "astrophysical: Σ over all moments"),
+    "m5-2013": Probe("astrophysical", "astrophysical: Σ over all moments"),
     # Borexino Phase II: pp and ⁷Be dominate the magnetic fit; the ⁷Be line represents it
     "borexino": Probe("solar", "solar: mass-state mixture (⁷Be, 0.862 MeV)", energy=0.8613 * MeV),
     # XENONnT: pp neutrinos (mean 0.265 MeV, sources.solar) dominate the keV recoils
     "xenonnt": Probe("solar", "solar: mass-state mixture (pp, 0.265 MeV)", energy=0.2647 * MeV),
+    "lz-2022-reanalysis": Probe(
+        "solar", "solar: mass-state mixture (pp, 0.265 MeV)", energy=0.2647 * MeV
+    ),
 }
 
 
 def probe_for(key):
-    """The probe of the limit ``LIMITS[key]`` (keys of :data:`explorer.physics.limits.LIMITS`)."""
-    check_choice("key", key, set(LIMITS))
+    """The probe of the limit ``LIMITS[key]`` (a key of :data:`explorer.physics.limits.LIMITS`)."""
+    check_choice("key", key, set(LIMITS) & set(PROBES))
     return PROBES[key]
 
 
