@@ -23,6 +23,23 @@ SIGNATURES = {
     ("atomic", "step_factor"): "(T, tgt)",
     ("atomic", "recoil_scale"): "(tgt)",
     ("constants", "dirac_magnetic_moment"): "(m_nu)",
+    # issue 22: the effective magnetic moment from a moment matrix, mixing and the baseline
+    ("mixing", "mixing"): "(ordering='normal', **overrides)",
+    ("mixing", "solar_mass_fractions"): "(E, n_e=None)",
+    ("moments", "beam_moment_squared"): "(E, L, moments, flavour='e', anti=False, mix=None)",
+    ("moments", "solar_moment_squared"): "(E, moments, n_e=None)",
+    ("moments", "astrophysical_moment_squared"): "(moments)",
+    ("moments", "effective_moment"): "(E, L, moments, flavour='e', anti=False, mix=None)",
+    ("moments", "dirac_moments_from_masses"): "(m_lightest, ordering='normal', mix=None)",
+    ("probes", "probe_for"): "(key)",
+    ("probes", "probe_moment_squared"): "(probe, moments, mix=None, energy=None)",
+    ("probes", "allowed_region"): (
+        "(limit, probe, x, y, fixed=0.0, axes=(1, 2), phases=(0.0, 0.0, 0.0), mix=None)"
+    ),
+    ("probes", "magnetic_source"): "(src, moments, baseline, mix=None)",
+    ("probes", "dR_dT_with_moments"): (
+        "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs)"
+    ),
 }
 
 
@@ -34,6 +51,15 @@ def test_public_names():
     assert expected <= set(phys.__all__)
     for name in phys.__all__:
         assert hasattr(phys, name), name
+
+
+def test_public_names_of_the_moment_matrix():
+    # issue 22
+    assert {"MomentMatrix", "mixing", "moments", "probes"} <= set(phys.__all__)
+    mm = phys.MomentMatrix.majorana_from_lambda([1e-11, 0, 0])
+    for attr in ("kind", "mu", "eps", "lam", "Lambda"):
+        assert hasattr(mm, attr), attr
+    assert set(phys.limits.LIMITS) <= set(phys.probes.PROBES)
 
 
 @pytest.mark.parametrize("module, name", sorted(SIGNATURES))

@@ -14,7 +14,9 @@ file is edited there, and ``pytest tests/physics -x`` runs in a subprocess that 
 * ``const``: the definition line of a constant (G_F, α, m_e) is multiplied by the factor, so
   every derived constant and every kernel uses the mutated value.
 * ``flip``: a sign convention is reversed by a text edit that must match exactly once
-  (eq. 13's sign, g_A for ν̄, the qν and ⟨r²⟩ signs of the g_V shift, at each place they occur).
+  (eq. 13's sign, g_A for ν̄, the qν and ⟨r²⟩ signs of the g_V shift, at each place they occur);
+  the same text edits change every PMNS parameter and matrix element by 1 %, the Λ → λ map and
+  the conventions of the effective moment (issue 22).
 
 A mutant is *killed* when pytest fails (exit status 1). Any other status (a mutant that cannot be
 applied, an import error, a collection error) is reported as an error, not as a kill.
@@ -168,7 +170,15 @@ def mutants() -> list[Mutant]:
     ]
     for label, path, old, new in flips:
         out.append(Mutant(label, path, "flip", old, new=new))
+    out += _moment_mutants()
     return out
+
+
+def _moment_mutants() -> list[Mutant]:
+    """Issue 22 (tools/mutation_moments.py): PMNS parameters and elements, λ, conventions."""
+    from mutation_moments import moment_edits
+
+    return [Mutant(name, path, "flip", old, new=new) for name, path, old, new in moment_edits()]
 
 
 def run_one(m: Mutant, work: Path, timeout: float) -> tuple[str, float, str]:

@@ -10,13 +10,26 @@ Units follow hepunits (MeV = mm = ns = 1): multiply to attach a unit, divide to 
 True
 """
 
-from . import atomic, constants, electron, kinematics, nucleus, rates, sources
+from . import (
+    atomic,
+    constants,
+    electron,
+    kinematics,
+    mixing,
+    moments,
+    nucleus,
+    probes,
+    rates,
+    sources,
+)
+from .moments import MomentMatrix
 from .neutrino import Neutrino
 from .result import CrossSection
 from .targets import Target, available_elements, target
 
 __all__ = [
     "CrossSection",
+    "MomentMatrix",
     "Neutrino",
     "Target",
     "atomic",
@@ -24,7 +37,10 @@ __all__ = [
     "constants",
     "electron",
     "kinematics",
+    "mixing",
+    "moments",
     "nucleus",
+    "probes",
     "rates",
     "sources",
     "target",
