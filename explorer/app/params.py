@@ -24,9 +24,16 @@ from dataclasses import dataclass, field
 
 from explorer.physics.constants import SIN2W_DEFAULT
 from explorer.physics.electron import BINDINGS
-from explorer.physics.limits import LIMITS
+from explorer.physics.limits import LIMITS, best
 from explorer.physics.neutrino import FLAVOURS, MU_MAX, Q_MAX
 from explorer.physics.nucleus import FORM_FACTORS
+
+#: The limits with a μν button and a line on the μν maps: the paper's two (refs. 15, 16),
+#: Borexino, and the best direct and astrophysical limits of the table (computed, not typed).
+#: The page's limits table lists every entry of :data:`~explorer.physics.limits.LIMITS`.
+FEATURED_LIMITS = tuple(
+    dict.fromkeys(("gemma", "red-giant", best("astrophysical").key, "borexino", best("direct").key))
+)
 
 #: The panels: the two channels' cross sections, and event rates in a detector.
 PANELS = ("electron", "nucleus", "rates")
