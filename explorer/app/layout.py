@@ -95,7 +95,7 @@ class Page:
             "Reset", "all controls to their defaults (presentation mode and pins stay)"
         )
         self.rate_buttons = {
-            k: _button(r.label, f"{r.description} ({r.source})") for k, r in RATE_PRESETS.items()
+            k: _button(r.label, f"{r.note} ({r.source})") for k, r in RATE_PRESETS.items()
         }
         self.rate_info = make(widgets.HTML)
 

@@ -225,8 +225,9 @@ PARAMS: tuple[Param, ...] = (
        physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu", advanced=True),
     # -- event rates in a detector (the rates panel)
     _p("r_source", "reactor", "dropdown", "Source",
-       "Neutrino source: reactor ν̄ₑ (Huber–Mueller fission spectra), π⁺ decay at rest "
-       "(prompt νμ line and delayed νₑ, ν̄μ), or the Sun (B16-GS98 pp, ⁷Be, pep, ⁸B with LMA "
+       "Neutrino source: reactor ν̄ₑ (Huber–Mueller fission spectra, Vogel–Engel below 2 MeV, "
+       "ν̄ from 0.6 neutron captures on ²³⁸U per fission), π⁺ decay at rest (prompt νμ line "
+       "and delayed νₑ, ν̄μ), or the Sun (B16-GS98 pp, ⁷Be, pep, measured ⁸B spectrum, LMA "
        "flavour conversion).", "rates", _R, url="src", codec="choice",
        options=(("reactor ν̄ₑ", "reactor"), ("π-DAR (spallation)", "pion-dar"),
                 ("solar ν", "solar")),

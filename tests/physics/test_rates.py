@@ -426,6 +426,24 @@ def test_mu_sensitivity_excludes_exactly_the_poisson_limit():
     assert 1e-11 < float(res) < 1e-10
 
 
+def test_background_is_observed_and_efficiency_applies_to_neutrinos_only():
+    # background given as observed (per kg·day·keV after cuts): the efficiency does not touch it;
+    # the neutrino events (SM, and the EM signal that must beat the limit) are halved
+    full = rates.sensitivity(**GEMMA, T_max=10 * keV)
+    half = rates.sensitivity(**GEMMA, T_max=10 * keV, efficiency=lambda E: 0.5 + 0 * E)
+    assert half.n_background == full.n_background == pytest.approx(2.5 * 1.5 * 365 * 7.2)
+    assert half.n_sm == pytest.approx(0.5 * full.n_sm, rel=1e-12, abs=0)
+    n1 = rates.counts(REACTOR, "Ge", GEMMA["exposure"], 2.8 * keV, 10 * keV, mu=half.value,
+                      efficiency=lambda E: 0.5 + 0 * E)  # fmt: skip
+    assert n1.em == pytest.approx(half.signal_limit, rel=1e-9, abs=0)
+    # T_max=None: the window (and the flat background) runs to the kinematic end, T_max(10 MeV)
+    # on an electron = 2E²/(2E + m_e) = 9.7506 MeV: 1300 times GEMMA's 7.2 keV window
+    wide = rates.sensitivity(**GEMMA)
+    end = 2 * 10.0**2 / (2 * 10.0 + 0.51099895) * 1000  # keV
+    assert wide.n_background == pytest.approx(2.5 * 1.5 * 365 * (end - 2.8), rel=1e-9, abs=0)
+    assert float(wide) > 2 * float(full)
+
+
 @pytest.mark.parametrize(("parameter", "sign"), [("q", 1), ("q", -1), ("r2", 1), ("r2", -1)])
 def test_charge_and_radius_sensitivity_solve_the_exact_quadratic(parameter, sign):
     res = rates.sensitivity(**GEMMA, T_max=10 * keV, parameter=parameter, sign=sign)
