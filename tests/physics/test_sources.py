@@ -159,6 +159,14 @@ def test_8b_spectrum_is_the_winter_table_normalised_to_b16():
     assert mean == pytest.approx(6.770, abs=5e-4)  # above Bahcall 1996's 6.735: the tail
 
 
+def test_8b_spectrum_function_is_the_normalised_table():
+    E, P = _winter_table()
+    norm = np.trapezoid(np.r_[0, P], np.r_[0, E])  # 999.9911 per MeV
+    got = sources.b8_spectrum(E * MeV) * MeV
+    np.testing.assert_allclose(got, P / norm, rtol=1e-12, atol=0)
+    assert sources.b8_spectrum(0.0) == 0.0 and sources.b8_spectrum(16 * MeV) == 0.0
+
+
 def test_8b_shape_option_and_errors():
     E = np.array([5.0, 13.5]) * MeV
     allowed = sources.b8_spectrum(E, "allowed")
@@ -285,6 +293,9 @@ def test_antineutrinos_per_fission_and_gemma_flux():
     lo, mid, hi = sources.reactor_band(3 * GW, 13.9 * m)
     assert mid.total_flux == pytest.approx(src.total_flux, rel=1e-12)
     assert lo.total_flux / PER_CM2_S < 2.7e13 < hi.total_flux / PER_CM2_S
+    # the default band: ±25 % below 2 MeV (the stated assumption LOW_ENERGY_REL_UNCERTAINTY)
+    below = per_fission - sources.antineutrinos_per_fission(E_min=2 * MeV)
+    assert hi.total_flux / mid.total_flux == pytest.approx(1 + 0.25 * below / per_fission)
     # the mix-averaged energy per fission, Kopeikin et al. 2004 by hand:
     # 0.56×201.92 + 0.07×205.52 + 0.30×209.99 + 0.07×213.60 = 205.4106 MeV
     assert sources.mean_energy_per_fission() / MeV == pytest.approx(205.4106, rel=1e-12)
