@@ -147,3 +147,21 @@ def test_rate_preset_note_is_shown_and_window_is_the_experiments():
     assert v.window == (2.8, 10.0)
     # the sensitivity counts the background over 2.8–10 keV only
     assert v.n_background == pytest.approx(2.5 * 1.5 * 365 * 7.2, rel=1e-12, abs=0)
+
+
+def test_reactor_band_on_the_magnetic_moment_rate():
+    # EM counts are linear in the source: the band's ends are the counts of reactor_band's low
+    # and high sources; the readouts print them beside the nominal value
+    v = compute_rates(ExplorerState(channel="rates"))
+    lo, _, hi = sources.reactor_band(3 * GW, 13.9 * m)
+    exposure = 1.5 * kg * 365 * day
+    for src, got in zip((lo, hi), v.em_band, strict=True):
+        n = rates.counts(src, "Ge", exposure, 2.8 * keV, 10 * keV, mu=2.9e-11)
+        assert got == pytest.approx(n.em, rel=1e-12, abs=0)
+    assert v.em_band[0] < v.counts.em < v.em_band[1]
+    assert v.sens_band[0] < v.sensitivity < v.sens_band[1]
+    text = {r.label: r.value for r in v.readouts}
+    assert "–" in text["Expected EM events"] and "–" in text["μν excluded at 90 % CL"]
+    # no band for a source without a reactor's low-energy extrapolation
+    solar = compute_rates(ExplorerState(channel="rates", r_source="solar", r_material="Xe"))
+    assert solar.em_band is None and solar.sens_band is None
