@@ -23,6 +23,17 @@ SIGNATURES = {
     ("atomic", "step_factor"): "(T, tgt)",
     ("atomic", "recoil_scale"): "(tgt)",
     ("constants", "dirac_magnetic_moment"): "(m_nu)",
+    # sources (DESIGN §5 "Sources and rates"; keyword additions of issue 21 at the end)
+    ("sources", "pion_dar"): "(distance, proton_rate, nu_per_proton=0.08)",
+    (
+        "sources",
+        "solar",
+    ): "(components=('pp', '7Be', 'pep', '8B'), p_ee=None, b8_shape='winter2006')",
+    (
+        "sources",
+        "reactor",
+    ): "(power, distance, fractions=None, capture_rate=None, low_energy_scale=1.0)",
+    ("sources", "reactor_band"): "(power, distance, fractions=None, capture_rate=None, rel=None)",
 }
 
 
