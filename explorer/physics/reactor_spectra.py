@@ -63,10 +63,12 @@ DEFAULT_FRACTIONS = {"U235": 0.56, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.07}
 REACTOR_E_JOIN = 2.0 * MeV
 #: Upper end of the reactor spectrum (fits end at 8 MeV; 8–10 MeV is their extrapolation).
 REACTOR_E_MAX = 10.0 * MeV
-#: Neutron captures on ²³⁸U per fission in a power reactor: ≈ 0.6 (the value quoted for
-#: pressurised-water reactors by V. I. Kopeikin, L. A. Mikaelyan and V. V. Sinev, e.g. Phys. At.
-#: Nucl. 67, 1892 (2004), and used by GEMMA, Beda et al., arXiv:1005.2736). It depends on the
-#: fuel and its burn-up: a parameter of :func:`reactor`.
+#: Neutron captures on ²³⁸U per fission in a power reactor: ≈ 0.6, the figure usually quoted
+#: for pressurised-water reactors by the Kurchatov reactor-neutrino group (V. I. Kopeikin,
+#: L. A. Mikaelyan, V. V. Sinev) whose spectra GEMMA (Beda et al., arXiv:1005.2736) uses — quoted
+#: here without re-reading their papers; GEMMA's 2.7e13 cm⁻²s⁻¹ implies 7.2 ν̄ per fission,
+#: consistent with ≈ 6 from fission + 2 × 0.6. It depends on the fuel and its burn-up: a
+#: parameter of :func:`reactor`.
 U238_CAPTURES_PER_FISSION: float = 0.6
 #: Relative uncertainty given to everything below 2 MeV (fission extrapolation and capture ν̄)
 #: by :func:`reactor_band`: an **assumption of this package** ("tens of %" below ~1 MeV), not a
