@@ -39,6 +39,7 @@ __all__ = [
     "antineutrinos_per_fission",
     "capture_spectrum",
     "fission_spectrum",
+    "mean_energy_per_fission",
     "reactor",
     "reactor_band",
 ]
