@@ -40,6 +40,17 @@ SIGNATURES = {
     ("probes", "dR_dT_with_moments"): (
         "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs)"
     ),
+    # sources (DESIGN §5 "Sources and rates"; keyword additions of issue 21 at the end)
+    ("sources", "pion_dar"): "(distance, proton_rate, nu_per_proton=0.08)",
+    (
+        "sources",
+        "solar",
+    ): "(components=('pp', '7Be', 'pep', '8B'), p_ee=None, b8_shape='winter2006')",
+    (
+        "sources",
+        "reactor",
+    ): "(power, distance, fractions=None, capture_rate=None, low_energy_scale=1.0)",
+    ("sources", "reactor_band"): "(power, distance, fractions=None, capture_rate=None, rel=None)",
 }
 
 

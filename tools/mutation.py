@@ -4,8 +4,9 @@ Usage: ``python tools/mutation.py`` (or ``make mutation``); ``--list`` prints th
 ``--only NAME`` runs the mutants whose name contains NAME.
 
 Each mutant is a real change of the source: the package is copied to a temporary directory, one
-file is edited there, and ``pytest tests/physics -x`` runs in a subprocess that imports the copy
-(``PYTHONPATH``; no bytecode is written, so no stale ``.pyc`` can hide an edit). Three kinds:
+file (a module, or a data table under ``data/``) is edited there, and ``pytest tests/physics -x``
+runs in a subprocess that imports the copy (``PYTHONPATH``; no bytecode is written, so no stale
+``.pyc`` can hide an edit). Three kinds:
 
 * ``scale``: the public function (DESIGN §5) is rebound at the end of its module to a wrapper
   that multiplies what it returns by 2 or by 1.01 (for a CrossSection, one of .sm/.em/.total).
@@ -13,10 +14,15 @@ file is edited there, and ``pytest tests/physics -x`` runs in a subprocess that 
   time (``eta`` → ``weak_charge``, ``from .kinematics import _t_max``) see the mutant too.
 * ``const``: the definition line of a constant (G_F, α, m_e) is multiplied by the factor, so
   every derived constant and every kernel uses the mutated value.
-* ``flip``: a sign convention is reversed by a text edit that must match exactly once
-  (eq. 13's sign, g_A for ν̄, the qν and ⟨r²⟩ signs of the g_V shift, at each place they occur);
-  the same text edits change every PMNS parameter and matrix element by 1 %, the Λ → λ map and
-  the conventions of the effective moment (issue 22).
+* ``flip``: a text edit that must match exactly once: a sign convention reversed (eq. 13's
+  sign, g_A for ν̄, the qν and ⟨r²⟩ signs of the g_V shift, at each place they occur), or a
+  number of the inputs scaled by 1.01 (a point of a spectrum table, a flux, an energy per
+  fission, a limit, the efficiency); the same text edits change every PMNS parameter and
+  matrix element by 1 %, the Λ → λ map and the conventions of the effective moment (issue 22).
+
+Sources and rates (issue 21): every flux a constructor returns, the spectra and the kernels
+behind them, the capture rate, the tabulated ⁸B points, the limits, the efficiency and the
+public rate functions are scaled by 1.01, and each must fail a test.
 
 A mutant is *killed* when pytest fails (exit status 1). Any other status (a mutant that cannot be
 applied, an import error, a collection error) is reported as an error, not as a kill.
@@ -38,9 +44,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The physics tests in two stages: the golden values alone first (most mutants die there within
 # a few seconds, without collecting the rest), then the rest of tests/physics.
+_FIRST = ["tests/physics/test_golden.py"]
+_SOURCES = ["tests/physics/test_sources.py", "tests/physics/test_limits.py"]
 STAGES = [
-    ["tests/physics/test_golden.py"],
-    ["tests/physics", "--ignore", "tests/physics/test_golden.py"],
+    _FIRST,
+    _SOURCES,  # the sources' and limits' mutants die here
+    ["tests/physics", *(x for f in _FIRST + _SOURCES for x in ("--ignore", f))],
 ]
 
 _SCALE_HELPER = """
@@ -171,6 +180,63 @@ def mutants() -> list[Mutant]:
     for label, path, old, new in flips:
         out.append(Mutant(label, path, "flip", old, new=new))
     out += _moment_mutants()
+    return out + _source_and_rate_mutants()
+
+
+def _source_and_rate_mutants() -> list[Mutant]:
+    """Issue 21: a 1 % change of any input of sources, rates and limits must fail a test."""
+    out = []
+    scaled = [
+        ("sources.py", "pion_dar", None),
+        ("sources.py", "line", None),
+        ("sources.py", "tabulated", None),
+        ("sources.py", "from_function", None),
+        ("solar_spectra.py", "solar", None),
+        ("solar_spectra.py", "lma_survival", None),
+        ("solar_spectra.py", "b8_spectrum", None),
+        ("reactor_spectra.py", "reactor", None),
+        ("reactor_spectra.py", "fission_spectrum", None),
+        ("reactor_spectra.py", "_fission_mix", None),  # the kernel reactor() uses
+        ("reactor_spectra.py", "capture_spectrum", None),
+        ("reactor_spectra.py", "_capture", None),  # the kernel reactor() uses
+        ("reactor_spectra.py", "mean_energy_per_fission", None),
+        ("rates.py", "dR_dT", "sm"),
+        ("rates.py", "dR_dT", "em"),
+        ("rates.py", "counts", "sm"),
+        ("rates.py", "counts", "em"),
+        ("rates.py", "sensitivity", "value"),
+        ("rates.py", "poisson_upper_limit", None),
+        ("rates.py", "lindhard_quenching", None),
+        ("rates.py", "e_min", None),
+    ]
+    for path, fn, part in scaled:
+        label = f"{path[:-3]}.{fn}" + (f".{part}" if part else "") + " ×1.01"
+        out.append(Mutant(label, path, "scale", fn, 1.01, part))
+    out.append(Mutant("sources.Source.total_flux ×1.01", "sources.py", "scale",
+                      "Source.total_flux", 1.01))  # fmt: skip
+    out.append(Mutant("reactor_spectra.U238_CAPTURES_PER_FISSION ×1.01", "reactor_spectra.py",
+                      "const", "U238_CAPTURES_PER_FISSION", 1.01))  # fmt: skip
+    out.append(Mutant("reactor_spectra.LOW_ENERGY_REL_UNCERTAINTY ×1.01", "reactor_spectra.py",
+                      "const", "LOW_ENERGY_REL_UNCERTAINTY", 1.01))  # fmt: skip
+    texts = [
+        ("⁸B table point 6.5 MeV ×1.01", "data/b8_winter2006.csv",
+         "\n6.500,131.134,", "\n6.500,132.445,"),
+        ("⁸B table point 14.0 MeV ×1.01", "data/b8_winter2006.csv",
+         "\n14.000,2.058,", "\n14.000,2.079,"),
+        ("B16 ⁸B flux ×1.01", "data/solar_b16_gs98.csv", "8B,5.46e6", "8B,5.5146e6"),
+        ("B16 pp flux ×1.01", "data/solar_b16_gs98.csv", "pp,5.98e10", "pp,6.0398e10"),
+        ("energy per ²³⁵U fission ×1.01", "data/reactor_fits.csv", ",201.92", ",203.94"),
+        ("limit XENONnT ×1.01", "limits.py", "6.4e-12,", "6.464e-12,"),
+        ("limit TEXONO ×1.01", "limits.py", "7.4e-11,", "7.474e-11,"),
+        ("limit red giants 2020 ×1.01", "limits.py", "1.2e-12,", "1.212e-12,"),
+        ("efficiency ×1.01", "rates.py",
+         "            raise ValueError(\"efficiency values must lie in [0, 1]\")\n        return v",
+         "            raise ValueError(\"efficiency values must lie in [0, 1]\")\n"
+         "        return v * 1.01"),
+        ("ν per proton of π-DAR ×1.01", "sources.py", "flux = r * rate /", "flux = 1.01 * r * rate /"),
+    ]  # fmt: skip
+    for label, path, old, new in texts:
+        out.append(Mutant(label, path, "flip", old, new=new))
     return out
 
 
@@ -218,7 +284,11 @@ def prepare() -> Path:
     shutil.copytree(
         ROOT / "explorer", work / "explorer", ignore=shutil.ignore_patterns("__pycache__")
     )
-    shutil.copytree(ROOT / "tests" / "physics", work / "tests" / "physics")
+    shutil.copytree(
+        ROOT / "tests" / "physics",
+        work / "tests" / "physics",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
     # the copy, not the editable install, must be what the tests import
     probe = subprocess.run(

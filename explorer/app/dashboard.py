@@ -257,7 +257,7 @@ class Dashboard(widgets.VBox):
         r = RATE_PRESETS[key]
         self.state.update(channel="rates", **r.changes)
         self.page.rate_info.value = (
-            f"<i>{html.escape(r.label)}</i>: {html.escape(r.description)} "
+            f"<i>{html.escape(r.label)}</i>: {html.escape(r.note)} "
             f"<span class='nac-source'>({html.escape(r.source)})</span>"
         )
 

@@ -39,7 +39,7 @@ row's bracket on sub-grids (vectorised over rows), then interpolated linearly in
 (log T, log ratio), as :mod:`explorer.physics` does: the current row gets the readout's full
 refinement (two rounds of 129 points), the other rows a cheaper one (enough for drawing).
 
-Limits: on the μν map, every limit of :data:`explorer.physics.limits.LIMITS`. On the |qν| map no
+Limits: on the μν map, the limits of :data:`~explorer.app.params.FEATURED_LIMITS`. On the |qν| map no
 limit is drawn: the explorer has no cited qν limit in :mod:`explorer.physics` (the paper quotes
 none), so the map says so rather than show an unchecked number.
 
@@ -69,7 +69,7 @@ from explorer.physics.limits import LIMITS
 
 from .compute import t_range
 from .fmt import energy, neutrino_label, sci
-from .params import REGISTRY
+from .params import FEATURED_LIMITS, REGISTRY
 from .state import R2_UNIT
 
 __all__ = ["AXES", "CHANNELS", "MapData", "compute_map"]
@@ -307,7 +307,9 @@ def compute_map(channel: str, state, axis: str, n: int = 200, mark_T: float | No
         current_cross = float(_edges(model, G, coef_g, [current], FULL_REFINE)[0]) / keV
     scale = _scale(channel, nu_now, tgt, state.sin2w, axis, y)
     limits = (
-        tuple((_short(lim.label), lim.value) for lim in LIMITS.values()) if axis == "mu" else ()
+        tuple((_short(LIMITS[k].label), LIMITS[k].value) for k in FEATURED_LIMITS)
+        if axis == "mu"
+        else ()
     )
     mark = (float(mark_T), current) if (mark_T is not None and on) else None
     return MapData(channel, axis, T, y, ratio, cross, t_top / keV, scale, threshold,

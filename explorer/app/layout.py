@@ -13,6 +13,7 @@ from explorer.physics.limits import LIMITS
 from . import dom
 from .controls import make
 from .fmt import sci
+from .params import FEATURED_LIMITS
 from .presets import EXPERIMENTS, RATE_PRESETS
 
 CSS = """
@@ -83,14 +84,18 @@ class Page:
         self.export_links = make(widgets.HTML)
         self.preset_buttons = {k: _button(e.label, e.description) for k, e in EXPERIMENTS.items()}
         self.limit_buttons = {
-            k: _button(f"μν = {sci(lim.value)} ({k})", f"{lim.label}: {lim.source}")
-            for k, lim in LIMITS.items()
+            k: _button(
+                f"μν = {sci(lim.value)} ({k})",
+                f"{lim.label}, {lim.year}, {lim.kind}: {lim.source}"
+                + (f". Caveats: {lim.caveats}" if lim.caveats else ""),
+            )
+            for k, lim in ((k, LIMITS[k]) for k in FEATURED_LIMITS)
         }
         self.reset = _button(
             "Reset", "all controls to their defaults (presentation mode and pins stay)"
         )
         self.rate_buttons = {
-            k: _button(r.label, f"{r.description} ({r.source})") for k, r in RATE_PRESETS.items()
+            k: _button(r.label, f"{r.note} ({r.source})") for k, r in RATE_PRESETS.items()
         }
         self.rate_info = make(widgets.HTML)
 

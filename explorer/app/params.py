@@ -24,9 +24,16 @@ from dataclasses import dataclass, field
 
 from explorer.physics.constants import SIN2W_DEFAULT
 from explorer.physics.electron import BINDINGS
-from explorer.physics.limits import LIMITS
+from explorer.physics.limits import LIMITS, best
 from explorer.physics.neutrino import FLAVOURS, MU_MAX, Q_MAX
 from explorer.physics.nucleus import FORM_FACTORS
+
+#: The limits with a μν button and a line on the μν maps: the paper's two (refs. 15, 16),
+#: Borexino, and the best direct and astrophysical limits of the table (computed, not typed).
+#: The page's limits table lists every entry of :data:`~explorer.physics.limits.LIMITS`.
+FEATURED_LIMITS = tuple(
+    dict.fromkeys(("gemma", "red-giant", best("astrophysical").key, "borexino", best("direct").key))
+)
 
 #: The panels: the two channels' cross sections, and event rates in a detector.
 PANELS = ("electron", "nucleus", "rates")
@@ -218,8 +225,9 @@ PARAMS: tuple[Param, ...] = (
        physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu", advanced=True),
     # -- event rates in a detector (the rates panel)
     _p("r_source", "reactor", "dropdown", "Source",
-       "Neutrino source: reactor ν̄ₑ (Huber–Mueller fission spectra), π⁺ decay at rest "
-       "(prompt νμ line and delayed νₑ, ν̄μ), or the Sun (B16-GS98 pp, ⁷Be, pep, ⁸B with LMA "
+       "Neutrino source: reactor ν̄ₑ (Huber–Mueller fission spectra, Vogel–Engel below 2 MeV, "
+       "ν̄ from 0.6 neutron captures on ²³⁸U per fission), π⁺ decay at rest (prompt νμ line "
+       "and delayed νₑ, ν̄μ), or the Sun (B16-GS98 pp, ⁷Be, pep, measured ⁸B spectrum, LMA "
        "flavour conversion).", "rates", _R, url="src", codec="choice",
        options=(("reactor ν̄ₑ", "reactor"), ("π-DAR (spallation)", "pion-dar"),
                 ("solar ν", "solar")),

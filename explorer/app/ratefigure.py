@@ -13,15 +13,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from explorer.physics.limits import LIMITS
+from explorer.physics.limits import LIMITS, best
 
 from .figstyle import COLORS, DPI, FONT, STYLES, Blitted, decade_label, encode_png
 
 #: Figure size in inches (1134 × 567 px at DPI 135): the whole page width, text in the
 #: panel figures' sizes (:data:`~.figstyle.FONT`).
 FIGSIZE = (8.4, 4.2)
-#: Limits drawn on the sensitivity plot.
-SHOWN_LIMITS = ("gemma", "xenonnt", "red-giant-2020")
+#: Limits drawn on the sensitivity plot: the paper's reactor limit and the best direct and
+#: astrophysical limits of the table (computed by :func:`explorer.physics.limits.best`).
+SHOWN_LIMITS = ("gemma", best("direct").key, best("astrophysical").key)
 
 
 def _log_axes(ax, xlabel: str, ylabel: str) -> None:
@@ -63,7 +64,10 @@ class RatesFigure(Blitted):
                               mec=COLORS["threshold"], mew=2, label="at the threshold")  # fmt: skip
         for key, ls in zip(SHOWN_LIMITS, ("--", "-.", ":"), strict=True):
             lim = LIMITS[key]
-            b.axhline(lim.value, color="#555555", lw=1.0, ls=ls, label=f"{lim.label}")
+            label = f"{lim.label}, {lim.year}" + (
+                " (best direct)" if lim.kind == "direct" and key != "gemma" else ""
+            )
+            b.axhline(lim.value, color="#555555", lw=1.0, ls=ls, label=label)
         b.legend(fontsize=FONT["legend"], loc="upper left", frameon=False)
         self.title = fig.text(0.085, 0.95, "", ha="left", va="center", fontsize=FONT["title"])
         # blitting, as in PanelFigure: the frames, ticks, legends and limit lines are a cached

@@ -54,6 +54,10 @@ class RatesView:
     thresholds: np.ndarray  # keV, for the sensitivity curve
     sens_curve: np.ndarray  # μν in μB
     readouts: tuple
+    #: reactor only: (low, high) of the EM counts and of the μν reach when everything below
+    #: 2 MeV moves by ∓/± LOW_ENERGY_REL_UNCERTAINTY (sources.reactor_band); None otherwise
+    em_band: tuple | None = None
+    sens_band: tuple | None = None
 
 
 def make_source(kind: str, power_gw: float, protons: float, distance_m: float):
@@ -90,6 +94,27 @@ def _physics_kw(state) -> dict:
         form_factor=state.form_factor,
         sin2w=state.sin2w,
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _band_sources(power_gw: float, distance_m: float) -> tuple:
+    """(low, high) reactor sources of :func:`explorer.physics.sources.reactor_band`."""
+    lo, _, hi = sources.reactor_band(power_gw * GW, distance_m * m)
+    return lo, hi
+
+
+def _reactor_band(state, mat, channel, exposure, bkg, window, kw):
+    """((EM counts low, high), (μν reach low, high)) of the reactor's low-energy band."""
+    lo_w, hi_w = window
+    bands = []
+    for src in _band_sources(float(state.r_power), float(state.r_distance)):
+        n = rates.counts(src, mat, exposure, lo_w * keV, hi_w * keV, channel=channel, **kw)
+        sens_kw = {k: kw[k] for k in ("binding", "form_factor", "sin2w")}
+        res = rates.sensitivity(src, mat, exposure, lo_w * keV, bkg, channel, T_max=hi_w * keV,
+                                **sens_kw)  # fmt: skip
+        bands.append((n.em, float(res.value)))
+    (em_lo, s_lo), (em_hi, s_hi) = bands
+    return (em_lo, em_hi), (min(s_lo, s_hi), max(s_lo, s_hi))
 
 
 @functools.lru_cache(maxsize=8)
@@ -133,10 +158,13 @@ def compute_rates(state) -> RatesView:
     curve = _sens_curve(key, tuple(thresholds), hi_w)
     sens = float(_sens_curve(key, (lo_w,), hi_w)[0]) if open_window else math.inf
     title = f"{src_label(state)} on {state.r_material} ({'e⁻' if channel == 'electron' else 'nuclear'} recoils)"
-    readouts = _readouts(n, n_bkg, sens, (lo_w, hi_w), t_end, open_window)
+    em_band = sens_band = None
+    if state.r_source == "reactor" and open_window:
+        em_band, sens_band = _reactor_band(state, mat, channel, exposure, bkg, (lo_w, hi_w), kw)
+    readouts = _readouts(n, n_bkg, sens, (lo_w, hi_w), t_end, open_window, em_band, sens_band)
     return RatesView(
         title, T, r.sm / RATE_UNIT, r.em / RATE_UNIT, r.total / RATE_UNIT, state.r_background,
-        (lo_w, hi_w), t_end, n, n_bkg, sens, thresholds, curve, readouts,
+        (lo_w, hi_w), t_end, n, n_bkg, sens, thresholds, curve, readouts, em_band, sens_band,
     )  # fmt: skip
 
 
@@ -149,22 +177,38 @@ def src_label(state) -> str:
     return "solar ν (B16-GS98, LMA)"
 
 
-def _readouts(n, n_bkg, sens, window, t_end, open_window) -> tuple:
+_BAND_HELP = (
+    " In brackets: the band when the reactor spectrum below 2 MeV (the Vogel–Engel "
+    "extrapolation and the ²³⁸U capture ν̄, where no fit reaches) moves by ±25 % "
+    "(explorer.physics.sources.reactor_band, a stated assumption)."
+)
+
+
+def _band(value: str, band, fmt) -> str:
+    return value if band is None else f"{value} ({fmt(band[0])} – {fmt(band[1])})"
+
+
+def _readouts(n, n_bkg, sens, window, t_end, open_window, em_band=None, sens_band=None) -> tuple:
     lo, hi = window
     if not open_window:
         why = f"— (threshold {energy(lo)} is above the end of the spectrum, {energy(t_end)})"
         return (Readout("Counts in the window", why, "No recoils above the threshold."),)
+    band_help = _BAND_HELP if em_band is not None else ""
+    sens_text = f"{sci(sens, 2)} μB" if math.isfinite(sens) else "—"
+    if sens_band is not None and math.isfinite(sens):
+        sens_text = _band(sens_text, sens_band, lambda x: sci(x, 2))
     return (
         Readout("Counting window", f"{energy(lo)} – {energy(hi)}",
                 "Threshold to the window's upper end (at most the spectrum's end)."),
         Readout("Expected SM events", sci(n.sm, 3), "Weak-interaction events in the window."),
-        Readout("Expected EM events", sci(n.em, 3),
-                "Extra events from μν, qν, ⟨r²⟩ (EM = total − SM; negative if destructive)."),
+        Readout("Expected EM events", _band(sci(n.em, 3), em_band, lambda x: sci(x, 3)),
+                "Extra events from μν, qν, ⟨r²⟩ (EM = total − SM; negative if destructive)."
+                + band_help),
         Readout("Total neutrino events", sci(n.total, 3), "SM + EM."),
         Readout("Background events", sci(n_bkg, 3), "Flat background × exposure × window width."),
-        Readout("μν excluded at 90 % CL", f"{sci(sens, 2)} μB" if math.isfinite(sens) else "—",
+        Readout("μν excluded at 90 % CL", sens_text,
                 "Smallest μν whose extra events exceed the Poisson upper limit on SM + background "
-                "(explorer.physics.rates.sensitivity).", strong=True),
+                "(explorer.physics.rates.sensitivity)." + band_help, strong=True),
     )  # fmt: skip
 
 

@@ -82,8 +82,9 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
     rows = []
     for lim in LIMITS.values():
         ratio = f"{mu_eff / lim.value:.2g}" if mu_eff > 0 else "—"
+        tip = html.escape(lim.caveats or lim.source, quote=True)
         rows.append(
-            f"<tr><td>{html.escape(lim.label)}</td>"
+            f"<tr title='{tip}'><td>{html.escape(lim.label)}, {lim.year} ({lim.kind})</td>"
             f"<td>{sci(lim.value)} μB ({html.escape(lim.cl)})</td>"
             f"<td>bounds: {html.escape(lim.constrains)}</td>"
             f"<td>μν/limit = {ratio}</td>"

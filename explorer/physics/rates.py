@@ -648,12 +648,12 @@ def counts(
     k : None or float   Lindhard k for every element (None: 0.133 Z^{2/3} A^{-1/2} per element,
         0.157 for Ge)
     efficiency : None, callable eff(E_obs) or table (E_obs, eff)  values in [0, 1], of the
-        observed energy (keVee when quenched)
+        observed energy (keVee when quenched); it multiplies the neutrino events (SM and EM)
     n_E, n_T : quadrature nodes (Eν per T; log T per piece)
 
     Returns
     -------
-    Counts with ``.sm``, ``.em``, ``.total`` (events).
+    Counts with ``.sm``, ``.em``, ``.total`` (events detected: efficiency applied).
 
     >>> from hepunits import MeV, keV, kg, day, cm2, s
     >>> from explorer.physics import sources
@@ -781,7 +781,14 @@ def sensitivity(
 
     Counting in the window [threshold, T_max]: expected b = N_SM + B events (SM neutrino
     scattering plus a flat background B = background × exposure × window width), observed the
-    median n = b. The parameter is excluded when its extra counts |N_EM| exceed the classical
+    median n = b.
+
+    Semantics of the inputs: ``background`` is the rate *observed* by the detector (as papers
+    quote it, per mass · time · observed energy, after every cut), so the efficiency is **not**
+    applied to it again; ``efficiency`` multiplies the neutrino events N_SM and N_EM only.
+    ``T_max=None`` runs the window to the kinematic end of the recoil spectrum and counts the
+    flat background over all of it (9.75 MeV of electron recoils for a reactor): give the
+    experiment's own window instead (the rates panel's set-ups do). The parameter is excluded when its extra counts |N_EM| exceed the classical
     Poisson upper limit s = :func:`poisson_upper_limit` (b, cl). One parameter at a time (the
     others 0). N_EM = μν² N₁ exactly (eq. 8 adds incoherently), so μν = √(s/N₁); for qν and ⟨r²⟩
     N_EM = a x + b x² exactly (the shift of g_V or C_V is linear in x and the cross section
@@ -794,8 +801,8 @@ def sensitivity(
         :func:`counts`
     exposure : mass × time (> 0)
     threshold : energy (> 0), lower edge of the window (keVee when quenched)
-    background : flat background rate ≥ 0 per (mass · time · energy), e.g.
-        ``1 / (kg * day * keV)``
+    background : flat *observed* background rate ≥ 0 per (mass · time · energy), e.g.
+        ``1 / (kg * day * keV)`` (not multiplied by the efficiency)
     parameter : {"mu", "q", "r2"};  cl : confidence level in (0, 1);  T_max : None or energy
 
     Returns

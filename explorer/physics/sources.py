@@ -11,8 +11,10 @@ Units follow hepunits: ``src.total_flux / (1 / (cm2 * s))`` reads a flux in cm�
 Constructors
 ------------
 :func:`from_function`, :func:`tabulated` (a user's own spectrum), :func:`line`,
-:func:`pion_dar` (π⁺ decay at rest), :func:`solar` (B16-GS98 standard solar model),
-:func:`reactor` (Huber/Mueller fission spectra). Data tables live in ``data/`` with a REFERENCE note.
+:func:`pion_dar` (π⁺ decay at rest), :func:`solar` (B16-GS98 standard solar model, the measured
+⁸B spectrum; code in :mod:`~explorer.physics.solar_spectra`), :func:`reactor` (Huber/Mueller
+fission spectra and ²³⁸U capture ν̄; code in :mod:`~explorer.physics.reactor_spectra`). Data
+tables live in ``data/`` with a REFERENCE note.
 
 In event rates (:mod:`explorer.physics.rates`) μν, qν and ⟨r²⟩ are *effective*,
 flavour-independent parameters: every component is scattered with the same values.
@@ -34,25 +36,41 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 
 import numpy as np
-from hepunits import MeV, cm2, cm3, eV, s
+from hepunits import MeV, cm2, s
 
 from ._validate import as_float_array, check_choice
-from .constants import ALPHA, G_FERMI, HBARC, ME
 from .neutrino import FLAVOURS
-from .targets import atomic_mass
 
 __all__ = [
+    "B8_Q_EFF",
+    "B8_SHAPES",
+    "BE7_LINES",
+    "DEFAULT_FRACTIONS",
+    "FISSION_ISOTOPES",
     "LMA",
+    "LOW_ENERGY_REL_UNCERTAINTY",
     "M_MU",
     "M_PI",
+    "PEP_ENERGY",
+    "PP_Q",
+    "REACTOR_E_JOIN",
+    "REACTOR_E_MAX",
+    "SOLAR_CORE_NE",
     "SOLAR_FLUXES",
+    "U238_CAPTURES_PER_FISSION",
     "Component",
     "Source",
+    "antineutrinos_per_fission",
+    "b8_spectrum",
+    "capture_spectrum",
+    "fission_spectrum",
     "from_function",
     "line",
     "lma_survival",
+    "mean_energy_per_fission",
     "pion_dar",
     "reactor",
+    "reactor_band",
     "solar",
     "tabulated",
 ]
@@ -396,303 +414,41 @@ def pion_dar(distance, proton_rate, nu_per_proton=0.08):
 
 
 # ----------------------------------------------------------------------------------------------
-# the Sun
+# data tables, and the solar and reactor sources (their own modules, re-exported here)
 
 
 def _csv_rows(name):
+    """Rows of ``data/<name>`` as dicts (lines starting with ``#`` are comments)."""
     text = resources.files(__package__).joinpath(f"data/{name}").read_text()
     return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
-@functools.cache
-def _solar_fluxes() -> dict:
-    return {
-        r["source"]: float(r["flux_cm2_s"]) / (cm2 * s) for r in _csv_rows("solar_b16_gs98.csv")
-    }
-
-
-#: B16-GS98 fluxes (Vinyoles et al., ApJ 835, 202 (2017)), per area · time, from data/.
-SOLAR_FLUXES = _solar_fluxes()
-
-#: ⁷Be lines (energy, branching): Bahcall, "Neutrino Astrophysics" (1989); DESIGN §4.16.
-BE7_LINES = ((0.8613 * MeV, 0.897), (0.3843 * MeV, 0.103))
-#: pep line energy (Bahcall 1989): 2M(¹H) − M(²H) = 1.442 MeV.
-PEP_ENERGY = 1.442 * MeV
-#: ⁸B effective endpoint of the allowed-shape approximation (see :func:`solar`).
-B8_Q_EFF = 13.0102 * MeV
-
-
-def _mass(symbol, A):
-    return atomic_mass(symbol, A)
-
-
-#: pp endpoint: Q = 2M(¹H) − M(²H) − 2m_e = 0.420 MeV (atomic masses, AME2020 via periodictable).
-PP_Q = 2.0 * _mass("H", 1) - _mass("H", 2) - 2.0 * ME
-
-
-def _allowed_beta_plus(E, Q, Z):
-    """Allowed β⁺ neutrino spectrum (unnormalised): E² p W F(−Z, W), W = Q + m_e − E.
-
-    Nuclear recoil neglected; F is the non-relativistic Fermi function 2πη/(1 − e^{−2πη}) with
-    η = −Zα W/p for a positron and daughter charge Z (e.g. Bahcall, "Neutrino Astrophysics",
-    Cambridge 1989, ch. 6).
-    """
-    W = np.maximum(Q + ME - E, ME)
-    p = np.sqrt(np.maximum(W * W - ME * ME, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        eta = -Z * ALPHA * W / p
-        fermi = np.where(p > 0, 2.0 * math.pi * eta / (-np.expm1(-2.0 * math.pi * eta)), 0.0)
-    return np.where((E >= 0) & (E < Q), E * E * p * W * fermi, 0.0)
-
-
-#: Mixing parameters for the LMA survival probability: PDG 2022 (R. L. Workman et al.,
-#: PTEP 2022, 083C01), "Neutrino masses, mixing and oscillations" summary.
-LMA = {"sin2_theta12": 0.307, "sin2_theta13": 0.0220, "dm2_21": 7.53e-5 * eV**2}
-#: Electron density at neutrino production, n_e = 100 N_A cm⁻³ (solar core, Bahcall &
-#: Pinsonneault SSMs); one value for every solar source (an approximation, see lma_survival).
-SOLAR_CORE_NE = 100.0 * 6.02214076e23 / cm3
-
-
-def lma_survival(E, n_e=SOLAR_CORE_NE):
-    """Adiabatic MSW-LMA ν_e survival probability at the Earth (day, oscillations averaged).
-
-    P_ee = cos⁴θ₁₃ (½ + ½ cos2θ₁₂ᵐ cos2θ₁₂) + sin⁴θ₁₃, with
-    cos2θ₁₂ᵐ = (cos2θ₁₂ − β)/√((cos2θ₁₂ − β)² + sin²2θ₁₂),
-    β = 2√2 G_F n_e E cos²θ₁₃ / Δm²₂₁ (e.g. PDG 2022 review "Neutrino masses, mixing and
-    oscillations", solar section; Maltoni & Smirnov, Eur. Phys. J. A 52, 87 (2016)).
-    Mixing parameters: :data:`LMA` (PDG 2022). n_e in number per volume (hepunits, per mm³);
-    default 100 N_A cm⁻³ for every source (production-region averaging ignored: a few % on P_ee
-    for ⁸B). Limits: ≈ 0.55 at low E (vacuum averaged), → ≈ sin²θ₁₂ cos⁴θ₁₃ at high E.
-
-    >>> from hepunits import keV, MeV
-    >>> round(float(lma_survival(1 * keV)), 3), round(float(lma_survival(10 * MeV)), 3)
-    (0.55, 0.319)
-    """
-    E = as_float_array("E", E)
-    s12, s13 = LMA["sin2_theta12"], LMA["sin2_theta13"]
-    c2 = 1.0 - 2.0 * s12
-    sin2_2 = 4.0 * s12 * (1.0 - s12)
-    c13sq = 1.0 - s13
-    # √2 G_F n_e: G_F in MeV⁻², n_e per mm³ → × (ħc)³ (MeV·mm)³ gives MeV
-    v = math.sqrt(2.0) * G_FERMI * n_e * HBARC**3
-    beta = 2.0 * v * E * c13sq / LMA["dm2_21"]
-    c2m = (c2 - beta) / np.sqrt((c2 - beta) ** 2 + sin2_2)
-    out = c13sq**2 * (0.5 + 0.5 * c2m * c2) + s13 * s13
-    return float(out) if out.ndim == 0 else out
-
-
-def solar(components=("pp", "7Be", "pep", "8B"), p_ee=None):
-    """Solar neutrinos at the Earth, B16-GS98 standard solar model (Vinyoles et al., ApJ 835,
-    202 (2017)): pp 5.98e10, ⁷Be 4.93e9, pep 1.44e8, ⁸B 5.46e6 cm⁻² s⁻¹.
-
-    Shapes:
-
-    * pp: allowed β⁺ spectrum with the Fermi function (daughter ²H, Z = 1), endpoint
-      Q = 2M(¹H) − M(²H) − 2m_e = 0.420 MeV (mean 0.2647 MeV; Bahcall's 0.2668 MeV includes
-      thermal and recoil effects);
-    * ⁷Be: lines at 0.8613 MeV (89.7 %) and 0.3843 MeV (10.3 %); pep: line at 1.442 MeV;
-    * ⁸B: **approximation** — an allowed β⁺ shape (daughter ⁸Be, Z = 4) with an effective endpoint
-      Q_eff = 13.01 MeV chosen so that the mean energy equals 6.735 MeV, the mean of the
-      measured-data spectrum of Bahcall et al., Phys. Rev. C 54, 411 (1996). It ignores the
-      width of the ⁸Be 3 MeV final state, so the tail above ~13 MeV is missing; for precision
-      work pass the tabulated spectrum of Winter et al., Phys. Rev. C 73, 025503 (2006) to
-      :func:`tabulated`.
-
-    Flavour at the detector: ``p_ee=None`` uses the adiabatic LMA survival probability
-    :func:`lma_survival` (PDG 2022 mixing); a number in [0, 1] is a constant P_ee. The ν_e
-    component carries P_ee, and the rest (ν_μ and ν_τ, which scatter alike at this order) is one
-    "mu" component carrying 1 − P_ee.
-
-    >>> from hepunits import cm2, s
-    >>> f"{solar(('pp',)).total_flux * cm2 * s:.3e}"
-    '5.980e+10'
-    """
-    if isinstance(components, str):
-        components = (components,)
-    for c in components:
-        check_choice("components", c, {"pp", "7Be", "pep", "8B"})
-    if not components:
-        raise ValueError("components must name at least one of 'pp', '7Be', 'pep', '8B'")
-    if p_ee is not None:
-        try:
-            p = float(p_ee)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"p_ee must be None (LMA) or a number in [0, 1], got {p_ee!r}"
-            ) from None
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"p_ee must lie in [0, 1] (or be None for LMA), got {p_ee!r}")
-
-        def prob(E, p=p):
-            return np.full(np.shape(E), p)
-    else:
-
-        def prob(E):
-            return lma_survival(E)
-
-    fl = SOLAR_FLUXES
-    out = []
-
-    def split_line(E0, flux, label):
-        pe = float(prob(np.asarray(E0)))
-        for flavour, f in (("e", pe), ("mu", 1.0 - pe)):
-            if f > 0.0:
-                out.append(Component(flavour, False, flux * f, E0, E0, E0, (), label))
-
-    def split_spectrum(shape, E_hi, flux, label):
-        norm = _integrate(shape, 0.0, E_hi)
-        for flavour, weight in (("e", prob), ("mu", lambda E: 1.0 - prob(E))):
-
-            def fn(E, weight=weight):
-                return flux / norm * shape(E) * weight(E)
-
-            f = _integrate(fn, 0.0, E_hi)
-            if f > 0.0:
-                out.append(_spectrum(fn, 0.0, E_hi, f, flavour, False, (), label))
-
-    for name in components:
-        if name == "pp":
-            split_spectrum(lambda E: _allowed_beta_plus(E, PP_Q, 1), PP_Q, fl["pp"], "pp")
-        elif name == "8B":
-            split_spectrum(lambda E: _allowed_beta_plus(E, B8_Q_EFF, 4), B8_Q_EFF, fl["8B"], "⁸B")
-        elif name == "pep":
-            split_line(PEP_ENERGY, fl["pep"], "pep")
-        else:
-            for E0, br in BE7_LINES:
-                split_line(E0, fl["7Be"] * br, f"⁷Be {E0 / MeV * 1000:.1f} keV")
-    return Source(tuple(out))
-
-
-# ----------------------------------------------------------------------------------------------
-# reactors
-
-
-@functools.cache
-def _reactor_table() -> dict:
-    out = {}
-    for r in _csv_rows("reactor_fits.csv"):
-        a = np.array([float(r[f"a{k}"]) for k in range(6)])
-        b = np.array([float(r[f"b{k}"]) for k in range(3)])
-        out[r["isotope"]] = (a, b, float(r["energy_MeV"]) * MeV)
-    return out
-
-
-#: Fission isotopes of :func:`reactor`.
-FISSION_ISOTOPES = ("U235", "U238", "Pu239", "Pu241")
-#: Default fuel mix (fission fractions): an illustrative mid-cycle pressurised-water reactor,
-#: of the size quoted by Bemporad, Gratta & Vogel, Rev. Mod. Phys. 74, 297 (2002).
-DEFAULT_FRACTIONS = {"U235": 0.56, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.07}
-#: Energy where the Huber/Mueller fits take over from the low-energy extension.
-REACTOR_E_JOIN = 2.0 * MeV
-#: Upper end of the reactor spectrum (fits end at 8 MeV; 8–10 MeV is their extrapolation).
-REACTOR_E_MAX = 10.0 * MeV
-
-
-def fission_spectrum(E, isotope):
-    """ν̄_e per fission per energy of one fission isotope: dN/dE (1/energy), E in energy units.
-
-    E ≥ 2 MeV: exp(Σ_k a_k E^k), E in MeV — Huber, Phys. Rev. C 84, 024617 (2011) (²³⁵U, ²³⁹Pu,
-    ²⁴¹Pu) and Mueller et al., Phys. Rev. C 83, 054615 (2011) (²³⁸U); fitted over 2–8 MeV and
-    extrapolated to 10 MeV.
-    E < 2 MeV: the Vogel–Engel exp-quadratic (Phys. Rev. D 39, 3378 (1989)), multiplied by a
-    constant so that it meets the Huber/Mueller value at 2 MeV (factors 0.996–1.10), extended to
-    E = 0. This is a *stated extrapolation*: below ~1 MeV reactor spectra are uncertain at the tens
-    of % level, and the ν̄ from neutron capture on ²³⁸U (²³⁹U and ²³⁹Np β decays, E < 1.3 MeV)
-    are not included. It matters for the magnetic term: at T ≪ Eν the magnetic rate counts every
-    ν̄ above E_min(T).
-
-    >>> from hepunits import MeV
-    >>> round(fission_spectrum(3 * MeV, "U235") * MeV, 4)      # exp(Σ a_k 3^k)
-    0.6558
-    """
-    check_choice("isotope", isotope, set(FISSION_ISOTOPES))
-    E = as_float_array("E", E)
-    out = _fission(E / MeV, isotope) / MeV
-    return float(out) if out.ndim == 0 else out
-
-
-def _fission(x, isotope):
-    return _fission_mix(x, (isotope,), np.ones(1))
-
-
-def _horner(coeffs, x):
-    """Σ_k c_k x^k for each row of coeffs (n_iso, K) at every x (n,) → (n_iso, n)."""
-    y = np.repeat(coeffs[:, -1:], x.size, axis=1)
-    for k in range(coeffs.shape[1] - 2, -1, -1):
-        y *= x
-        y += coeffs[:, k : k + 1]
-    return y
-
-
-def _fission_mix(x, isotopes, weights):
-    """Σ_i w_i dN_i/dx (per MeV per fission, x = E/MeV): one pass, each branch only where used."""
-    table = _reactor_table()
-    a = np.array([table[k][0] for k in isotopes])  # (n_iso, 6)
-    b = np.array([table[k][1] for k in isotopes])  # (n_iso, 3)
-    j = REACTOR_E_JOIN / MeV
-    log_scale = a @ j ** np.arange(6) - b @ j ** np.arange(3)  # meet continuously at 2 MeV
-    b = b + np.outer(log_scale, [1.0, 0.0, 0.0])
-    x = np.asarray(x, dtype=float)
-    flat = x.ravel()
-    out = np.zeros(flat.shape)
-    hi = (flat >= j) & (flat <= REACTOR_E_MAX / MeV)
-    lo = (flat >= 0) & (flat < j)
-    for mask, coeffs in ((hi, a), (lo, b)):
-        if mask.all():
-            out = weights @ np.exp(_horner(coeffs, flat))
-        elif mask.any():
-            out[mask] = weights @ np.exp(_horner(coeffs, flat[mask]))
-    return out.reshape(x.shape)
-
-
-def reactor(power, distance, fractions=None):
-    """Reactor ν̄_e at a distance from a core of given thermal power and fuel mix.
-
-    Φ(E) = P / (Σ_i f_i e_i) · Σ_i f_i dN_i/dE / (4π d²), with the fission spectra of
-    :func:`fission_spectrum` (Huber 2011 / Mueller 2011 above 2 MeV; Vogel–Engel 1989 shape
-    below, joined continuously — a stated extrapolation, see there) and the energy per fission
-    e_i of Kopeikin, Mikaelyan & Sinev, Phys. At. Nucl. 67, 1892 (2004): 201.92 (²³⁵U),
-    205.52 (²³⁸U), 209.99 (²³⁹Pu), 213.60 (²⁴¹Pu) MeV. Spectrum on 0–10 MeV; no oscillation
-    (negligible at reactor–detector distances of tens of metres).
-
-    Parameters
-    ----------
-    power : thermal power (> 0), e.g. ``3 * GW`` (hepunits ``GW``)
-    distance : length (> 0), e.g. ``13.9 * m``
-    fractions : None or dict {"U235", "U238", "Pu239", "Pu241": fission fraction ≥ 0}
-        Normalised to sum 1. None: :data:`DEFAULT_FRACTIONS`.
-
-    >>> from hepunits import GW, m, cm2, s
-    >>> f"{reactor(3 * GW, 13.9 * m).total_flux * cm2 * s:.2e}"
-    '2.07e+13'
-    """
-    P = _positive_scalar("power", power, " (thermal power, e.g. 3 * GW)")
-    d = _positive_scalar("distance", distance, " (a length, e.g. 13.9 * m)")
-    if fractions is None:
-        fractions = DEFAULT_FRACTIONS
-    if not isinstance(fractions, dict) or not fractions:
-        raise ValueError(
-            f"fractions must be a dict such as {DEFAULT_FRACTIONS!r}, got {fractions!r}"
-        )
-    fr = {}
-    for k, v in fractions.items():
-        check_choice("fractions key", k, set(FISSION_ISOTOPES))
-        fr[k] = _nonneg_scalar(f"fractions[{k!r}]", v)
-    total = sum(fr.values())
-    if total <= 0:
-        raise ValueError(f"fractions must have a positive sum, got {fractions!r}")
-    fr = {k: v / total for k, v in fr.items() if v > 0}
-    table = _reactor_table()
-    e_per_fission = sum(f * table[k][2] for k, f in fr.items())
-    fission_rate = P / e_per_fission
-    scale = fission_rate / (4.0 * math.pi * d * d)
-
-    isotopes, weights = tuple(fr), np.array(list(fr.values()))
-
-    def fn(E, isotopes=isotopes, weights=weights, scale=scale):
-        return scale * _fission_mix(E / MeV, isotopes, weights) / MeV
-
-    flux = _integrate(fn, 0.0, REACTOR_E_MAX, (REACTOR_E_JOIN,))
-    return Source(
-        (_spectrum(fn, 0.0, REACTOR_E_MAX, flux, "e", True, (REACTOR_E_JOIN,), "reactor"),)
-    )
+# solar_spectra and reactor_spectra import the core above from this module; explorer.physics
+# always imports this module first, so the names they need exist when they load.
+from .reactor_spectra import (  # noqa: E402
+    DEFAULT_FRACTIONS,
+    FISSION_ISOTOPES,
+    LOW_ENERGY_REL_UNCERTAINTY,
+    REACTOR_E_JOIN,
+    REACTOR_E_MAX,
+    U238_CAPTURES_PER_FISSION,
+    antineutrinos_per_fission,
+    capture_spectrum,
+    fission_spectrum,
+    mean_energy_per_fission,
+    reactor,
+    reactor_band,
+)
+from .solar_spectra import (  # noqa: E402
+    B8_Q_EFF,
+    B8_SHAPES,
+    BE7_LINES,
+    LMA,
+    PEP_ENERGY,
+    PP_Q,
+    SOLAR_CORE_NE,
+    SOLAR_FLUXES,
+    b8_spectrum,
+    lma_survival,
+    solar,
+)

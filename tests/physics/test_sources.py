@@ -1,14 +1,16 @@
 """Neutrino sources: each number is compared with a published value or a hand derivation, and
 its origin is written next to it."""
 
+import io
 import math
+from importlib import resources
 
 import mpmath
 import numpy as np
 import pytest
 from hepunits import GW, MeV, cm2, eV, keV, m, s
 
-from explorer.physics import sources
+from explorer.physics import reactor_spectra, sources
 from explorer.physics.constants import ATOMIC_MASS_UNIT, ME
 
 PER_CM2_S = 1 / (cm2 * s)
@@ -99,12 +101,81 @@ def test_pep_line_and_pp_endpoint_from_atomic_masses():
 def test_pp_and_8b_mean_energies():
     # pp: Bahcall, Phys. Rev. C 56, 3391 (1997): ⟨E⟩ = 0.2668 MeV (with thermal and recoil effects
     # that the allowed shape here omits: agreement to 1 %).
-    # ⁸B: Bahcall et al., Phys. Rev. C 54, 411 (1996): ⟨E⟩ = 6.735 MeV, which fixes Q_eff here.
-    src = sources.solar(("pp", "8B"), p_ee=1.0)
-    for label, ref, tol in (("pp", 0.2668, 0.01), ("⁸B", 6.735, 1e-3)):
-        (c,) = [c for c in src.components if c.label == label]
+    # ⁸B, allowed-shape option: Bahcall et al., Phys. Rev. C 54, 411 (1996): ⟨E⟩ = 6.735 MeV,
+    # which fixes Q_eff there.
+    pp = sources.solar(("pp",), p_ee=1.0)
+    b8 = sources.solar(("8B",), p_ee=1.0, b8_shape="allowed")
+    for src, ref, tol in ((pp, 0.2668, 0.01), (b8, 6.735, 1e-3)):
+        (c,) = src.components
         mean = _mp_integral(lambda E, c=c: E * c.dphi_dE(E), c.E_lo, c.E_hi) / c.flux
         assert mean / MeV == pytest.approx(ref, rel=tol)
+
+
+# Winter et al., Phys. Rev. C 73, 025503 (2006), Table IV, as transcribed (data/REFERENCE): a few
+# rows typed here again, and the sums of the 152 rows 0.1–15.2 MeV of P and of E·P (P normalised
+# to 1000 per MeV), so that an edited or lost row fails.
+WINTER_ROWS = {0.1: 0.214, 2.0: 40.447, 6.5: 131.134, 10.0: 78.387, 14.0: 2.058, 15.2: 0.047}
+WINTER_SUM_P = 9999.911
+WINTER_SUM_EP = 67699.5246
+
+
+def _winter_table():
+    path = resources.files("explorer.physics").joinpath("data/b8_winter2006.csv")
+    E, P, _ = np.loadtxt(io.StringIO(path.read_text()), delimiter=",", skiprows=8, unpack=True)
+    return E, P
+
+
+def test_winter_table_is_the_published_one():
+    E, P = _winter_table()
+    np.testing.assert_allclose(np.diff(E), 0.1, rtol=1e-9)
+    assert E[0] == 0.1 and E[-1] == 15.3 and P[-1] == 0.0
+    for e, p in WINTER_ROWS.items():
+        assert P[np.argmin(abs(E - e))] == p
+    assert np.sum(P) == pytest.approx(WINTER_SUM_P, rel=1e-12, abs=0)
+    assert np.sum(E * P) == pytest.approx(WINTER_SUM_EP, rel=1e-12, abs=0)
+    # the table is normalised to 1000 over E in MeV (trapezoid, with P(0) = 0): 999.99
+    assert np.trapezoid(np.r_[0, P], np.r_[0, E]) == pytest.approx(1000.0, rel=2e-5)
+
+
+def test_8b_spectrum_is_the_winter_table_normalised_to_b16():
+    # dΦ/dE at a node = 5.46e6 × P/999.9911 per MeV (ν_e + ν_μ parts), between nodes linear;
+    # mean energy of the piecewise-linear table, by hand per segment
+    E, P = _winter_table()
+    src = sources.solar(("8B",))
+    norm = np.trapezoid(np.r_[0, P], np.r_[0, E])
+    for e, p in WINTER_ROWS.items():
+        got = src.dphi_dE(e * MeV) / (PER_CM2_S / MeV)
+        assert got == pytest.approx(5.46e6 * p / norm, rel=1e-7, abs=0)
+    mid = src.dphi_dE(6.45 * MeV) / (PER_CM2_S / MeV)
+    assert mid == pytest.approx(5.46e6 * (131.101 + 131.134) / 2 / norm, rel=1e-7, abs=0)
+    assert src.dphi_dE(15.3 * MeV) == 0.0 and src.dphi_dE(15.25 * MeV) > 0
+    x, y = np.r_[0, E], np.r_[0, P]  # ∫ E (linear) over a segment = h (2 x0 y0 + x0 y1 + ...)/6
+    h = np.diff(x)
+    first = h * (2 * x[:-1] * y[:-1] + x[:-1] * y[1:] + x[1:] * y[:-1] + 2 * x[1:] * y[1:]) / 6
+    mean = np.sum(first) / norm
+    (c,) = sources.solar(("8B",), p_ee=1.0).components
+    got = _mp_integral(lambda e: e * c.dphi_dE(e), 0.0, 15.3 * MeV, list(E * MeV)) / c.flux
+    assert got / MeV == pytest.approx(mean, rel=1e-7, abs=0)
+    assert mean == pytest.approx(6.770, abs=5e-4)  # above Bahcall 1996's 6.735: the tail
+
+
+def test_8b_spectrum_function_is_the_normalised_table():
+    E, P = _winter_table()
+    norm = np.trapezoid(np.r_[0, P], np.r_[0, E])  # 999.9911 per MeV
+    got = sources.b8_spectrum(E * MeV) * MeV
+    np.testing.assert_allclose(got, P / norm, rtol=1e-12, atol=0)
+    assert sources.b8_spectrum(0.0) == 0.0 and sources.b8_spectrum(16 * MeV) == 0.0
+
+
+def test_8b_shape_option_and_errors():
+    E = np.array([5.0, 13.5]) * MeV
+    allowed = sources.b8_spectrum(E, "allowed")
+    measured = sources.b8_spectrum(E)
+    assert allowed[1] == 0.0 and measured[1] > 0  # the allowed shape ends at Q_eff = 13.01 MeV
+    with pytest.raises(ValueError, match="b8_shape"):
+        sources.solar(("8B",), b8_shape="bahcall")
+    with pytest.raises(ValueError, match="shape"):
+        sources.b8_spectrum(E, "winter")
 
 
 def test_lma_survival_limits_and_borexino():
@@ -172,20 +243,77 @@ def test_about_six_antineutrinos_per_fission_and_continuity_at_2_mev(iso):
 
 
 def test_reactor_flux_from_power_distance_and_energy_per_fission():
-    # Φ = P/(Σ f_i e_i) × Σ f_i N_i /(4π d²), e_i from Kopeikin et al. 2004 (201.92, 205.52,
-    # 209.99, 213.60 MeV); pure ²³⁵U at 1 GW and 10 m: 1 GW = 6.241509e21 MeV/s →
-    # 3.09110e19 fissions/s; N_235 from mpmath below; 4π (1000 cm)² = 1.256637e7 cm²
-    src = sources.reactor(1 * GW, 10 * m, fractions={"U235": 1.0})
+    # Φ = P/(Σ f_i e_i) × [Σ f_i N_i + 2 c] /(4π d²), e_i from Kopeikin et al. 2004 (201.92, 205.52,
+    # 209.99, 213.60 MeV), c = 0.6 captures on ²³⁸U per fission, two ν̄ each (²³⁹U, ²³⁹Np);
+    # pure ²³⁵U at 1 GW and 10 m: 1 GW = 6.241509e21 MeV/s → 3.09110e19 fissions/s; N_235 from
+    # mpmath below; 4π (1000 cm)² = 1.256637e7 cm²
     n235 = _mp_integral(
         lambda E: sources.fission_spectrum(E * MeV, "U235") * MeV, 0.0, 10.0, (2.0,)
     )
-    expected = 6.241509074e21 / 201.92 * n235 / 1.2566371e7
-    assert src.total_flux / PER_CM2_S == pytest.approx(expected, rel=1e-6)
-    (c,) = src.components
-    assert c.flavour == "e" and c.anti
+    for cap in (0.0, 0.6, 0.3):
+        src = sources.reactor(1 * GW, 10 * m, fractions={"U235": 1.0}, capture_rate=cap)
+        expected = 6.241509074e21 / 201.92 * (n235 + 2 * cap) / 1.2566371e7
+        assert src.total_flux / PER_CM2_S == pytest.approx(expected, rel=1e-6, abs=0)
+        (c,) = src.components
+        assert c.flavour == "e" and c.anti
+    # the default capture rate is 0.6 per fission (the value GEMMA's flux assumes)
+    assert sources.U238_CAPTURES_PER_FISSION == 0.6
+    default = sources.reactor(1 * GW, 10 * m, fractions={"U235": 1.0})
+    assert default.total_flux == pytest.approx(src.total_flux * (n235 + 1.2) / (n235 + 0.6))
     # fractions are normalised: doubling them changes nothing
     twice = sources.reactor(1 * GW, 10 * m, fractions={"U235": 2.0})
-    assert twice.total_flux == pytest.approx(src.total_flux, rel=1e-12)
+    assert twice.total_flux == pytest.approx(default.total_flux, rel=1e-12)
+
+
+def test_capture_antineutrinos_two_per_capture_with_ame_endpoints():
+    # ²³⁹U → ²³⁹Np (Q = 1261.7 keV) and ²³⁹Np → ²³⁹Pu (Q = 722.7 keV): AME2020 (M. Wang et al.,
+    # Chinese Phys. C 45, 030003 (2021)) Q_β⁻ values 1261.66 and 722.6 keV, typed here
+    qs = (reactor_spectra.Q_NP239 / MeV, reactor_spectra.Q_U239 / MeV)
+    total = _mp_integral(lambda E: sources.capture_spectrum(E * MeV) * MeV, 0, 1.3, qs)
+    assert total == pytest.approx(2.0, rel=1e-9)
+    assert sources.capture_spectrum(1.2618 * MeV) == 0.0 < sources.capture_spectrum(1.2615 * MeV)
+    assert sources.capture_spectrum(0.7231 * MeV) < 0.5 * sources.capture_spectrum(0.7220 * MeV)
+    assert reactor_spectra.Q_U239 / keV == pytest.approx(1261.66, abs=0.2)
+    assert reactor_spectra.Q_NP239 / keV == pytest.approx(722.6, abs=0.3)
+
+
+def test_antineutrinos_per_fission_and_gemma_flux():
+    # GEMMA (A. G. Beda et al., arXiv:1005.2736): 2.7e13 ν̄ cm⁻² s⁻¹ at 13.9 m from a 3 GW core.
+    # Here 5.51 fission ν̄ + 1.2 capture ν̄ per fission give 2.52e13, 6.7 % low: the known
+    # shortfall of the Vogel–Engel extrapolation below 2 MeV (sources.reactor docstring); the
+    # low-energy band (±25 % below 2 MeV) contains GEMMA's number.
+    per_fission = sources.antineutrinos_per_fission()
+    fission_only = sources.antineutrinos_per_fission(capture_rate=0)
+    assert per_fission - fission_only == pytest.approx(1.2, rel=1e-9)
+    fissions = 3e9 * 6.241509074e12 / sources.mean_energy_per_fission() * MeV  # per second
+    by_hand = fissions * per_fission / (4 * math.pi * 1390.0**2)
+    src = sources.reactor(3 * GW, 13.9 * m)
+    assert src.total_flux / PER_CM2_S == pytest.approx(by_hand, rel=1e-9, abs=0)
+    assert src.total_flux / PER_CM2_S == pytest.approx(2.7e13, rel=0.07)
+    lo, mid, hi = sources.reactor_band(3 * GW, 13.9 * m)
+    assert mid.total_flux == pytest.approx(src.total_flux, rel=1e-12)
+    assert lo.total_flux / PER_CM2_S < 2.7e13 < hi.total_flux / PER_CM2_S
+    # the default band: ±25 % below 2 MeV (the stated assumption LOW_ENERGY_REL_UNCERTAINTY)
+    below = per_fission - sources.antineutrinos_per_fission(E_min=2 * MeV)
+    assert hi.total_flux / mid.total_flux == pytest.approx(1 + 0.25 * below / per_fission)
+    # the mix-averaged energy per fission, Kopeikin et al. 2004 by hand:
+    # 0.56×201.92 + 0.07×205.52 + 0.30×209.99 + 0.07×213.60 = 205.4106 MeV
+    assert sources.mean_energy_per_fission() / MeV == pytest.approx(205.4106, rel=1e-12)
+
+
+def test_reactor_band_scales_everything_below_2_mev():
+    below = sources.antineutrinos_per_fission() - sources.antineutrinos_per_fission(E_min=2 * MeV)
+    total = sources.antineutrinos_per_fission()
+    lo, mid, hi = sources.reactor_band(1 * GW, 10 * m, rel=0.1)
+    assert hi.total_flux / mid.total_flux == pytest.approx(1 + 0.1 * below / total, rel=1e-9)
+    assert lo.total_flux / mid.total_flux == pytest.approx(1 - 0.1 * below / total, rel=1e-9)
+    E = np.array([1.0, 3.0]) * MeV
+    np.testing.assert_allclose(hi.dphi_dE(E) / mid.dphi_dE(E), [1.1, 1.0], rtol=1e-12)
+    for bad in (-0.1, 1.5, float("nan")):
+        with pytest.raises(ValueError, match="rel"):
+            sources.reactor_band(1 * GW, 10 * m, rel=bad)
+    with pytest.raises(ValueError, match="capture_rate"):
+        sources.reactor(1 * GW, 10 * m, capture_rate=3.0)
 
 
 # ---------------------------------------------------------------------------------------------
