@@ -7,8 +7,11 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8866
 POOL    ?= 1
 TABS    ?= 20
+STUDENTS ?= 30
+SPREAD  ?= 30
+SOAK    ?= 0
 
-.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-page browser mutation screenshots clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-class-browsers bench-page browser mutation screenshots clean
 
 # Bytecode caches for every installed package, plain and -OO (the dashboard's kernels run with
 # -OO): uv writes none, and where PYTHONDONTWRITEBYTECODE is set Python never writes them either,
@@ -87,9 +90,16 @@ screenshots: env browser
 mutation: env
 	$(VPY) tools/mutation.py
 
-# A class opening the link together: TABS tabs requested in the same second; POOL pre-heated
-# kernels (default: as many as TABS).
+# A class opening the link together: STUDENTS headless students (the page's protocol; their
+# browsers would run on their own laptops), all at once and then spread over SPREAD seconds,
+# with one real Chromium tab amid them; POOL pre-heated kernels (default: as many as STUDENTS).
+# SOAK=600: the students stay ten minutes, moving a slider every 2-10 s.
 bench-class: env browser
+	$(VPY) benchmarks/bench_students.py --students $(STUDENTS) --spread $(SPREAD) --soak $(SOAK) --pool $(if $(filter command line,$(origin POOL)),$(POOL),$(STUDENTS))
+
+# What TABS Chromium tabs opened in the same second cost the browsers and the server (a browser
+# benchmark: the browsers share the server's cores here, unlike a class).
+bench-class-browsers: env browser
 	$(VPY) benchmarks/bench_class.py --tabs $(TABS) --pool $(if $(filter command line,$(origin POOL)),$(POOL),$(TABS))
 
 clean:

@@ -137,6 +137,7 @@ class KernelSocket:
     def __post_init__(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.page.cookies.items())
         headers = {"Cookie": cookie} if cookie else {}
+        self.bytes_in = 0  # bytes of the frames received so far
         self._stack = contextlib.ExitStack()
         self.ws = self._stack.enter_context(
             connect(
@@ -165,6 +166,7 @@ class KernelSocket:
             if left <= 0:
                 raise TimeoutError("no matching message within the timeout")
             frame = self.ws.recv(timeout=left)
+            self.bytes_in += len(frame)
             if isinstance(frame, str):
                 continue
             got = decode_v1(frame)
