@@ -17,6 +17,7 @@ from pathlib import Path
 
 from explorer.serving import (
     install_admission,
+    install_compressed_static,
     install_frame_guard,
     install_page_script,
     set_xsrf_cookie,
@@ -31,6 +32,8 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 install_frame_guard()
 # A kernel budget (HTTP 503 past it); bots and probes get a static page without a kernel.
 install_admission()
+# Static files (Voila's 4 MB of JavaScript) sent gzip-compressed, each compressed once.
+install_compressed_static()
 # Tab close / reload shuts the page's kernel down (see explorer/serving.py).
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 # The session banner (kernel death, lost connection, start-up progress) and no CDN links.

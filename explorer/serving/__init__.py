@@ -4,6 +4,7 @@ What it adds to Voila 0.5 (each part below, and docs/deploy.md):
 
 * kernel websocket frames checked before anything parses them, the legacy protocol refused,
   rates bounded (:mod:`explorer.serving.frames`, docs/security.md);
+* static files sent gzip-compressed, compressed once (:mod:`explorer.serving.static`);
 * a kernel budget (HTTP 503 past it) and a static page without a kernel for bots, probes and
   ``HEAD`` (:mod:`explorer.serving.admission`);
 * the tab-close kernel shutdown that Voila's missing ``_xsrf`` cookie breaks (this docstring);
@@ -66,11 +67,13 @@ from importlib.resources import files
 
 from explorer.serving.admission import Admission, install_admission, pool_size
 from explorer.serving.frames import install_frame_guard
+from explorer.serving.static import install_compressed_static
 
 __all__ = [
     "SESSION_CONFIG",
     "install",
     "install_admission",
+    "install_compressed_static",
     "install_frame_guard",
     "install_page_script",
     "install_pool_keeper",
@@ -273,6 +276,11 @@ def install_pool_keeper() -> None:
                         if task.done() and not task.cancelled() and task.exception() is None:
                             ids.add(task.result().get("kernel_id"))
                 return ids
+
+            def has_warm_kernel(self) -> bool:
+                # a pooled kernel already waiting for its page, more than pages now asking
+                warm = sum(_is_warm(k) for k in self.pooled_ids())
+                return warm > getattr(self, "_explorer_waiting", 0)
 
             def _awaits_its_page(self, kernel_id) -> bool:
                 # the grace is the page's own start timeout: after it the page shows its notice
@@ -480,7 +488,8 @@ def install_page_script() -> None:
         head_done = False
         previews = self.settings.get(PREVIEWS_SETTING)
         preview = None
-        if previews is not None:  # the standalone server: plan the previews meanwhile
+        warm = getattr(self.kernel_manager, "has_warm_kernel", lambda: False)()
+        if previews is not None and not warm:  # a kernel to wait for: plan the previews
             preview = asyncio.ensure_future(previews.page_html(self.base_url, self.request.query))
         held = ""  # the start of a <body> tag whose end is in a later chunk (Jinja streams)
         async for snippet in original(self, *args, **kwargs):
@@ -826,6 +835,7 @@ def install() -> None:
     """Every fix of this package for the standalone server."""
     install_frame_guard()
     install_admission()
+    install_compressed_static()
     install_xsrf_cookie()
     install_page_script()
     install_pool_keeper()

@@ -6,6 +6,8 @@ sampler tells them apart by class."""
 
 from __future__ import annotations
 
+import time
+
 import harness
 import pytest
 import requests
@@ -103,3 +105,20 @@ def test_previews_on_the_standalone_server(standalone):
         assert standalone.get(path, timeout=60).status_code == 404, path
     bad = standalone.get("/explorer/preview/nucleus.png?E=nan&target=%00&mu=1e99", timeout=60)
     assert bad.status_code == 200  # clamped and ignored, as the dashboard does
+
+
+def test_a_page_served_by_a_warm_kernel_draws_no_preview(standalone):
+    """Previews cost the server ≈ 0.2 s of CPU per distinct link (most of its CPU in a class
+    burst, py-spy): a page that gets a warm pre-heated kernel goes live within a second and has
+    none; the page of a cold kernel has them (the test above)."""
+    from harness import student
+
+    deadline = time.monotonic() + 120
+    while "is filled with" not in standalone.log():
+        assert time.monotonic() < deadline, standalone.log()[-2000:]
+        time.sleep(0.2)
+    time.sleep(3.0)  # the pooled kernel waits for its page (warm)
+    page = student.open_page(standalone.url("target=Kr&mu=7.1e-11"))
+    assert f"Using pre-heated kernel: {page.kernel_id}" in standalone.log()
+    assert f'class="{dom.PREVIEW}"' not in page.html
+    student.shutdown(page)

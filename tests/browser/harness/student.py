@@ -84,6 +84,7 @@ class Page:
     html_bytes: int
     script: str  # the page's main script (a static file of the server)
     token: str = ""
+    html: str = field(default="", repr=False)
 
     def ws_url(self) -> str:
         q = f"session_id={uuid.uuid4().hex}" + (f"&token={self.token}" if self.token else "")
@@ -109,7 +110,7 @@ def open_page(url: str, token: str = "", timeout: float = 60.0) -> Page:
     base = "/".join(url.split("/", 3)[:3])
     script = html.unescape(_SCRIPT.search(r.text).group(1))
     return Page(base, config["baseUrl"], config["kernelId"], session.cookies.get_dict(),
-                len(r.content), script, token)  # fmt: skip
+                len(r.content), script, token, r.text)  # fmt: skip
 
 
 def served_within(page: Page, seconds: float = 1.0) -> float:
