@@ -20,6 +20,7 @@ from explorer.serving import (
     install_compressed_static,
     install_frame_guard,
     install_page_script,
+    install_template_cache,
     set_xsrf_cookie,
 )
 
@@ -34,6 +35,8 @@ install_frame_guard()
 install_admission()
 # Static files (Voila's 4 MB of JavaScript) sent gzip-compressed, each compressed once.
 install_compressed_static()
+# Voila's page templates compiled once per server, not once per page.
+install_template_cache()
 # Tab close / reload shuts the page's kernel down (see explorer/serving.py).
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 # The session banner (kernel death, lost connection, start-up progress) and no CDN links.

@@ -4,7 +4,8 @@ What it adds to Voila 0.5 (each part below, and docs/deploy.md):
 
 * kernel websocket frames checked before anything parses them, the legacy protocol refused,
   rates bounded (:mod:`explorer.serving.frames`, docs/security.md);
-* static files sent gzip-compressed, compressed once (:mod:`explorer.serving.static`);
+* static files sent gzip-compressed, compressed once (:mod:`explorer.serving.static`), and the
+  page templates compiled once (:mod:`explorer.serving.templates`);
 * a kernel budget (HTTP 503 past it) and a static page without a kernel for bots, probes and
   ``HEAD`` (:mod:`explorer.serving.admission`);
 * the tab-close kernel shutdown that Voila's missing ``_xsrf`` cookie breaks (this docstring);
@@ -68,6 +69,7 @@ from importlib.resources import files
 from explorer.serving.admission import Admission, install_admission, pool_size
 from explorer.serving.frames import install_frame_guard
 from explorer.serving.static import install_compressed_static
+from explorer.serving.templates import install_template_cache
 
 __all__ = [
     "SESSION_CONFIG",
@@ -78,6 +80,7 @@ __all__ = [
     "install_page_script",
     "install_pool_keeper",
     "install_previews",
+    "install_template_cache",
     "install_xsrf_cookie",
     "kernel_main",
     "main",
@@ -836,6 +839,7 @@ def install() -> None:
     install_frame_guard()
     install_admission()
     install_compressed_static()
+    install_template_cache()
     install_xsrf_cookie()
     install_page_script()
     install_pool_keeper()
