@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from itertools import pairwise
 
 import requests
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 V1 = "v1.kernel.websocket.jupyter.org"
@@ -151,7 +152,8 @@ class KernelSocket:
         )
 
     def close(self) -> None:
-        self._stack.close()
+        with contextlib.suppress(ConnectionClosed):  # the server may drop it first
+            self._stack.close()
 
     def send(self, channel: str, msg_type: str, content: dict, buffers=(), metadata=None) -> str:
         msg = message(msg_type, content, self.session)
@@ -202,17 +204,28 @@ class KernelSocket:
         return msg["content"]["data"]["states"]
 
     def set_value(self, model_id: str, value, images: set[str], timeout: float = 30.0) -> bytes:
-        """Set a widget's value as the page does; return the first new image's bytes."""
-        self.send("shell", "comm_msg", {
+        """Set a widget's value as the page does; return the first new image's bytes once the
+        kernel has finished with the change (its idle status for this request: every panel's
+        new image has arrived, so the next change starts from a quiet socket)."""
+        mid = self.send("shell", "comm_msg", {
             "comm_id": model_id,
             "data": {"method": "update", "state": {"value": value}, "buffer_paths": []},
         })  # fmt: skip
+        mine = lambda m: m["parent_header"].get("msg_id") == mid  # noqa: E731
         _, _, buffers = self.receive_until(
             lambda c, m, b: (
-                m["header"]["msg_type"] == "comm_msg"
+                mine(m)
+                and m["header"]["msg_type"] == "comm_msg"
                 and m["content"].get("comm_id") in images
-                and m["content"]["data"].get("method") in ("update", "echo_update")
                 and bool(b)
+            ),
+            timeout,
+        )
+        self.receive_until(
+            lambda c, m, b: (
+                mine(m)
+                and m["header"]["msg_type"] == "status"
+                and m["content"].get("execution_state") == "idle"
             ),
             timeout,
         )
