@@ -1,13 +1,17 @@
 """Static files go out gzip-compressed, once compressed per process (explorer.serving.static):
-on a Tornado StaticFileHandler, as Voila's and Jupyter Server's static routes are."""
+on a Tornado StaticFileHandler, as Voila's and Jupyter Server's static routes are, served from
+a thread of its own (in the whole suite Playwright keeps an event loop in the main thread)."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import os
+import socket
+import threading
 
 import pytest
-from tornado.testing import AsyncHTTPTestCase
+import requests
 from tornado.web import Application, StaticFileHandler
 
 from explorer.serving import static
@@ -15,56 +19,77 @@ from explorer.serving import static
 SCRIPT = ("/* a page script */\n" + "const x = 1;\n" * 2000).encode()
 
 
-class StaticRoute(AsyncHTTPTestCase):
-    def get_app(self):
-        static.install_compressed_static()
-        self.root = self.enterContext(_tmpdir())
-        for name, body in (("a.js", SCRIPT), ("tiny.js", b"x=1"), ("f.woff2", os.urandom(4096))):
-            with open(os.path.join(self.root, name), "wb") as f:
-                f.write(body)
-        return Application([(r"/s/(.*)", StaticFileHandler, {"path": self.root})])
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    static.install_compressed_static()
+    root = tmp_path_factory.mktemp("static")
+    for name, body in (("a.js", SCRIPT), ("tiny.js", b"x=1"), ("f.woff2", os.urandom(4096))):
+        (root / name).write_bytes(body)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
 
-    def fetch_(self, path, **headers):
-        return self.fetch(path, headers=headers, decompress_response=False)
+    def serve():
+        asyncio.set_event_loop(loop)
+        app = Application([(r"/s/(.*)", StaticFileHandler, {"path": str(root)})])
+        app.listen(port, "127.0.0.1")
+        loop.call_soon(ready.set)
+        loop.run_forever()
 
-    def test_a_script_goes_out_compressed_to_a_client_that_accepts_gzip(self):
-        r = self.fetch_("/s/a.js", **{"Accept-Encoding": "gzip, deflate, br"})
-        assert r.code == 200 and r.headers["Content-Encoding"] == "gzip"
-        assert "Accept-Encoding" in r.headers["Vary"]
-        assert int(r.headers["Content-Length"]) == len(r.body) < len(SCRIPT) / 10
-        assert gzip.decompress(r.body) == SCRIPT
-
-    def test_everything_else_goes_out_as_it_is(self):
-        plain = self.fetch_("/s/a.js")
-        ranged = self.fetch_("/s/a.js", **{"Accept-Encoding": "gzip", "Range": "bytes=0-9"})
-        tiny = self.fetch_("/s/tiny.js", **{"Accept-Encoding": "gzip"})
-        font = self.fetch_("/s/f.woff2", **{"Accept-Encoding": "gzip"})
-        assert plain.body == SCRIPT and "Content-Encoding" not in plain.headers
-        assert ranged.code == 206 and ranged.body == SCRIPT[:10]
-        assert tiny.body == b"x=1" and "Content-Encoding" not in font.headers
-
-    def test_a_revisit_with_the_etag_gets_304(self):
-        first = self.fetch_("/s/a.js", **{"Accept-Encoding": "gzip"})
-        again = self.fetch_(
-            "/s/a.js", **{"Accept-Encoding": "gzip", "If-None-Match": first.headers["Etag"]}
-        )
-        assert again.code == 304 and again.body == b""
-
-    def test_a_changed_file_is_compressed_anew(self):
-        self.fetch_("/s/a.js", **{"Accept-Encoding": "gzip"})
-        changed = SCRIPT.replace(b"x = 1", b"y = 2")
-        path = os.path.join(self.root, "a.js")
-        with open(path, "wb") as f:
-            f.write(changed)
-        os.utime(path, ns=(1, 1))
-        r = self.fetch_("/s/a.js", **{"Accept-Encoding": "gzip"})
-        assert gzip.decompress(r.body) == changed
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    ready.wait(10)
+    yield f"http://127.0.0.1:{port}/s/", root
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
 
 
-def _tmpdir():
-    import tempfile
+def _get(url, **headers):
+    """(status, headers, body as sent on the wire: not decompressed)."""
+    headers.setdefault("Accept-Encoding", "identity")
+    with requests.get(url, headers=headers, stream=True, timeout=10) as r:
+        return r.status_code, r.headers, r.raw.read(decode_content=False)
 
-    return tempfile.TemporaryDirectory()
+
+def test_a_script_goes_out_compressed_to_a_client_that_accepts_gzip(server):
+    base, _ = server
+    code, headers, body = _get(base + "a.js", **{"Accept-Encoding": "gzip, deflate, br"})
+    assert code == 200 and headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert int(headers["Content-Length"]) == len(body) < len(SCRIPT) / 10
+    assert gzip.decompress(body) == SCRIPT
+
+
+def test_everything_else_goes_out_as_it_is(server):
+    base, _ = server
+    plain = _get(base + "a.js")
+    ranged = _get(base + "a.js", **{"Accept-Encoding": "gzip", "Range": "bytes=0-9"})
+    tiny = _get(base + "tiny.js", **{"Accept-Encoding": "gzip"})
+    font = _get(base + "f.woff2", **{"Accept-Encoding": "gzip"})
+    assert plain[2] == SCRIPT and "Content-Encoding" not in plain[1]
+    assert ranged[0] == 206 and ranged[2] == SCRIPT[:10]
+    assert tiny[2] == b"x=1" and "Content-Encoding" not in font[1]
+
+
+def test_a_revisit_with_the_etag_gets_304(server):
+    base, _ = server
+    _, headers, _ = _get(base + "a.js", **{"Accept-Encoding": "gzip"})
+    code, _, body = _get(
+        base + "a.js", **{"Accept-Encoding": "gzip", "If-None-Match": headers["Etag"]}
+    )
+    assert code == 304 and body == b""
+
+
+def test_a_changed_file_is_compressed_anew(server):
+    base, root = server
+    _get(base + "a.js", **{"Accept-Encoding": "gzip"})
+    changed = SCRIPT.replace(b"x = 1", b"y = 2")
+    (root / "a.js").write_bytes(changed)
+    os.utime(root / "a.js", ns=(1, 1))
+    _, _, body = _get(base + "a.js", **{"Accept-Encoding": "gzip"})
+    assert gzip.decompress(body) == changed
 
 
 @pytest.mark.parametrize(
