@@ -37,7 +37,7 @@ install_admission()
 install_compressed_static()
 # Voila's page templates compiled once per server, not once per page.
 install_template_cache()
-# Tab close / reload shuts the page's kernel down (see explorer/serving.py).
+# Tab close / reload shuts the page's kernel down (see explorer/serving/).
 c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 # The session banner (kernel death, lost connection, start-up progress) and no CDN links.
 install_page_script()

@@ -229,7 +229,9 @@ def main() -> None:
     ap.add_argument("--soak", type=float, default=0.0, help="seconds the students stay (soak mode)")
     ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: students)")
     ap.add_argument("--no-tab", action="store_true", help="no real Chromium tab")
-    ap.add_argument("--no-previews", action="store_true", help="server without previews (a before/after)")
+    ap.add_argument(
+        "--no-previews", action="store_true", help="server without previews (a before/after)"
+    )
     args = ap.parse_args()
     pool = args.pool if args.pool is not None else args.students
     extra = [f"--VoilaConfiguration.default_pool_size={pool}"]

@@ -21,6 +21,7 @@ import voila.app
 from traitlets.config import Config
 
 from explorer import serving
+from explorer.serving import pool
 
 
 class _StandIn:
@@ -122,7 +123,7 @@ def test_kernels_never_handed_out_are_left_to_the_culler(manager):
 
 def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(manager, monkeypatch):
     # a class opening the link: the refills (~5 s of CPU each) wait until the pages are served
-    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.3)
+    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.3)
 
     async def scenario():
         loop = asyncio.get_event_loop()
@@ -142,7 +143,7 @@ def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(man
 def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_timeout(
     manager, monkeypatch
 ):
-    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.1)
+    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.1)
     monkeypatch.setenv("EXPLORER_START_TIMEOUT", "1.0")
 
     async def scenario():
@@ -158,7 +159,7 @@ def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_t
 
 def test_a_page_waiting_for_a_pooled_kernel_starts_its_refill_at_once(manager, monkeypatch):
     # more pages than the pool: the refill a page waits for is not held back by the others
-    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.3)
+    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.3)
 
     async def scenario():
         loop = asyncio.get_event_loop()
@@ -178,7 +179,7 @@ def test_a_page_waiting_for_a_pooled_kernel_starts_its_refill_at_once(manager, m
 
 def test_a_refill_waits_while_the_kernels_fill_the_budget(manager, monkeypatch):
     # the server's kernel budget (explorer.serving.admission): no refill beyond it
-    monkeypatch.setattr(serving, "POOL_REFILL_QUIET", 0.0)
+    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.0)
     manager.config = Config({"Admission": {"max_kernels": 3}})
     manager.running = ["a", "b", "c"]
 
@@ -213,11 +214,11 @@ def test_renice_sets_every_thread_of_a_kernel_not_only_its_main_thread():
     ) as proc:
         try:
             assert proc.stdout.readline().strip() == "ready"
-            tids = serving._threads(proc.pid)
+            tids = pool._threads(proc.pid)
             assert len(tids) >= 4
             mine = os.getpriority(os.PRIO_PROCESS, 0)
             target = min(mine + 7, 19)  # raising a niceness needs no privilege
-            assert serving._renice(proc.pid, target)
+            assert pool._renice(proc.pid, target)
             nice = {tid: os.getpriority(os.PRIO_PROCESS, tid) for tid in tids}
             assert nice == dict.fromkeys(tids, target)
         finally:

@@ -3,7 +3,8 @@ will never open a websocket.
 
 * **A full server says so.** Every dashboard page holds one kernel (≈ 95 MB resident, measured:
   README, "Performance"). Past :attr:`Admission.max_kernels` kernels (default: what
-  :attr:`Admission.memory_fraction` of the machine's memory holds at
+  :attr:`Admission.memory_fraction` of the memory holds — the machine's, or a hub user's or a
+  container's limit, :func:`memory_bytes` — at
   :attr:`Admission.kernel_mb` each, never fewer than the pool plus one) a new page request gets
   HTTP 503 with ``Retry-After`` and a short page ("the server is full, try again in a minute")
   instead of a kernel, and the pool is not refilled beyond the budget: the machine never swaps,
@@ -29,7 +30,15 @@ import re
 from traitlets import Float, Int, List, Unicode
 from traitlets.config import LoggingConfigurable
 
-__all__ = ["Admission", "has_room", "install_admission", "is_bot", "pool_size", "static_page"]
+__all__ = [
+    "Admission",
+    "has_room",
+    "install_admission",
+    "is_bot",
+    "memory_bytes",
+    "pool_size",
+    "static_page",
+]
 
 #: User agents that fetch a page but never run it (case-insensitive substrings).
 BOT_AGENTS = (
@@ -71,12 +80,39 @@ class Admission(LoggingConfigurable):
         if self.max_kernels > 0:
             limit = self.max_kernels
         else:
-            memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-            limit = int(self.memory_fraction * memory / (self.kernel_mb * 1e6))
+            limit = int(self.memory_fraction * memory_bytes() / (self.kernel_mb * 1e6))
         return max(limit, pool + 1)
 
     def is_bot(self, user_agent: str) -> bool:
         return is_bot(user_agent, self.bot_agents)
+
+
+#: Where a container or a systemd unit states its memory limit (cgroup v2, then v1).
+CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+def memory_bytes(env=None, cgroup_files=CGROUP_LIMITS) -> int:
+    """The memory this server's kernels live in: the machine's, or less where a limit is set —
+    JupyterHub's ``MEM_LIMIT`` (bytes; every spawner sets it for a user with a limit) or the
+    cgroup's limit (a Kubernetes pod, a TLJH systemd unit). On a hub every student's own
+    dashboard server counts against that student's limit, not the machine's.
+
+    >>> memory_bytes({"MEM_LIMIT": "1073741824"}) == min(1 << 30, memory_bytes({}))
+    True
+    """
+    env = os.environ if env is None else env
+    limits = [os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")]
+    if env.get("MEM_LIMIT", "").isdigit() and int(env["MEM_LIMIT"]) > 0:
+        limits.append(int(env["MEM_LIMIT"]))
+    for path in cgroup_files:
+        try:
+            with open(path, encoding="ascii") as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit():  # "max": no limit
+            limits.append(int(text))
+    return min(limits)
 
 
 def is_bot(user_agent: str, patterns=BOT_AGENTS) -> bool:
@@ -118,7 +154,7 @@ _PNG = re.compile(r'src="([^"]+\.png[^"]*)"')
 
 
 async def _bot_page(handler) -> None:
-    from explorer.serving import PREVIEWS_SETTING
+    from explorer.serving.previews import PREVIEWS_SETTING
 
     previews = handler.settings.get(PREVIEWS_SETTING)
     block = ""
