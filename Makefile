@@ -8,7 +8,7 @@ PORT    ?= 8866
 POOL    ?= 1
 TABS    ?= 20
 
-.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-page browser mutation screenshots clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-page bench-hub browser hub mutation screenshots clean
 
 # Bytecode caches for every installed package, plain and -OO (the dashboard's kernels run with
 # -OO): uv writes none, and where PYTHONDONTWRITEBYTECODE is set Python never writes them either,
@@ -37,13 +37,24 @@ env: $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-LINTED  := explorer tests benchmarks notebooks tools
+# JupyterHub's proxy, configurable-http-proxy, from the npm registry on Debian's nodejs and npm,
+# into .venv (next to the hub from the `hub` extra, which `make env` installs with the tests):
+# tests/browser/test_hub.py and `make bench-hub` start a real hub with it.
+CHP     := $(VENV)/bin/configurable-http-proxy
+
+hub: env
+	(command -v node && command -v npm) >/dev/null || (apt-get update && apt-get install -y nodejs npm)
+	test -x $(CHP) || (npm install --silent --no-fund --no-audit --prefix $(VENV)/node configurable-http-proxy@5 \
+		&& ln -sf ../node/node_modules/.bin/configurable-http-proxy $(CHP))
+	$(CHP) --version
+
+LINTED  := explorer tests benchmarks notebooks tools deploy
 
 lint: env
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 
-test: env browser lint
+test: env browser hub lint
 	$(VPY) -m pytest
 
 # POOL=N pre-heated kernels (docs/deploy.md: about one per student expected in the same minute).
@@ -91,6 +102,11 @@ mutation: env
 # kernels (default: as many as TABS).
 bench-class: env browser
 	$(VPY) benchmarks/bench_class.py --tabs $(TABS) --pool $(if $(filter command line,$(origin POOL)),$(POOL),$(TABS))
+
+# What a student costs on a JupyterHub: STUDENTS headless students through a real hub on 127.0.0.1.
+STUDENTS ?= 10
+bench-hub: env hub
+	$(VPY) benchmarks/bench_hub.py --students $(STUDENTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
