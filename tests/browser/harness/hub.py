@@ -103,6 +103,7 @@ class Hub:
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     proc: subprocess.Popen | None = None
     seen: dict = field(default_factory=dict)  # pid -> (kind, psutil.Process)
+    left_running: list = field(default_factory=list)  # what stop() found still running (and killed)
     _tmp: tempfile.TemporaryDirectory | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -177,8 +178,8 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
-        self._last_leftovers = self.leftovers(wait=15)
-        for p in self._last_leftovers:
+        self.left_running = self.leftovers(wait=15)
+        for p in self.left_running:
             with contextlib.suppress(psutil.NoSuchProcess):
                 p.kill()
         if self._tmp is not None:
