@@ -190,7 +190,9 @@ def test_pages_survive_the_hub_proxy_restarting(students, hub):
     old.kill()
     deadline = time.monotonic() + 60
     while (new := hub.proxy()) is None or new.pid == old.pid:
-        assert time.monotonic() < deadline, "the hub did not restart its proxy:\n" + hub.log()[-3000:]
+        assert time.monotonic() < deadline, (
+            "the hub did not restart its proxy:\n" + hub.log()[-3000:]
+        )
         time.sleep(0.2)
     for name, s in students.items():
         # the kernel websocket dropped with the proxy and came back on its own: same kernel,

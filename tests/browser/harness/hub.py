@@ -105,15 +105,18 @@ class Hub:
     seen: dict = field(default_factory=dict)  # pid -> (kind, psutil.Process)
     left_running: list = field(default_factory=list)  # what stop() found still running (and killed)
     _tmp: tempfile.TemporaryDirectory | None = None
+    _tmp_path: Path | None = None
+    hub_port: int = 0
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, timeout: float = 90.0) -> Hub:
         if not os.access(CHP, os.X_OK):
             raise FileNotFoundError(f"{CHP} not found: `make hub` installs configurable-http-proxy")
         self._tmp = tempfile.TemporaryDirectory(prefix="explorer-hub-")
-        tmp = Path(self._tmp.name)
+        tmp = self._tmp_path = Path(self._tmp.name)
         (tmp / "home").mkdir()
         self.port = free_port()
+        self.hub_port = free_port()
         extra = ["--allow-root"] if os.geteuid() == 0 else []
         env_su = {
             "JUPYTERHUB_ACTIVITY_INTERVAL": str(self.activity_interval),
@@ -123,7 +126,7 @@ class Hub:
             _TEST_CONFIG.format(
                 deploy=str(HUB_CONFIG),
                 port=self.port,
-                hub_port=free_port(),
+                hub_port=self.hub_port,
                 api_port=free_port(),
                 chp=str(CHP),
                 home=str(tmp / "home"),
@@ -178,7 +181,9 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
-        self.left_running = self.leftovers(wait=15)
+        self.left_running = self.leftovers(wait=15) + [
+            p for p in self.strays() if p.pid not in self.seen
+        ]
         for p in self.left_running:
             with contextlib.suppress(psutil.NoSuchProcess):
                 p.kill()
@@ -253,6 +258,22 @@ class Hub:
         if wait and alive:
             _, alive = psutil.wait_procs(alive, timeout=wait)
         return [p for p in alive if _alive(p)]
+
+    def strays(self) -> list[psutil.Process]:
+        """Processes of this hub found anywhere on the machine (also ones never seen under it,
+        e.g. re-parented): the proxy on this hub's port, servers talking to this hub's API."""
+        marks = (f"--port {self.port}", f"127.0.0.1:{self.hub_port}", str(self._tmp_path))
+        out = []
+        for p in psutil.process_iter():
+            with contextlib.suppress(psutil.Error):
+                if p.pid == os.getpid() or not _alive(p):
+                    continue
+                text = _cmd(p)
+                if kind(p) in ("single-user", "dashboard", "kernel", "culler"):
+                    text += " " + p.environ().get("JUPYTERHUB_API_URL", "")
+                if any(m in text for m in marks):
+                    out.append(p)
+        return out
 
     def log(self) -> str:
         try:
