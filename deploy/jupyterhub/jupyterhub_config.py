@@ -34,6 +34,8 @@ import os
 import sys
 from pathlib import Path
 
+from jupyterhub.proxy import ConfigurableHTTPProxy
+
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: notebooks/, voila.json, …
@@ -46,6 +48,25 @@ STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
+
+
+class _RestartableProxy(ConfigurableHTTPProxy):
+    """The hub's configurable-http-proxy, restarted cleanly when it dies.
+
+    When the proxy process dies the hub starts a new one (and restores every route), but JupyterHub
+    6.1's ``ConfigurableHTTPProxy.start`` schedules a new periodic health check without stopping
+    the previous one; at shutdown only the newest is stopped, and the stale one, finding the proxy
+    terminated, starts yet another proxy that outlives the hub (found by tests/browser/test_hub.py,
+    which kills the proxy). Stop the previous check before each start.
+    """
+
+    async def start(self):
+        if self._check_running_callback is not None:
+            self._check_running_callback.stop()
+        await super().start()
+
+
+c.JupyterHub.proxy_class = _RestartableProxy
 # c.JupyterHub.ssl_cert = "/etc/letsencrypt/live/hub.example.org/fullchain.pem"
 # c.JupyterHub.ssl_key = "/etc/letsencrypt/live/hub.example.org/privkey.pem"
 

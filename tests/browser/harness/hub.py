@@ -181,9 +181,9 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
-        self.left_running = self.leftovers(wait=15) + [
-            p for p in self.strays() if p.pid not in self.seen
-        ]
+        for p in self.strays():  # e.g. a proxy started after the hub lost track of it
+            self.seen.setdefault(p.pid, (kind(p), p))
+        self.left_running = self.leftovers(wait=15)
         for p in self.left_running:
             with contextlib.suppress(psutil.NoSuchProcess):
                 p.kill()
