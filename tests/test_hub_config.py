@@ -33,7 +33,9 @@ def test_one_machine_config(tmp_path, monkeypatch):
     assert c.Authenticator.admin_users == {"teacher"}
     assert c.FirstUseAuthenticator.create_users is False
     assert c.Spawner.default_url == "/dashboard/"
-    assert any(a.startswith("--config=") and a.endswith("jupyter_server_config.py") for a in c.Spawner.args)
+    assert any(
+        a.startswith("--config=") and a.endswith("jupyter_server_config.py") for a in c.Spawner.args
+    )
     assert c.JupyterHub.implicit_spawn_seconds > 0
     assert c.Spawner.environment["DASHBOARD_POOL"] == "1"
     assert c.Spawner.mem_limit == "1G" and c.Spawner.cpu_limit == 1.0
