@@ -269,9 +269,9 @@ def main(argv=None) -> int:
     print(f"load average at start: {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f} "
           f"({os.cpu_count()} cores, shared with other jobs)")  # fmt: skip
     hub = Hub(pool=args.pool, activity_interval=60).start()
+    students: list[Student] = []
     try:
         names = [f"student{i:02d}" for i in range(args.students)]
-        students = []
         for i, name in enumerate(names):
             el = TARGETS[i % len(TARGETS)]
             q = f"target={el}&mu={(i + 1) * 1e-11:.0e}"
@@ -328,6 +328,17 @@ def main(argv=None) -> int:
         return 0 if not errors else 1
     finally:
         hub.stop()
+        failed = [s.name for s in students if s.error]
+        if failed:  # what the servers logged about it
+            lines = [
+                ln
+                for ln in hub.log().splitlines()
+                if any(n in ln for n in failed)
+                or "Traceback" in ln
+                or "ERROR" in ln
+                or " 500 " in ln
+            ]
+            print("\nlog lines about the errors:\n" + "\n".join(ln[:300] for ln in lines[-60:]))
         if hub.left_running:
             print("left running after the hub stopped (killed):", hub.left_running)
 

@@ -106,6 +106,7 @@ class Hub:
     left_running: list = field(default_factory=list)  # what stop() found still running (and killed)
     _tmp: tempfile.TemporaryDirectory | None = None
     _tmp_path: Path | None = None
+    final_log: str = ""  # the log as it was when the hub stopped
     hub_port: int = 0
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -188,6 +189,7 @@ class Hub:
             with contextlib.suppress(psutil.NoSuchProcess):
                 p.kill()
         if self._tmp is not None:
+            self.final_log = self.log()
             with contextlib.suppress(OSError):
                 self._tmp.cleanup()
             self._tmp = None
@@ -276,6 +278,9 @@ class Hub:
         return out
 
     def log(self) -> str:
+        """The hub's log (its servers' logs too: local spawners share its output)."""
+        if self._tmp is None:
+            return self.final_log
         try:
             return self.log_path.read_text(errors="replace")
         except (OSError, AttributeError):
