@@ -8,7 +8,7 @@ PORT    ?= 8866
 POOL    ?= 1
 TABS    ?= 20
 
-.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-page bench-hub browser hub mutation screenshots clean
+.PHONY: env runtime test lint dashboard lab bench bench-rates bench-map bench-browser bench-class bench-page browser mutation screenshots clean
 
 # Bytecode caches for every installed package, plain and -OO (the dashboard's kernels run with
 # -OO): uv writes none, and where PYTHONDONTWRITEBYTECODE is set Python never writes them either,
@@ -42,11 +42,18 @@ browser:
 # tests/browser/test_hub.py and `make bench-hub` start a real hub with it.
 CHP     := $(VENV)/bin/configurable-http-proxy
 
+.PHONY: hub bench-hub
 hub: env
 	(command -v node && command -v npm) >/dev/null || (apt-get update && apt-get install -y nodejs npm)
 	test -x $(CHP) || (npm install --silent --no-fund --no-audit --prefix $(VENV)/node configurable-http-proxy@5 \
 		&& ln -sf ../node/node_modules/.bin/configurable-http-proxy $(CHP))
 	$(CHP) --version
+
+# What a student costs on a JupyterHub: HUB_STUDENTS headless students (default 10) through a
+# real hub on 127.0.0.1 (docs/deploy.md, "What a student costs on a hub").
+HUB_STUDENTS ?= 10
+bench-hub: env hub
+	$(VPY) benchmarks/bench_hub.py --students $(HUB_STUDENTS)
 
 LINTED  := explorer tests benchmarks notebooks tools deploy
 
@@ -102,11 +109,6 @@ mutation: env
 # kernels (default: as many as TABS).
 bench-class: env browser
 	$(VPY) benchmarks/bench_class.py --tabs $(TABS) --pool $(if $(filter command line,$(origin POOL)),$(POOL),$(TABS))
-
-# What a student costs on a JupyterHub: STUDENTS headless students through a real hub on 127.0.0.1.
-STUDENTS ?= 10
-bench-hub: env hub
-	$(VPY) benchmarks/bench_hub.py --students $(STUDENTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
