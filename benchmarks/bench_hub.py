@@ -1,6 +1,6 @@
 """What a student costs on a JupyterHub: N headless students through a real hub on 127.0.0.1.
 
-Run: ``make bench-hub [STUDENTS=10]`` or
+Run: ``make bench-hub [HUB_STUDENTS=10]`` or
 ``.venv/bin/python benchmarks/bench_hub.py [--students 10] [--pool 1] [--spread 0]``
 
 The hub is the repository's own configuration (``deploy/jupyterhub/jupyterhub_config.py``) with the
