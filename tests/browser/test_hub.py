@@ -48,7 +48,7 @@ def hub():
 class Student:
     """One student's browser context and dashboard tab, and what they first saw."""
 
-    def __init__(self, browser, hub: Hub, name: str):
+    def __init__(self, browser, name: str):
         self.name = name
         self.link, self.element, self.mu = STUDENTS[name]
         self.ctx = browser.new_context(viewport=harness.DESKTOP)
@@ -117,7 +117,7 @@ class Student:
 
 @pytest.fixture(scope="module")
 def students(browser, hub):
-    group = {name: Student(browser, hub, name) for name in STUDENTS}
+    group = {name: Student(browser, name) for name in STUDENTS}
     for i, s in enumerate(group.values()):
         s.follow_link_and_log_in(hub, SHOTS if i == 0 else None)
     t0 = time.monotonic()
