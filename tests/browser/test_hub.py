@@ -197,12 +197,19 @@ def test_pages_survive_the_hub_proxy_restarting(students, hub):
     for name, s in students.items():
         # the kernel websocket dropped with the proxy and came back on its own: same kernel,
         # same page, no reload
-        s.page.wait_for_function(
-            "() => window.__nacSession && window.__nacSession.reconnects >= 1"
-            " && window.__nacSession.state === 'live'",
-            timeout=60_000,
-            polling=200,
-        )
+        try:
+            s.page.wait_for_function(
+                "() => window.__nacSession && window.__nacSession.reconnects >= 1"
+                " && window.__nacSession.state === 'live'",
+                timeout=60_000,
+                polling=200,
+            )
+        except PlaywrightError:
+            raise AssertionError(
+                f"{name}'s page did not come back after the proxy restart: "
+                f"{harness.session(s.page)}\nproxy lines of the hub log:\n"
+                + "\n".join(ln for ln in hub.log().splitlines() if "roxy" in ln)[-3000:]
+            ) from None
         assert s.dash.kernel_id() == s.first["kernel"], name
         assert s.page.url == s.first["url"], name
         before = s.dash.image_srcs()
