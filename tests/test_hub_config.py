@@ -45,6 +45,11 @@ def test_one_machine_config(tmp_path, monkeypatch):
     (role,) = c.JupyterHub.load_roles
     assert role["services"] == ["idle-culler"] and "delete:servers" in role["scopes"]
     assert (tmp_path / "state").is_dir()
+    # the proxy is replaced within a second when it dies, without a stale health check
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+
+    assert issubclass(c.JupyterHub.proxy_class, ConfigurableHTTPProxy)
+    assert c.ConfigurableHTTPProxy.check_running_interval == 1
     # the authenticator it names is installed with the hub extra
     from firstuseauthenticator import FirstUseAuthenticator  # noqa: F401
 

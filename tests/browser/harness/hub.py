@@ -47,7 +47,6 @@ c.SimpleLocalProcessSpawner.home_dir_template = {home!r} + "/{{username}}"
 c.Spawner.args = list(c.Spawner.args) + {extra_args!r}
 c.Spawner.environment.update({env!r})
 c.JupyterHub.last_activity_interval = {activity}
-c.ConfigurableHTTPProxy.check_running_interval = 2
 c.JupyterHub.services.append({{"name": "test-admin", "api_token": {token!r}}})
 c.JupyterHub.load_roles.append(
     {{"name": "test-admin", "scopes": ["admin:users", "admin:servers", "tokens", "list:users",
