@@ -40,13 +40,31 @@ env: $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-LINTED  := explorer tests benchmarks notebooks tools
+# JupyterHub's proxy, configurable-http-proxy, from the npm registry on Debian's nodejs and npm,
+# into .venv (next to the hub from the `hub` extra, which `make env` installs with the tests):
+# tests/browser/test_hub.py and `make bench-hub` start a real hub with it.
+CHP     := $(VENV)/bin/configurable-http-proxy
+
+.PHONY: hub bench-hub
+hub: env
+	(command -v node && command -v npm) >/dev/null || (apt-get update && apt-get install -y nodejs npm)
+	test -x $(CHP) || (npm install --silent --no-fund --no-audit --prefix $(VENV)/node configurable-http-proxy@5 \
+		&& ln -sf ../node/node_modules/.bin/configurable-http-proxy $(CHP))
+	$(CHP) --version
+
+# What a student costs on a JupyterHub: HUB_STUDENTS headless students (default 10) through a
+# real hub on 127.0.0.1 (docs/deploy.md, "What a student costs on a hub").
+HUB_STUDENTS ?= 10
+bench-hub: env hub
+	$(VPY) benchmarks/bench_hub.py --students $(HUB_STUDENTS)
+
+LINTED  := explorer tests benchmarks notebooks tools deploy
 
 lint: env
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 
-test: env browser lint
+test: env browser hub lint
 	$(VPY) -m pytest
 
 # POOL=N pre-heated kernels (docs/deploy.md: about one per student expected in the same minute).
