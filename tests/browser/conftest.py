@@ -54,17 +54,12 @@ def servers(notebook):
 
 @pytest.fixture(scope="module", params=ROUTES)
 def server(request, servers, notebook) -> harness.Server:
-    route = request.param
-    if route not in servers:
-        servers[route] = harness.Server(route, notebook).start()
-    return servers[route]
+    return harness.shared_server(servers, request.param, notebook)
 
 
 @pytest.fixture
 def standalone(servers, notebook) -> harness.Server:
-    if "standalone" not in servers:
-        servers["standalone"] = harness.Server("standalone", notebook).start()
-    return servers["standalone"]
+    return harness.shared_server(servers, "standalone", notebook)
 
 
 def close_tabs(ctx) -> None:

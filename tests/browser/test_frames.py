@@ -36,10 +36,7 @@ PROXIED = {"refused": "accepted", "malformed": (1005,), "flood": (1005, None)}
 
 @pytest.fixture(scope="module", params=ROUTES)
 def server(request, servers, notebook) -> harness.Server:
-    route = request.param
-    if route not in servers:
-        servers[route] = harness.Server(route, notebook).start()
-    return servers[route]
+    return harness.shared_server(servers, request.param, notebook)
 
 
 @pytest.fixture(scope="module")

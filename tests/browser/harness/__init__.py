@@ -32,7 +32,16 @@ from .page import (
     view_link,
     wait_session,
 )
-from .servers import DASHBOARD, ROOT, ROUTES, Route, Server, free_port, notebook_path
+from .servers import (
+    DASHBOARD,
+    ROOT,
+    ROUTES,
+    Route,
+    Server,
+    free_port,
+    notebook_path,
+    shared_server,
+)
 
 __all__ = [
     "BANNER",
@@ -64,6 +73,7 @@ __all__ = [
     "number",
     "session",
     "sha256",
+    "shared_server",
     "view_link",
     "wait_session",
 ]

@@ -223,6 +223,14 @@ class Server:
         return requests.get(self.base + path, **kw)
 
 
+def shared_server(servers: dict, route: str, notebook: str) -> Server:
+    """The server of ``route`` in ``servers`` (a test session's shared servers), started on first
+    use."""
+    if route not in servers:
+        servers[route] = Server(route, notebook).start()
+    return servers[route]
+
+
 # ---------------------------------------------------------------------------------------------
 # The routes
 # ---------------------------------------------------------------------------------------------
