@@ -114,13 +114,14 @@ class ExplorerState(_Traits):
         v = float(proposal["value"])
         if math.isnan(v):
             raise TraitError(f"{name} must be a finite number, got {proposal['value']!r}")
-        v = min(max(v, lo), hi)
         for low, high, ratio in AXIS_PAIRS:  # keep every range at least `ratio` wide
-            if name == low:
+            if name == low:  # room above for its upper end: at most the upper end's top / ratio
+                hi = min(hi, BOUNDS[high][1] / ratio)
                 v = min(v, getattr(self, high) / ratio)
-            elif name == high:
+            elif name == high:  # room below for its lower end
+                lo = max(lo, BOUNDS[low][0] * ratio)
                 v = max(v, getattr(self, low) * ratio)
-        return v
+        return min(max(v, lo), hi)
 
     @validate("target")
     def _valid_target(self, proposal):
