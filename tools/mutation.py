@@ -11,7 +11,7 @@ runs in a subprocess that imports the copy (``PYTHONPATH``; no bytecode is writt
 * ``scale``: the public function (DESIGN §5) is rebound at the end of its module to a wrapper
   that multiplies what it returns by 2 or by 1.01 (for a CrossSection, one of .sm/.em/.total).
   The rebinding is a module global, so callers inside the package that look the name up at call
-  time (``eta`` → ``weak_charge``, ``from .kinematics import _t_max``) see the mutant too.
+  time (``eta`` → ``weak_charge``, ``from .kinematics import t_max_lite``) see the mutant too.
 * ``const``: the definition line of a constant (G_F, α, m_e) is multiplied by the factor, so
   every derived constant and every kernel uses the mutated value.
 * ``flip``: a text edit that must match exactly once: a sign convention reversed (eq. 13's
@@ -119,10 +119,10 @@ def mutants() -> list[Mutant]:
         ("nucleus.py", "weak_charge", (None,)),
         ("nucleus.py", "eta", (None,)),
         ("kinematics.py", "t_max", (None,)),
-        ("kinematics.py", "_t_max", (None,)),  # the kernel every module imports
+        ("kinematics.py", "t_max_lite", (None,)),  # the kernel every module imports
         ("kinematics.py", "cos_recoil_angle", (None,)),
         ("atomic.py", "step_factor", (None,)),
-        ("atomic.py", "_step", (None,)),  # the kernel electron.dsigma_dT uses
+        ("atomic.py", "step_factor_lite", (None,)),  # the kernel electron.dsigma_dT uses
         ("atomic.py", "recoil_scale", (None,)),
         ("constants.py", "dirac_magnetic_moment", (None,)),
         ("targets.py", "Target.mass", (None,)),
@@ -200,19 +200,19 @@ def _source_and_rate_mutants() -> list[Mutant]:
         ("reactor_spectra.py", "capture_spectrum", None),
         ("reactor_spectra.py", "_capture", None),  # the kernel reactor() uses
         ("reactor_spectra.py", "mean_energy_per_fission", None),
-        ("rates.py", "dR_dT", "sm"),
-        ("rates.py", "dR_dT", "em"),
-        ("rates.py", "counts", "sm"),
-        ("rates.py", "counts", "em"),
-        ("rates.py", "sensitivity", "value"),
-        ("rates.py", "poisson_upper_limit", None),
-        ("rates.py", "lindhard_quenching", None),
-        ("rates.py", "e_min", None),
+        ("rates/spectra.py", "dR_dT", "sm"),
+        ("rates/spectra.py", "dR_dT", "em"),
+        ("rates/counting.py", "counts", "sm"),
+        ("rates/counting.py", "counts", "em"),
+        ("rates/exclusion.py", "sensitivity", "value"),
+        ("rates/exclusion.py", "poisson_upper_limit", None),
+        ("rates/response.py", "lindhard_quenching", None),
+        ("rates/quadrature.py", "e_min", None),
     ]
     for path, fn, part in scaled:
-        label = f"{path[:-3]}.{fn}" + (f".{part}" if part else "") + " ×1.01"
+        label = f"{path[:-3].replace('/', '.')}.{fn}" + (f".{part}" if part else "") + " ×1.01"
         out.append(Mutant(label, path, "scale", fn, 1.01, part))
-    out.append(Mutant("sources.Source.total_flux ×1.01", "sources.py", "scale",
+    out.append(Mutant("sources.Source.total_flux ×1.01", "flux.py", "scale",
                       "Source.total_flux", 1.01))  # fmt: skip
     out.append(Mutant("reactor_spectra.U238_CAPTURES_PER_FISSION ×1.01", "reactor_spectra.py",
                       "const", "U238_CAPTURES_PER_FISSION", 1.01))  # fmt: skip
@@ -229,7 +229,7 @@ def _source_and_rate_mutants() -> list[Mutant]:
         ("limit XENONnT ×1.01", "limits.py", "6.4e-12,", "6.464e-12,"),
         ("limit TEXONO ×1.01", "limits.py", "7.4e-11,", "7.474e-11,"),
         ("limit red giants 2020 ×1.01", "limits.py", "1.2e-12,", "1.212e-12,"),
-        ("efficiency ×1.01", "rates.py",
+        ("efficiency ×1.01", "rates/response.py",
          "            raise ValueError(\"efficiency values must lie in [0, 1]\")\n        return v",
          "            raise ValueError(\"efficiency values must lie in [0, 1]\")\n"
          "        return v * 1.01"),

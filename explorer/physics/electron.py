@@ -32,14 +32,21 @@ from ._validate import (
     check_positive,
     check_sin2w,
 )
-from .atomic import _step
+from .atomic import step_factor_lite
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
-from .kinematics import _t_max
+from .kinematics import t_max_lite
 from .neutrino import Neutrino
 from .result import CrossSection
 from .targets import target as _as_target
 
-__all__ = ["couplings", "crossings", "crossover", "crossover_estimate", "dsigma_dT"]
+__all__ = [
+    "couplings",
+    "crossings",
+    "crossover",
+    "crossover_estimate",
+    "dsigma_dT",
+    "dsigma_dT_free_lite",
+]
 
 #: Atomic binding models of ``binding=``: stepping (eqs. 10–11) or Z free electrons.
 BINDINGS = ("stepping", "free")
@@ -66,8 +73,9 @@ def couplings(nu: Neutrino, sin2w: float = SIN2W_DEFAULT) -> tuple:
     return gv, (-ga if nu.anti else ga)
 
 
-def _free(T, E, gv, ga, mu, q, r2):
-    """Unchecked kernel: (sm, em, total) per free electron, 0 outside 0 < T ≤ T_max; broadcasts.
+def dsigma_dT_free_lite(T, E, gv, ga, mu, q, r2):
+    """(sm, em, total) per free electron (eqs. 6–8 with the g_V shift), 0 outside 0 < T ≤ T_max;
+    broadcasts. No validation: :func:`dsigma_dT` validates (``couplings`` gives gv, ga).
 
     Eq. 6 in g_L = (g_V + g_A)/2, g_R = (g_V − g_A)/2 form is 4[g_L² + a² g_R² − b g_L g_R] with
     a = 1 − T/E, b = m_e T/E², and b ≤ 2a inside the kinematic region. ``total`` (shifted g_V) is
@@ -76,7 +84,7 @@ def _free(T, E, gv, ga, mu, q, r2):
     analytically where the shift is small (full precision when EM is 10⁻²⁰ of SM) and taken as
     total − SM where it is large.
     """
-    tmax = _t_max(E, ME)
+    tmax = t_max_lite(E, ME)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)  # a safe T where the point is outside (result masked below)
     y1 = 1.0 - Ts / E
@@ -156,10 +164,10 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     E = check_positive("E", E)
     check_choice("binding", binding, set(BINDINGS))
     gv, ga = couplings(nu, sin2w)
-    sm, em, total = _free(T, E, gv, ga, nu.mu, nu.q, nu.r2)
+    sm, em, total = dsigma_dT_free_lite(T, E, gv, ga, nu.mu, nu.q, nu.r2)
     if target is not None:
         tgt = _as_target(target)
-        factor = _step(T, tgt) if binding == "stepping" else float(tgt.Z)
+        factor = step_factor_lite(T, tgt) if binding == "stepping" else float(tgt.Z)
         sm, em, total = sm * factor, em * factor, total * factor
     if np.ndim(total) == 0:
         sm, em, total = float(sm), float(em), float(total)
@@ -180,7 +188,7 @@ def _ratio_parts(nu, sin2w):
 
     def log_ratio_at(e):
         def log_ratio(T):
-            sm, em, _ = _free(T, e, gv, ga, nu.mu, nu.q, nu.r2)
+            sm, em, _ = dsigma_dT_free_lite(T, e, gv, ga, nu.mu, nu.q, nu.r2)
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
@@ -250,7 +258,7 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     def one(e):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
             return 0.0
-        return _crossing.low_t_edge(log_ratio_at(e), _t_max(e, ME), extra, t_lo=floor)
+        return _crossing.low_t_edge(log_ratio_at(e), t_max_lite(e, ME), extra, t_lo=floor)
 
     if E.ndim == 0:
         return one(float(E))
@@ -296,7 +304,7 @@ def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2
         )
     e = float(check_positive("E", E))
     check_choice("binding", binding, set(BINDINGS))
-    tmax = _t_max(e, ME)
+    tmax = t_max_lite(e, ME)
     # never below I₁ with stepping (nothing is ionised there), nor below the search floor
     lo = max(
         tmax * _crossing.T_FLOOR_FRACTION,

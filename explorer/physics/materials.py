@@ -71,13 +71,13 @@ class Material:
         return f"Material({self.name}: {body}, M={self.formula_mass_u:.4f} u)"
 
 
-def atomic_mass(tgt: Target) -> float:
+def atomic_mass(target: Target) -> float:
     """Atomic mass m c² of a target (energy units): Σ_i f_i (M_N,i + Z m_e).
 
     Electron binding (≤ 1e-5 relative) is neglected, as in targets.py.
     """
-    a = tgt.arrays
-    return float(a["fraction"] @ (a["mass"] + tgt.Z * ME))
+    a = target.arrays
+    return float(a["fraction"] @ (a["mass"] + target.Z * ME))
 
 
 _TOKEN = re.compile(r"([A-Z][a-z]?)(\d*)|(\()|(\))(\d*)")

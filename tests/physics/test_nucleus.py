@@ -226,13 +226,13 @@ def test_crossover_is_the_edge():
     [
         ({"T": -1 * eV}, "T must be ≥ 0"),
         ({"E": -1.0}, "E must be > 0"),
-        ({"tgt": "Ge-1"}, "no isotope with A = 1"),
+        ({"target": "Ge-1"}, "no isotope with A = 1"),
         ({"form_factor": "klein"}, "form_factor must be one of"),
         ({"sin2w": float("nan")}, "sin2w must lie in the open interval"),
     ],
 )
 def test_bad_input(kwargs, match):
-    args = {"T": 1 * keV, "E": 1 * MeV, "nu": Neutrino(), "tgt": "Ge"} | kwargs
+    args = {"T": 1 * keV, "E": 1 * MeV, "nu": Neutrino(), "target": "Ge"} | kwargs
     with pytest.raises(ValueError, match=match):
         nucleus.dsigma_dT(**args)
 

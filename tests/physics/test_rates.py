@@ -15,6 +15,7 @@ from scipy.stats import norm, poisson
 from explorer.physics import Neutrino, electron, kinematics, nucleus, rates, sources
 from explorer.physics.constants import ME
 from explorer.physics.materials import material
+from explorer.physics.rates import quadrature
 
 PER_CM2_S = 1 / (cm2 * s)
 PER_KG_DAY_KEV = 1 / (kg * day * keV)
@@ -191,8 +192,8 @@ def test_moments_route_falls_back_to_the_grid_for_a_kernel_not_quadratic_in_1_ov
         return v, v, v
 
     items = [(ME, kernel, 1.0)]
-    got = rates._spectral_many(T, c, items, 2000, rates._moment_table(c, 2000))[0]
-    ref = rates._spectral_grid(T, c, ME, kernel, 2000)[0]
+    got = quadrature.spectral_many(T, c, items, 2000, quadrature.moment_table(c, 2000))[0]
+    ref = quadrature.spectral_grid(T, c, ME, kernel, 2000)[0]
     np.testing.assert_allclose(got, ref, rtol=1e-15)
 
 
