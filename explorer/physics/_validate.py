@@ -22,13 +22,14 @@ def _show(value) -> str:
     return f"array of shape {a.shape}"
 
 
-def as_float_array(name: str, value) -> np.ndarray:
+def as_float_array(
+    name: str, value, dtype=float, what="a real number or an array of real numbers"
+) -> np.ndarray:
+    """``value`` as a finite array of ``dtype``; ``what`` says what is allowed."""
     try:
-        a = np.asarray(value, dtype=float)
+        a = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a real number or an array of real numbers, got {value!r}"
-        ) from None
+        raise ValueError(f"{name} must be {what}, got {value!r}") from None
     if not np.all(np.isfinite(a)):
         bad = a[~np.isfinite(a)].ravel()[0] if a.ndim else a.item()
         raise ValueError(f"{name} must be finite, got {bad!r} in {_show(value)}")
@@ -141,3 +142,14 @@ def check_flavour(flavour, anti) -> None:
     check_choice("flavour", flavour, set(FLAVOURS))
     if not isinstance(anti, bool):
         raise ValueError(f"anti must be True or False, got {anti!r}")
+
+
+def check_moments(moments):
+    """``moments`` must be a :class:`~explorer.physics.moments.MomentMatrix`."""
+    from .moments import MomentMatrix
+
+    if not isinstance(moments, MomentMatrix):
+        raise ValueError(
+            f"moments must be an explorer.physics.moments.MomentMatrix, got {moments!r}"
+        )
+    return moments

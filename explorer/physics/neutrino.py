@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from hepunits import cm2
 
+from ._validate import check_flavour
+
 FLAVOURS = ("e", "mu", "tau")
 
 #: Slider-domain ceilings used for validation messages and property tests (not physics limits).
@@ -59,10 +61,7 @@ class Neutrino:
     r2: float = 0.0
 
     def __post_init__(self):
-        if self.flavour not in FLAVOURS:
-            raise ValueError(f"flavour must be one of {list(FLAVOURS)!r}, got {self.flavour!r}")
-        if not isinstance(self.anti, bool):
-            raise ValueError(f"anti must be True or False, got {self.anti!r}")
+        check_flavour(self.flavour, self.anti)
         for name, value in (("mu", self.mu), ("q", self.q), ("r2", self.r2)):
             try:
                 v = float(value)

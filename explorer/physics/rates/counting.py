@@ -9,6 +9,7 @@ binding edges of the stepping model). With quenching the window is given in obse
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from .spectra import N_E_DEFAULT, RateInput, atoms_of, check_n, check_rate_input
 
 __all__ = [
     "N_T_DEFAULT",
+    "OPTIONS",
     "Counts",
     "Window",
     "check_counting",
@@ -33,6 +35,7 @@ __all__ = [
     "counts_lite",
     "kinematic_end",
     "observed_end",
+    "takes_options",
 ]
 
 #: default Gauss–Legendre nodes per piece of the log-T integral in :func:`counts`
@@ -154,13 +157,39 @@ def counts_lite(w: Window, mu, q, r2):
     return tuple(float(x) for x in out)
 
 
+#: The detector and quadrature options of :func:`counts` and
+#: :func:`~explorer.physics.rates.sensitivity`, declared once: name → default.
+OPTIONS = {
+    "binding": "stepping",
+    "form_factor": None,
+    "sin2w": SIN2W_DEFAULT,
+    "quenching": None,
+    "k": None,
+    "efficiency": None,
+    "n_E": N_E_DEFAULT,
+    "n_T": N_T_DEFAULT,
+}
+
+
+def takes_options(fn):
+    """Show :data:`OPTIONS` as keyword-only parameters of ``fn`` (which takes them as
+    ``**options``): help() and inspect.signature list them; :func:`check_counting` refuses any
+    other keyword."""
+    sig = inspect.signature(fn)
+    fixed = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    kw = inspect.Parameter.KEYWORD_ONLY
+    extra = [inspect.Parameter(name, kw, default=d) for name, d in OPTIONS.items()]
+    fn.__signature__ = sig.replace(parameters=fixed + extra)
+    return fn
+
+
 def check_counting(src, material, channel, T_min, T_max, *, mu=0.0, q=0.0, r2=0.0, **options):
-    """Validate the arguments of a counting experiment (``options``: binding, form_factor, sin2w,
-    quenching, k, efficiency, n_E, n_T as in :func:`counts`); returns (Window, mu, q, r2)."""
-    o = {
-        "binding": "stepping", "form_factor": None, "sin2w": SIN2W_DEFAULT, "quenching": None,
-        "k": None, "efficiency": None, "n_E": N_E_DEFAULT, "n_T": N_T_DEFAULT, **options,
-    }  # fmt: skip
+    """Validate the arguments of a counting experiment (``options``: the keywords of
+    :data:`OPTIONS`); returns (Window, mu, q, r2)."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise TypeError(f"unexpected keyword {unknown[0]!r} (allowed: {sorted(OPTIONS)})")
+    o = OPTIONS | options
     inp, mu, q, r2 = check_rate_input(
         src, material, channel, mu, q, r2, o["binding"], o["form_factor"], o["sin2w"], o["n_E"]
     )
@@ -170,24 +199,9 @@ def check_counting(src, material, channel, T_min, T_max, *, mu=0.0, q=0.0, r2=0.
     return Window(inp, lo, hi, quench, eff, check_n("n_T", o["n_T"])), mu, q, r2
 
 
+@takes_options
 def counts(
-    src,
-    material,
-    exposure,
-    T_min,
-    T_max=None,
-    channel="electron",
-    mu=0.0,
-    q=0.0,
-    r2=0.0,
-    binding="stepping",
-    form_factor=None,
-    sin2w=SIN2W_DEFAULT,
-    quenching=None,
-    k=None,
-    efficiency=None,
-    n_E=N_E_DEFAULT,
-    n_T=N_T_DEFAULT,
+    src, material, exposure, T_min, T_max=None, channel="electron", mu=0.0, q=0.0, r2=0.0, **options
 ):
     """Expected events in the window [T_min, T_max] for an exposure (mass · time).
 
@@ -217,10 +231,8 @@ def counts(
     (True, True)
     """
     w, mu, q, r2 = check_counting(
-        src, material, channel, T_min, T_max, mu=mu, q=q, r2=r2, binding=binding,
-        form_factor=form_factor, sin2w=sin2w, quenching=quenching, k=k, efficiency=efficiency,
-        n_E=n_E, n_T=n_T,
-    )  # fmt: skip
+        src, material, channel, T_min, T_max, mu=mu, q=q, r2=r2, **options
+    )
     exp_ = check_positive_scalar("exposure", exposure, EXPOSURE_HINT)
     s, e, _ = counts_lite(w, mu, q, r2)
     s, e = s * exp_, e * exp_

@@ -22,10 +22,15 @@ from .._validate import (
     check_positive_scalar,
     check_scalar,
 )
-from ..constants import SIN2W_DEFAULT
 from ..neutrino import Q_MAX, R2_MAX
-from .counting import EXPOSURE_HINT, N_T_DEFAULT, Window, check_counting, counts_lite, observed_end
-from .spectra import N_E_DEFAULT
+from .counting import (
+    EXPOSURE_HINT,
+    Window,
+    check_counting,
+    counts_lite,
+    observed_end,
+    takes_options,
+)
 
 __all__ = [
     "PARAMETERS",
@@ -155,6 +160,7 @@ def sensitivity_lite(inp: SensitivityInput) -> Sensitivity:
     return Sensitivity(_solve(inp, s), inp.parameter, s, n_sm, n_b, inp.cl)
 
 
+@takes_options
 def sensitivity(
     src,
     material,
@@ -166,14 +172,7 @@ def sensitivity(
     cl=0.9,
     T_max=None,
     sign=1,
-    binding="stepping",
-    form_factor=None,
-    sin2w=SIN2W_DEFAULT,
-    quenching=None,
-    k=None,
-    efficiency=None,
-    n_E=N_E_DEFAULT,
-    n_T=N_T_DEFAULT,
+    **options,
 ):
     """Smallest μν (or |qν|, |⟨r²⟩|) that a counting experiment would exclude (eq. 9 made
     quantitative).
@@ -217,10 +216,7 @@ def sensitivity(
     >>> 1e-11 < float(res) < 1e-10
     True
     """
-    w, *_ = check_counting(
-        src, material, channel, threshold, T_max, binding=binding, form_factor=form_factor,
-        sin2w=sin2w, quenching=quenching, k=k, efficiency=efficiency, n_E=n_E, n_T=n_T,
-    )  # fmt: skip
+    w, *_ = check_counting(src, material, channel, threshold, T_max, **options)
     check_choice("parameter", parameter, set(PARAMETERS))
     exp_ = check_positive_scalar("exposure", exposure, EXPOSURE_HINT)
     bkg = check_nonneg_scalar("background", background, " (events per mass · time · energy)")
