@@ -1,6 +1,6 @@
-"""Snapshot of the public physics API of DESIGN §5: the names and signatures that code outside the
-package (notebooks, users' scripts, these tests) relies on. A change here is a change of contract:
-update DESIGN §5 and this snapshot together."""
+"""Snapshot of the public physics API of docs/design.md, "Physics API": the names and signatures
+that code outside the package (notebooks, users' scripts, these tests) relies on. A change here is
+a change of contract: update docs/design.md, "Physics API" and this snapshot together."""
 
 import inspect
 
@@ -8,7 +8,7 @@ import pytest
 
 import explorer.physics as phys
 
-#: (module, function) → parameter list as written in DESIGN §5.
+#: (module, function) → parameter list as written in docs/design.md, "Physics API".
 SIGNATURES = {
     ("electron", "dsigma_dT"): "(T, E, nu, target=None, binding='stepping', sin2w=0.23867)",
     ("electron", "crossover"): "(E, nu, target=None, binding='stepping', sin2w=0.23867)",
@@ -40,7 +40,7 @@ SIGNATURES = {
     ("probes", "dR_dT_with_moments"): (
         "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs)"
     ),
-    # sources (DESIGN §5 "Sources and rates"; keyword additions of issue 21 at the end)
+    # sources (docs/design.md, "Physics API"; keyword additions of issue 21 at the end)
     ("sources", "pion_dar"): "(distance, proton_rate, nu_per_proton=0.08)",
     (
         "sources",

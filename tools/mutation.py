@@ -8,9 +8,9 @@ file (a module, or a data table under ``data/``) is edited there, and ``pytest t
 runs in a subprocess that imports the copy (``PYTHONPATH``; no bytecode is written, so no stale
 ``.pyc`` can hide an edit). Three kinds:
 
-* ``scale``: the public function (DESIGN §5) is rebound at the end of its module to a wrapper
-  that multiplies what it returns by 2 or by 1.01 (for a CrossSection, one of .sm/.em/.total).
-  The rebinding is a module global, so callers inside the package that look the name up at call
+* ``scale``: the public function (docs/design.md, "Physics API") is rebound at the end of its
+  module to a wrapper that multiplies what it returns by 2 or by 1.01 (for a CrossSection, one
+  of .sm/.em/.total). The rebinding is a module global, so callers inside the package that look the name up at call
   time (``eta`` → ``weak_charge``, ``from .kinematics import t_max_lite``) see the mutant too.
 * ``const``: the definition line of a constant (G_F, α, m_e) is multiplied by the factor, so
   every derived constant and every kernel uses the mutated value.
@@ -137,7 +137,8 @@ def mutants() -> list[Mutant]:
         for k in (2.0, 1.01):
             out.append(Mutant(f"constants.{const} ×{k:g}", "constants.py", "const", const, k))
     flips = [
-        # eq. 13 / DESIGN §4.5: the overall sign of the EM correction to C_V, in the kernel and in η
+        # eq. 13 / docs/design.md, "Sign of eq. 13": the overall sign of the EM correction to C_V,
+        # in the kernel and in η
         (
             "eq.13 sign (CEvNS kernel)",
             "nucleus.py",
@@ -145,10 +146,10 @@ def mutants() -> list[Mutant]:
             "dcv = +(_K_SHIFT * Z)",
         ),
         ("eq.13 sign (eta)", "nucleus.py", "out = 1.0 - (_K_SHIFT", "out = 1.0 + (_K_SHIFT"),
-        # DESIGN §4.1: g_A → −g_A for antineutrinos
+        # docs/design.md, "Couplings of ν–e scattering": g_A → −g_A for antineutrinos
         ("g_A sign for ν̄", "electron.py", "(-ga if nu.anti else ga)", "(ga if nu.anti else -ga)"),
         ("g_A not flipped for ν̄ only", "electron.py", "(-ga if nu.anti else ga)", "ga"),
-        # DESIGN §4.3: g_V → g_V + K[⟨r²⟩/3 − qν/(m_e T)]
+        # docs/design.md, "Millicharge and charge radius": g_V → g_V + K[⟨r²⟩/3 − qν/(m_e T)]
         (
             "qν sign in g_V shift (ν–e)",
             "electron.py",
@@ -161,7 +162,7 @@ def mutants() -> list[Mutant]:
             "d = _K_SHIFT * (r2 / HBARC2",
             "d = _K_SHIFT * (-r2 / HBARC2",
         ),
-        # DESIGN §4.5 in CEvNS: the same bracket with the nucleus's charge
+        # docs/design.md, "Sign of eq. 13" in CEvNS: the same bracket with the nucleus's charge
         ("qν sign (CEvNS kernel)", "nucleus.py", "- q / (M * Ts))", "+ q / (M * Ts))"),
         (
             "⟨r²⟩ sign (CEvNS kernel)",

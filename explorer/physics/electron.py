@@ -4,7 +4,7 @@ Per free electron (``target=None``) or per atom (``target=...``, stepping approx
 eqs. 10–11, or ``binding="free"`` for Z free electrons). Units: T and E in energy units,
 dσ/dT in area/energy (hepunits); read ``xs.total / (cm2 / keV)``.
 
-Conventions (DESIGN §4.1–4.3, §4.6–4.7):
+Conventions (docs/design.md, "Physics conventions"):
 
 * couplings (eq. 7): g_V = 2 sin²θ_W + ½ for ν_e (charged current included), 2 sin²θ_W − ½ for ν_μ,τ;
   g_A = +½ for ν_e, −½ for ν_μ,τ; antineutrinos g_A → −g_A;
@@ -12,9 +12,10 @@ Conventions (DESIGN §4.1–4.3, §4.6–4.7):
 * magnetic moment (eq. 8): πα²/m_e² (1/T − 1/E) (μν/μ_B)², added incoherently;
 * millicharge and charge radius (Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), one-photon
   exchange; not in the paper): g_V → g_V + (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] in eq. 6, for ν and ν̄
-  alike, with qν and ⟨r²⟩ the *neutrino's* (``nu.q``, ``nu.r2``) also for ν̄ (DESIGN §4.13): the
-  antineutrino carries −qν and −⟨r²⟩, but C conjugation flips its weak vector and electromagnetic
-  currents together, so g_V (the same for ν and ν̄ in eq. 7) receives the same shift;
+  alike, with qν and ⟨r²⟩ the *neutrino's* (``nu.q``, ``nu.r2``) also for ν̄ (docs/design.md,
+  "Antineutrinos"): the antineutrino carries −qν and −⟨r²⟩, but C conjugation flips its weak vector
+  and electromagnetic currents together, so g_V (the same for ν and ν̄ in eq. 7) receives the same
+  shift;
 * EM = total − SM (computed without cancellation); all parts are 0 outside 0 < T ≤ T_max (eq. 4).
 """
 
@@ -207,13 +208,13 @@ def _first_level(target, binding):
 def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     """Recoil energy T where |EM| = SM: the upper edge of the low-T region where |EM| ≥ SM.
 
-    Found from the full formulas (eqs. 6–8 and the qν, ⟨r²⟩ shift), not from eq. 9. Binding
-    cancels in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the ratio
-    is that of a free electron — but with ``binding="stepping"`` nothing is ionised below the
-    lowest level I₁, so the search starts at I₁ (DESIGN §4.14): a region lying wholly below I₁ is
-    no region (0), and if |EM| ≥ SM on all of [I₁, T_max] the answer is T_max, even when the
-    free-electron ratio dips below 1 somewhere under I₁. When the ratio crosses 1 more than once,
-    this is the lowest crossing (above I₁); :func:`crossings` returns all of them.
+    Found from the full formulas (eqs. 6–8 and the qν, ⟨r²⟩ shift), not from eq. 9. Binding cancels
+    in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the ratio is that of
+    a free electron — but with ``binding="stepping"`` nothing is ionised below the lowest level I₁,
+    so the search starts at I₁ (docs/design.md, "Crossover with stepping"): a region lying wholly
+    below I₁ is no region (0), and if |EM| ≥ SM on all of [I₁, T_max] the answer is T_max, even when
+    the free-electron ratio dips below 1 somewhere under I₁. When the ratio crosses 1 more than
+    once, this is the lowest crossing (above I₁); :func:`crossings` returns all of them.
 
     Parameters
     ----------
@@ -268,9 +269,10 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
 def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2w=SIN2W_DEFAULT):
     """Every recoil energy in (T_lo, T_hi) where |EM| = SM, sorted (an array, possibly empty).
 
-    The ratio |EM|/SM can cross 1 several times (a narrow dip where the qν and ⟨r²⟩ shifts
-    cancel, DESIGN §4.6); :func:`crossover` returns only the edge of the low-T region. A display
-    uses ``len(crossings(...)) > 1`` to say that the ratio crosses more than once in its range.
+    The ratio |EM|/SM can cross 1 several times (a narrow dip where the qν and ⟨r²⟩ shifts cancel,
+    docs/design.md, "EM term and crossover"); :func:`crossover` returns only the edge of the low-T
+    region. A display uses ``len(crossings(...)) > 1`` to say that the ratio crosses more than once
+    in its range.
 
     Parameters
     ----------

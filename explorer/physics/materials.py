@@ -1,11 +1,11 @@
 """Detector materials: an element, an isotope or a compound formula, counted per unit mass.
 
 A material is a list of atoms per formula unit, each a :class:`~explorer.physics.targets.Target`
-(natural element or single isotope). Event rates are per kg of *detector material*
-(DESIGN §4.15): the number of formula units per unit mass is 1/M_f with the formula mass
-M_f = Σ n_a m_a, and m_a the atomic mass of each atom (nuclear mass + Z m_e, abundance-weighted
-for a natural element: AME2020 masses and IUPAC abundances via periodictable, as in
-:mod:`~explorer.physics.targets`).
+(natural element or single isotope). Event rates are per kg of *detector material* (docs/design.md,
+"Event rates per kg of material"): the number of formula units per unit mass is 1/M_f with the
+formula mass M_f = Σ n_a m_a, and m_a the atomic mass of each atom (nuclear mass + Z m_e,
+abundance-weighted for a natural element: AME2020 masses and IUPAC abundances via periodictable, as
+in :mod:`~explorer.physics.targets`).
 
 Names
 -----

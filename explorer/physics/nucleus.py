@@ -3,7 +3,7 @@
 Units: T (nuclear recoil kinetic energy) and E in energy units; dσ/dT in area/energy (hepunits),
 per nucleus for an isotope and per atom (abundance-weighted sum over isotopes) for a natural element.
 
-Conventions (DESIGN §4.4, §4.5, §4.10, §4.11):
+Conventions (docs/design.md, "Physics conventions"):
 
 * Section 3 of the paper uses Gaussian charge units, e² = α. Read that way, eq. 15 is
   πα² Z² (μν/μ_B)²/m_e² · (1/T − 1/E + T/4E²), consistent with eq. 8 (with e² = 4πα it would be
@@ -18,18 +18,19 @@ Conventions (DESIGN §4.4, §4.5, §4.10, §4.11):
   Astropart. Phys. 6, 87 (1996)) applied to the weak and electromagnetic parts alike.
 * EM = total − SM; every part is 0 outside 0 < T ≤ T_max.
 
-Scope (DESIGN §4.12): eq. 14 is the coherent *vector* cross section of a spin-0 nucleus. The
-axial-vector current, which couples to the nuclear spin, is left out: for odd-A nuclei (¹²⁷I,
-¹³³Cs, ²³Na, ⁷³Ge, ¹²⁹Xe, ¹³¹Xe …) that is a correction of order a percent or less, not included here.
-For ¹H, a free proton, the axial current dominates the SM term (g_A²/C_V² ≈ 800 at
-sin²θ_W = 0.23867) and eq. 14 is wrong by orders of magnitude, so every CEvNS function refuses a
-target containing ¹H (natural H, "H1") with a ValueError; use the electron channel for hydrogen.
+Scope (docs/design.md, "Hydrogen and odd-A nuclei"): eq. 14 is the coherent *vector* cross section
+of a spin-0 nucleus. The axial-vector current, which couples to the nuclear spin, is left out: for
+odd-A nuclei (¹²⁷I, ¹³³Cs, ²³Na, ⁷³Ge, ¹²⁹Xe, ¹³¹Xe …) that is a correction of order a percent or
+less, not included here. For ¹H, a free proton, the axial current dominates the SM term (g_A²/C_V² ≈
+800 at sin²θ_W = 0.23867) and eq. 14 is wrong by orders of magnitude, so every CEvNS function
+refuses a target containing ¹H (natural H, "H1") with a ValueError; use the electron channel for
+hydrogen.
 
-Neutrino properties (DESIGN §4.13): ``nu.q`` and ``nu.r2`` are the *neutrino's* millicharge and
-charge radius, for ``anti=True`` as well. The antineutrino carries −qν and −⟨r²⟩, but its weak
-vector coupling to the nucleus changes sign too (C conjugation flips the weak vector and the
-electromagnetic currents together), so the relative shift of C_V, and η, are the same for ν and
-ν̄: the same formula holds for both, with the neutrino's qν and ⟨r²⟩.
+Neutrino properties (docs/design.md, "Antineutrinos"): ``nu.q`` and ``nu.r2`` are the *neutrino's*
+millicharge and charge radius, for ``anti=True`` as well. The antineutrino carries −qν and −⟨r²⟩,
+but its weak vector coupling to the nucleus changes sign too (C conjugation flips the weak vector
+and the electromagnetic currents together), so the relative shift of C_V, and η, are the same for ν
+and ν̄: the same formula holds for both, with the neutrino's qν and ⟨r²⟩.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def _isotope_cv(tgt, sin2w):
 
 @renamed_keyword("tgt", "target")
 def check_target(target):
-    """The target as a Target if CEvNS (eq. 14) applies to it; ValueError for ¹H (DESIGN §4.12).
+    """The target as a Target if CEvNS (eq. 14) applies to it; ValueError for ¹H (docs/design.md,
+    "Hydrogen and odd-A nuclei").
 
     A target that contains ¹H, a free proton (natural H, "H1"), is refused with a message that
     says why; a display can call this first and show the message as its notice.
@@ -160,7 +162,8 @@ def dsigma_dT_lite(T, E, target, mu, q, r2, sin2w, helm):
 
 @renamed_keyword("tgt", "target")
 def dsigma_dT(T, E, nu, target, form_factor=None, sin2w=SIN2W_DEFAULT):
-    """CEvNS dσ/dT with μν, qν and ⟨r²⟩: η² × eq. 14 + eq. 15 (Gaussian units, DESIGN §4.4–4.5).
+    """CEvNS dσ/dT with μν, qν and ⟨r²⟩: η² × eq. 14 + eq. 15 (Gaussian units, docs/design.md,
+    "Gaussian units in Section 3" and "Sign of eq. 13").
 
     Parameters
     ----------
@@ -206,7 +209,7 @@ def dsigma_dT(T, E, nu, target, form_factor=None, sin2w=SIN2W_DEFAULT):
 
 @renamed_keyword("tgt", "target")
 def eta(T, E, nu, target, sin2w=SIN2W_DEFAULT):
-    """η of eq. 13 with the sign of DESIGN §4.5: (dσ/dT)_SM^Q = η² (dσ/dT)_SM.
+    """η of eq. 13 with the sign of docs/design.md, "Sign of eq. 13": (dσ/dT)_SM^Q = η² (dσ/dT)_SM.
 
     η = 1 − (√2 π α Z/(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)]   (Gaussian units, e² = α).
     The paper prints the bracket with the opposite overall sign; see the module docstring.

@@ -1,7 +1,8 @@
 """Reactor ν̄_e: fission spectra, ν̄ from neutron capture on ²³⁸U, and the flux of a core.
 
 Re-exported by :mod:`explorer.physics.sources` (``sources.reactor``, ``sources.fission_spectrum``,
-…), the public home of these names (DESIGN §5). Data: ``data/reactor_fits.csv`` (REFERENCE).
+…), the public home of these names (docs/design.md, "Physics API"). Data: ``data/reactor_fits.csv``
+(REFERENCE).
 
 What the spectrum is made of, per fission of the fuel mix:
 

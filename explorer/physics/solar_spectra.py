@@ -1,8 +1,9 @@
 """Solar neutrinos at the Earth: B16-GS98 fluxes, spectral shapes and the LMA survival probability.
 
 Re-exported by :mod:`explorer.physics.sources` (``sources.solar``, ``sources.lma_survival``, …),
-which is the public home of these names (DESIGN §5). Data tables: ``data/solar_b16_gs98.csv``
-(fluxes) and ``data/b8_winter2006.csv`` (the measured ⁸B spectrum), each named in ``data/REFERENCE``.
+which is the public home of these names (docs/design.md, "Physics API"). Data tables:
+``data/solar_b16_gs98.csv`` (fluxes) and ``data/b8_winter2006.csv`` (the measured ⁸B spectrum), each
+named in ``data/REFERENCE``.
 
 >>> from hepunits import cm2, s, MeV
 >>> src = solar(("8B",), p_ee=1.0)
@@ -41,7 +42,8 @@ def _solar_fluxes() -> dict:
 #: B16-GS98 fluxes (Vinyoles et al., ApJ 835, 202 (2017)), per area · time, from data/.
 SOLAR_FLUXES = _solar_fluxes()
 
-#: ⁷Be lines (energy, branching): Bahcall, "Neutrino Astrophysics" (1989); DESIGN §4.16.
+#: ⁷Be lines (energy, branching): Bahcall, "Neutrino Astrophysics" (1989); docs/design.md, "Sources
+#: and effective moments".
 BE7_LINES = ((0.8613 * MeV, 0.897), (0.3843 * MeV, 0.103))
 #: pep line energy (Bahcall 1989): 2M(¹H) − M(²H) = 1.442 MeV.
 PEP_ENERGY = 1.442 * MeV

@@ -1,4 +1,5 @@
-"""Neutrino sources: fluxes at the detector as sums of flavour components (DESIGN §4.16).
+"""Neutrino sources: fluxes at the detector as sums of flavour components (docs/design.md, "Sources
+and effective moments").
 
 A :class:`Source` is a sum of :class:`Component` s. Each component is one flavour state
 (flavour "e" | "mu" | "tau", ν or ν̄) with either
