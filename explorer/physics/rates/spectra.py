@@ -1,5 +1,5 @@
-"""Differential event rates dR/dT (paper eq. 9 made quantitative; conventions in docs/design.md,
-"Physics conventions", items on rates).
+"""Differential event rates dR/dT (paper eq. 9 made quantitative; docs/design.md, "Event rates per
+kg of material" and "Sources and effective moments").
 
 dR/dT = N_T Σ_components Σ_atoms ∫_{E ≥ E_min(T)} dE dΦ/dE · dσ/dT(T, E),
 
