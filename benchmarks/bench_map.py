@@ -110,7 +110,9 @@ def main():
     print(f"'where EM wins' maps, {N} × {N} cells, {REPEATS} repeats; medians from one run")
     for row in MAPS:
         bench_one(*row)
-    print("design target: slider change → new image ≤ 1.3 × floor (docs/design.md, 'Performance targets'); ≈ 30 ms per map")
+    print(
+        "design target: slider change → new image ≤ 1.3 × floor (docs/design.md, 'Performance targets'); ≈ 30 ms per map"
+    )
 
 
 if __name__ == "__main__":

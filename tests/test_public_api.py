@@ -51,6 +51,23 @@ SIGNATURES = {
         "reactor",
     ): "(power, distance, fractions=None, capture_rate=None, low_energy_scale=1.0)",
     ("sources", "reactor_band"): "(power, distance, fractions=None, capture_rate=None, rel=None)",
+    # rates (issue 20: one module per job behind rates/__init__; the counting options keyword-only)
+    ("rates", "dR_dT"): (
+        "(T, src, material, channel, mu=0.0, q=0.0, r2=0.0, binding='stepping', form_factor=None,"
+        " sin2w=0.23867, n_E=2000, method='moments')"
+    ),
+    ("rates", "counts"): (
+        "(src, material, exposure, T_min, T_max=None, channel='electron', mu=0.0, q=0.0, r2=0.0, *,"
+        " binding='stepping', form_factor=None, sin2w=0.23867, quenching=None, k=None,"
+        " efficiency=None, n_E=2000, n_T=24)"
+    ),
+    ("rates", "sensitivity"): (
+        "(src, material, exposure, threshold, background, channel, parameter='mu', cl=0.9,"
+        " T_max=None, sign=1, *, binding='stepping', form_factor=None, sin2w=0.23867,"
+        " quenching=None, k=None, efficiency=None, n_E=2000, n_T=24)"
+    ),
+    ("rates", "e_min"): "(T, mass)",
+    ("rates", "poisson_upper_limit"): "(b, cl=0.9)",
 }
 
 
