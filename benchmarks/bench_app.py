@@ -8,7 +8,7 @@ Run: ``.venv/bin/python benchmarks/bench_app.py [--moves 200]``
   observer to recompute both channels, move the artists, render and store both PNGs in the
   ``Image`` widgets; the Eν slider the same way;
 * backend: one recompute of both panels' data (Xe, 2000 points each, stepping, isotopes,
-  crossovers), for DESIGN §8's ≤ 2 ms;
+  crossovers), for the ≤ 2 ms of docs/design.md, "Performance targets";
 * view-only changes: the ν–e and CEvNS threshold sliders (the marker and the EM/SM readout move,
   no physics is recomputed; each redraws one panel, so its floor is that panel's render) and the
   y-decades slider (both panels; a new y range redraws the static layer, so it is compared with
@@ -17,7 +17,7 @@ Run: ``.venv/bin/python benchmarks/bench_app.py [--moves 200]``
   non-blitting renderer would pay per move).
 
 Medians over many moves, all measured in one run; the design targets are slider/floor ≤ 1.3 and
-view-only/floor ≤ 1.05 (DESIGN §8).
+view-only/floor ≤ 1.05 (docs/design.md, "Performance targets").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The dashboard in Debian's Chromium, timed: page request → first plot, key press → new pixels.
 
 Run: ``.venv/bin/python benchmarks/bench_browser.py [--loads 5] [--presses 30]``
-(``make bench-browser`` does the same). One run, medians; design targets (DESIGN §8):
+(``make bench-browser`` does the same). One run, medians; design targets (docs/design.md, "Performance targets"):
 first plot ≤ 2.5 s, key press → new pixels ≤ 100 ms (median), one kernel ≤ 150 MB resident.
 
 * server: the standalone Voila of ``make dashboard`` (``python -m explorer.serving``), on a free

@@ -8,7 +8,7 @@ the imports, ``build_dashboard`` (widgets and the first renders). Then, inside t
 widget models the page will fetch (``len(Widget.widgets)``, by class), the comm messages the
 first cell sent on IOPub, heavy modules that should not be there, and the kernel's resident memory
 (RSS) once drawn. One kernel per run, one after another; medians over the runs. Design targets
-(DESIGN §8): a cold kernel shows its first plot ≤ 2.5 s after the page request (in the browser:
+(docs/design.md, "Performance targets"): a cold kernel shows its first plot ≤ 2.5 s after the page request (in the browser:
 ``make bench-class``), one kernel ≤ 100 MB resident.
 """
 

@@ -14,7 +14,7 @@ For each map (ν–e and CEvNS, over μν and over |qν|) at 200 × 200 cells, i
 The floor and the slider changes are timed in turn within each repeat (the floor after a slider
 change renders that change's data again). Prints wall-clock medians (quartiles), the median CPU time of this process (less disturbed by
 other work on a shared machine) and the ratio of each slider change to the floor, in both.
-DESIGN §8: slider change → new image ≤ 1.3 × the floor; the lead's budget for one map is
+docs/design.md, "Performance targets": slider change → new image ≤ 1.3 × the floor; the lead's budget for one map is
 ≈ 30 ms. Timings on a shared machine are noisy: compare within one run.
 
 Run:  .venv/bin/python benchmarks/bench_map.py   (or `make bench-map`)
@@ -110,7 +110,9 @@ def main():
     print(f"'where EM wins' maps, {N} × {N} cells, {REPEATS} repeats; medians from one run")
     for row in MAPS:
         bench_one(*row)
-    print("design target: slider change → new image ≤ 1.3 × floor (DESIGN §8); ≈ 30 ms per map")
+    print(
+        "design target: slider change → new image ≤ 1.3 × floor (docs/design.md, 'Performance targets'); ≈ 30 ms per map"
+    )
 
 
 if __name__ == "__main__":

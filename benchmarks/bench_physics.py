@@ -1,6 +1,6 @@
 """Time one full recompute of both panels, as the dashboard does it on a slider move.
 
-Work per recompute (DESIGN §8): ν–e on Xe with the stepping approximation over 2000 recoil
+Work per recompute (docs/design.md, "Performance targets"): ν–e on Xe with the stepping approximation over 2000 recoil
 energies, CEvNS on natural Xe (9 isotopes) over 2000 recoil energies, and both crossovers.
 Design target: ≤ 2 ms. Prints the median and quartiles of many repeats measured in this run.
 

@@ -1,4 +1,4 @@
-"""Time a 200-bin event-rate spectrum dR/dT, as the rates panel computes it (DESIGN §8).
+"""Time a 200-bin event-rate spectrum dR/dT, as the rates panel computes it (docs/design.md, "Performance targets").
 
 Work per spectrum: a reactor source (3 GW at 13.9 m, Huber/Mueller fission spectra), 200 recoil
 energies for each channel — ν–e on Xe with the stepping approximation and CEvNS on natural Xe

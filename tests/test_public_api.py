@@ -1,6 +1,6 @@
-"""Snapshot of the public physics API of DESIGN §5: the names and signatures that code outside the
-package (notebooks, users' scripts, these tests) relies on. A change here is a change of contract:
-update DESIGN §5 and this snapshot together."""
+"""Snapshot of the public physics API of docs/design.md, "Physics API": the names and signatures
+that code outside the package (notebooks, users' scripts, these tests) relies on. A change here is
+a change of contract: update docs/design.md, "Physics API" and this snapshot together."""
 
 import inspect
 
@@ -8,20 +8,20 @@ import pytest
 
 import explorer.physics as phys
 
-#: (module, function) → parameter list as written in DESIGN §5.
+#: (module, function) → parameter list as written in docs/design.md, "Physics API".
 SIGNATURES = {
     ("electron", "dsigma_dT"): "(T, E, nu, target=None, binding='stepping', sin2w=0.23867)",
     ("electron", "crossover"): "(E, nu, target=None, binding='stepping', sin2w=0.23867)",
     ("electron", "crossover_estimate"): "(nu)",
-    ("nucleus", "dsigma_dT"): "(T, E, nu, tgt, form_factor=None, sin2w=0.23867)",
-    ("nucleus", "crossover"): "(E, nu, tgt, form_factor=None, sin2w=0.23867)",
-    ("nucleus", "crossover_estimate"): "(nu, tgt, sin2w=0.23867)",
-    ("nucleus", "weak_charge"): "(tgt, sin2w=0.23867)",
-    ("nucleus", "eta"): "(T, E, nu, tgt, sin2w=0.23867)",
+    ("nucleus", "dsigma_dT"): "(T, E, nu, target, form_factor=None, sin2w=0.23867)",
+    ("nucleus", "crossover"): "(E, nu, target, form_factor=None, sin2w=0.23867)",
+    ("nucleus", "crossover_estimate"): "(nu, target, sin2w=0.23867)",
+    ("nucleus", "weak_charge"): "(target, sin2w=0.23867)",
+    ("nucleus", "eta"): "(T, E, nu, target, sin2w=0.23867)",
     ("kinematics", "t_max"): "(E, mass)",
     ("kinematics", "cos_recoil_angle"): "(T, E, mass)",
-    ("atomic", "step_factor"): "(T, tgt)",
-    ("atomic", "recoil_scale"): "(tgt)",
+    ("atomic", "step_factor"): "(T, target)",
+    ("atomic", "recoil_scale"): "(target)",
     ("constants", "dirac_magnetic_moment"): "(m_nu)",
     # issue 22: the effective magnetic moment from a moment matrix, mixing and the baseline
     ("mixing", "mixing"): "(ordering='normal', **overrides)",
@@ -40,7 +40,7 @@ SIGNATURES = {
     ("probes", "dR_dT_with_moments"): (
         "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs)"
     ),
-    # sources (DESIGN §5 "Sources and rates"; keyword additions of issue 21 at the end)
+    # sources (docs/design.md, "Physics API"; keyword additions of issue 21 at the end)
     ("sources", "pion_dar"): "(distance, proton_rate, nu_per_proton=0.08)",
     (
         "sources",
@@ -51,6 +51,23 @@ SIGNATURES = {
         "reactor",
     ): "(power, distance, fractions=None, capture_rate=None, low_energy_scale=1.0)",
     ("sources", "reactor_band"): "(power, distance, fractions=None, capture_rate=None, rel=None)",
+    # rates (issue 20: one module per job behind rates/__init__; the counting options keyword-only)
+    ("rates", "dR_dT"): (
+        "(T, src, material, channel, mu=0.0, q=0.0, r2=0.0, binding='stepping', form_factor=None,"
+        " sin2w=0.23867, n_E=2000, method='moments')"
+    ),
+    ("rates", "counts"): (
+        "(src, material, exposure, T_min, T_max=None, channel='electron', mu=0.0, q=0.0, r2=0.0, *,"
+        " binding='stepping', form_factor=None, sin2w=0.23867, quenching=None, k=None,"
+        " efficiency=None, n_E=2000, n_T=24)"
+    ),
+    ("rates", "sensitivity"): (
+        "(src, material, exposure, threshold, background, channel, parameter='mu', cl=0.9,"
+        " T_max=None, sign=1, *, binding='stepping', form_factor=None, sin2w=0.23867,"
+        " quenching=None, k=None, efficiency=None, n_E=2000, n_T=24)"
+    ),
+    ("rates", "e_min"): "(T, mass)",
+    ("rates", "poisson_upper_limit"): "(b, cl=0.9)",
 }
 
 

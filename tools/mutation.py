@@ -8,10 +8,10 @@ file (a module, or a data table under ``data/``) is edited there, and ``pytest t
 runs in a subprocess that imports the copy (``PYTHONPATH``; no bytecode is written, so no stale
 ``.pyc`` can hide an edit). Three kinds:
 
-* ``scale``: the public function (DESIGN §5) is rebound at the end of its module to a wrapper
-  that multiplies what it returns by 2 or by 1.01 (for a CrossSection, one of .sm/.em/.total).
-  The rebinding is a module global, so callers inside the package that look the name up at call
-  time (``eta`` → ``weak_charge``, ``from .kinematics import _t_max``) see the mutant too.
+* ``scale``: the public function (docs/design.md, "Physics API") is rebound at the end of its
+  module to a wrapper that multiplies what it returns by 2 or by 1.01 (for a CrossSection, one
+  of .sm/.em/.total). The rebinding is a module global, so callers inside the package that look the name up at call
+  time (``eta`` → ``weak_charge``, ``from .kinematics import t_max_lite``) see the mutant too.
 * ``const``: the definition line of a constant (G_F, α, m_e) is multiplied by the factor, so
   every derived constant and every kernel uses the mutated value.
 * ``flip``: a text edit that must match exactly once: a sign convention reversed (eq. 13's
@@ -119,10 +119,10 @@ def mutants() -> list[Mutant]:
         ("nucleus.py", "weak_charge", (None,)),
         ("nucleus.py", "eta", (None,)),
         ("kinematics.py", "t_max", (None,)),
-        ("kinematics.py", "_t_max", (None,)),  # the kernel every module imports
+        ("kinematics.py", "t_max_lite", (None,)),  # the kernel every module imports
         ("kinematics.py", "cos_recoil_angle", (None,)),
         ("atomic.py", "step_factor", (None,)),
-        ("atomic.py", "_step", (None,)),  # the kernel electron.dsigma_dT uses
+        ("atomic.py", "step_factor_lite", (None,)),  # the kernel electron.dsigma_dT uses
         ("atomic.py", "recoil_scale", (None,)),
         ("constants.py", "dirac_magnetic_moment", (None,)),
         ("targets.py", "Target.mass", (None,)),
@@ -137,7 +137,8 @@ def mutants() -> list[Mutant]:
         for k in (2.0, 1.01):
             out.append(Mutant(f"constants.{const} ×{k:g}", "constants.py", "const", const, k))
     flips = [
-        # eq. 13 / DESIGN §4.5: the overall sign of the EM correction to C_V, in the kernel and in η
+        # eq. 13 / docs/design.md, "Sign of eq. 13": the overall sign of the EM correction to C_V,
+        # in the kernel and in η
         (
             "eq.13 sign (CEvNS kernel)",
             "nucleus.py",
@@ -145,10 +146,10 @@ def mutants() -> list[Mutant]:
             "dcv = +(_K_SHIFT * Z)",
         ),
         ("eq.13 sign (eta)", "nucleus.py", "out = 1.0 - (_K_SHIFT", "out = 1.0 + (_K_SHIFT"),
-        # DESIGN §4.1: g_A → −g_A for antineutrinos
+        # docs/design.md, "Couplings of ν–e scattering": g_A → −g_A for antineutrinos
         ("g_A sign for ν̄", "electron.py", "(-ga if nu.anti else ga)", "(ga if nu.anti else -ga)"),
         ("g_A not flipped for ν̄ only", "electron.py", "(-ga if nu.anti else ga)", "ga"),
-        # DESIGN §4.3: g_V → g_V + K[⟨r²⟩/3 − qν/(m_e T)]
+        # docs/design.md, "Millicharge and charge radius": g_V → g_V + K[⟨r²⟩/3 − qν/(m_e T)]
         (
             "qν sign in g_V shift (ν–e)",
             "electron.py",
@@ -161,7 +162,7 @@ def mutants() -> list[Mutant]:
             "d = _K_SHIFT * (r2 / HBARC2",
             "d = _K_SHIFT * (-r2 / HBARC2",
         ),
-        # DESIGN §4.5 in CEvNS: the same bracket with the nucleus's charge
+        # docs/design.md, "Sign of eq. 13" in CEvNS: the same bracket with the nucleus's charge
         ("qν sign (CEvNS kernel)", "nucleus.py", "- q / (M * Ts))", "+ q / (M * Ts))"),
         (
             "⟨r²⟩ sign (CEvNS kernel)",
@@ -200,19 +201,19 @@ def _source_and_rate_mutants() -> list[Mutant]:
         ("reactor_spectra.py", "capture_spectrum", None),
         ("reactor_spectra.py", "_capture", None),  # the kernel reactor() uses
         ("reactor_spectra.py", "mean_energy_per_fission", None),
-        ("rates.py", "dR_dT", "sm"),
-        ("rates.py", "dR_dT", "em"),
-        ("rates.py", "counts", "sm"),
-        ("rates.py", "counts", "em"),
-        ("rates.py", "sensitivity", "value"),
-        ("rates.py", "poisson_upper_limit", None),
-        ("rates.py", "lindhard_quenching", None),
-        ("rates.py", "e_min", None),
+        ("rates/spectra.py", "dR_dT", "sm"),
+        ("rates/spectra.py", "dR_dT", "em"),
+        ("rates/counting.py", "counts", "sm"),
+        ("rates/counting.py", "counts", "em"),
+        ("rates/exclusion.py", "sensitivity", "value"),
+        ("rates/exclusion.py", "poisson_upper_limit", None),
+        ("rates/response.py", "lindhard_quenching", None),
+        ("rates/quadrature.py", "e_min", None),
     ]
     for path, fn, part in scaled:
-        label = f"{path[:-3]}.{fn}" + (f".{part}" if part else "") + " ×1.01"
+        label = f"{path[:-3].replace('/', '.')}.{fn}" + (f".{part}" if part else "") + " ×1.01"
         out.append(Mutant(label, path, "scale", fn, 1.01, part))
-    out.append(Mutant("sources.Source.total_flux ×1.01", "sources.py", "scale",
+    out.append(Mutant("sources.Source.total_flux ×1.01", "flux.py", "scale",
                       "Source.total_flux", 1.01))  # fmt: skip
     out.append(Mutant("reactor_spectra.U238_CAPTURES_PER_FISSION ×1.01", "reactor_spectra.py",
                       "const", "U238_CAPTURES_PER_FISSION", 1.01))  # fmt: skip
@@ -229,7 +230,7 @@ def _source_and_rate_mutants() -> list[Mutant]:
         ("limit XENONnT ×1.01", "limits.py", "6.4e-12,", "6.464e-12,"),
         ("limit TEXONO ×1.01", "limits.py", "7.4e-11,", "7.474e-11,"),
         ("limit red giants 2020 ×1.01", "limits.py", "1.2e-12,", "1.212e-12,"),
-        ("efficiency ×1.01", "rates.py",
+        ("efficiency ×1.01", "rates/response.py",
          "            raise ValueError(\"efficiency values must lie in [0, 1]\")\n        return v",
          "            raise ValueError(\"efficiency values must lie in [0, 1]\")\n"
          "        return v * 1.01"),

@@ -33,7 +33,7 @@ from .params import FIT_RANGE
 from .readouts import panel_readouts
 from .state import ExplorerState
 
-#: Points per curve (DESIGN §8: 2000 points per panel).
+#: Points per curve (docs/design.md, "Performance targets": 2000 points per panel).
 N_POINTS = 2000
 
 #: dσ/dT is shown in this unit.
@@ -137,7 +137,7 @@ def compute_electron(state, t_lim: tuple | None = None) -> PanelPhysics:
 
 
 def _refused(state, tgt, E, why: str, t_lim=None) -> PanelPhysics:
-    """A CEvNS panel with nothing computed, saying why (¹H: DESIGN §4.12)."""
+    """A CEvNS panel with nothing computed, saying why (¹H: docs/design.md, "Hydrogen and odd-A nuclei")."""
     tmax = kinematics.t_max(E, float(tgt.arrays["mass"].min())) / keV
     T = _grid(*t_range(state, "nucleus", tmax, t_lim))
     zero = np.zeros_like(T)

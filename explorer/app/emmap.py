@@ -20,18 +20,18 @@ i.e. 0 when switched off; on the |qν| map the sign of qν is the state's, + whe
 
 What the map holds (:class:`MapData`): the ratio |EM|/SM on a grid of the panel's own T range
 (:func:`explorer.app.compute.t_range`, fitted to T_max as the panel does) × the slider's y range,
-with EM = total − SM as everywhere in the app (DESIGN §4.6); NaN where nothing is detected
+with EM = total − SM as everywhere in the app (docs/design.md, "EM term and crossover"); NaN where nothing is detected
 (SM = 0: beyond T_max, and below the first ionisation energy I₁ with stepping, eqs. 10–11). The
 crossover line is T_cross(y) for every row by the panel readout's own definition: the upper edge
 of the low-T region where |EM| ≥ SM, searched from I₁ (stepping) or 10⁻¹⁶ T_max up to T_max
-(DESIGN §4.14), 0 where there is no such region and the top of the search where |EM| ≥ SM all
+(docs/design.md, "Crossover with stepping"), 0 where there is no such region and the top of the search where |EM| ≥ SM all
 the way. It is not the contour ratio = 1: where the ratio crosses 1 again at higher T, the colours
 show it and the line does not (as the readout).
 
 How it is vectorised. At fixed T, μν enters only through the magnetic term, which adds
 incoherently (eq. 8 for electrons, eq. 15 for nuclei): EM(T, μ) = EM(T, 0) + μ² M(T). qν enters
 through a coupling shift linear in qν (g_V → g_V − (√2πα/G_F) qν/(m_e T) for electrons, Giunti &
-Studenikin 2015; C_V shifted as in eq. 13 with the sign of DESIGN §4.5 for nuclei) that is squared
+Studenikin 2015; C_V shifted as in eq. 13 with the sign of docs/design.md, "Sign of eq. 13" for nuclei) that is squared
 in the cross section, so EM(T, qν) = c₀(T) + c₁(T) qν + c₂(T) qν² exactly. So a few vectorised
 calls of the public physics API on a T grid (μ = 0 and one μ_ref; qν = 0 and ±q_ref) give every
 cell. The crossover rows are searched on the readout's own 257-point log grid and refined in each

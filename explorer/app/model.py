@@ -29,7 +29,7 @@ class Curves:
 
 @dataclass(frozen=True)
 class Crossover:
-    """Where |EM| = SM: the edge of the low-T region where |EM| ≥ SM (DESIGN §4.6).
+    """Where |EM| = SM: the edge of the low-T region where |EM| ≥ SM (docs/design.md, "EM term and crossover").
 
     ``kind`` is ``"edge"`` (a finite region below ``value``), ``"none"`` (no such region) or
     ``"all"`` (|EM| ≥ SM up to T_max). ``sm_at`` is SM at the crossover (for the marker);

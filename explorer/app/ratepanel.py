@@ -1,7 +1,7 @@
 """The event-rates panel: from a source and a detector to dR/dT, counts and the μν sensitivity.
 
-Physics through :mod:`explorer.physics.sources` and :mod:`explorer.physics.rates` only (DESIGN
-§4.15–16); this module chooses the grid and the units and makes the view model, which the figure
+Physics through :mod:`explorer.physics.sources` and :mod:`explorer.physics.rates` only
+(docs/design.md, "Event rates per kg of material"); this module chooses the grid and the units and makes the view model, which the figure
 (:mod:`.ratefigure`) and the readouts take alone. Rates are per kg of detector material.
 
 >>> from explorer.app.state import ExplorerState

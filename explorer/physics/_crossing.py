@@ -1,4 +1,5 @@
-"""Locate the upper edge of the low-T region where |EM| ≥ SM (DESIGN §4.6)."""
+"""Locate the upper edge of the low-T region where |EM| ≥ SM (docs/design.md, "EM term and
+crossover")."""
 
 from __future__ import annotations
 
@@ -67,12 +68,12 @@ def low_t_edge(log_ratio, t_hi: float, extra=None, t_lo: float | None = None) ->
     """Return the smallest T in [t_lo, t_hi] where ``log_ratio(T) < 0`` first happens.
 
     ``log_ratio(T)`` is log|EM| − log SM evaluated on an array of T. ``t_lo`` is where the search
-    starts (default 10⁻¹⁶ t_hi; the first ionisation energy I₁ with stepping, DESIGN §4.14).
-    Returns 0.0 when the ratio is already below 1 at ``t_lo`` (no low-T region), and ``t_hi``
-    when it never falls below 1. The search grid is 257 log-spaced points plus the ``extra``
-    candidate points (narrow dips, kinematic edges of isotopes); the first bracket is narrowed by
-    successive 129-point sub-grids, then the root is interpolated linearly in (log T, log ratio):
-    relative accuracy better than 1e-9 on smooth ratios.
+    starts (default 10⁻¹⁶ t_hi; the first ionisation energy I₁ with stepping, docs/design.md,
+    "Crossover with stepping"). Returns 0.0 when the ratio is already below 1 at ``t_lo`` (no low-T
+    region), and ``t_hi`` when it never falls below 1. The search grid is 257 log-spaced points plus
+    the ``extra`` candidate points (narrow dips, kinematic edges of isotopes); the first bracket is
+    narrowed by successive 129-point sub-grids, then the root is interpolated linearly in (log T,
+    log ratio): relative accuracy better than 1e-9 on smooth ratios.
     """
     if t_lo is None:
         t_lo = t_hi * T_FLOOR_FRACTION

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_finite_nonneg
+from ._validate import check_finite_nonneg, renamed_keyword
 from .constants import E_HARTREE, ME
 from .targets import target as _as_target
 
-__all__ = ["recoil_scale", "step_factor"]
+__all__ = ["recoil_scale", "step_factor", "step_factor_lite"]
 
 
-def _step(T, tgt):
-    a = tgt.arrays
+def step_factor_lite(T, target):
+    """Σ_j n_j θ(T − I_j) (eqs. 10–11) for a Target and an array T; no validation:
+    :func:`step_factor` validates."""
+    a = target.arrays
     return a["step"][np.searchsorted(a["edge"], T, side="right")]
 
 
-def step_factor(T, tgt):
+@renamed_keyword("tgt", "target")
+def step_factor(T, target):
     """Number of electrons that energy transfer T can ionise: Σ_j n_j θ(T − I_j) (eqs. 10–11).
 
     θ(0) = 1: a level counts from T = I_j on. Non-decreasing in T; equals Z for T ≥ I_K.
@@ -25,7 +28,7 @@ def step_factor(T, tgt):
     Parameters
     ----------
     T : float or array, energy units, T ≥ 0
-    tgt : Target or str
+    target : Target or str
 
     Returns
     -------
@@ -39,13 +42,14 @@ def step_factor(T, tgt):
     >>> step_factor([5 * eV, 10 * eV, 11.0 * keV], "Ge").tolist()   # below I₁; 4s+4p; all but K
     [0.0, 4.0, 30.0]
     """
-    tgt = _as_target(tgt)
+    tgt = _as_target(target)
     T = check_finite_nonneg("T", T)
-    out = _step(T, tgt)
+    out = step_factor_lite(T, tgt)
     return float(out) if np.ndim(out) == 0 else out
 
 
-def recoil_scale(tgt):
+@renamed_keyword("tgt", "target")
+def recoil_scale(target):
     """Energy range above a threshold where atomic recoil matters: 2 Z^{4/3} E_h m_e/M_N.
 
     Thomas–Fermi estimate quoted in the paper after eq. 11 (from Kouzakov & Studenikin,
@@ -57,5 +61,5 @@ def recoil_scale(tgt):
     >>> round(recoil_scale("Ge") / eV, 3)           # the paper: ≈ 0.04 eV for germanium
     0.042
     """
-    tgt = _as_target(tgt)
+    tgt = _as_target(target)
     return 2.0 * tgt.Z ** (4.0 / 3.0) * E_HARTREE * ME / tgt.mass

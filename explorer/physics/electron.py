@@ -4,7 +4,7 @@ Per free electron (``target=None``) or per atom (``target=...``, stepping approx
 eqs. 10–11, or ``binding="free"`` for Z free electrons). Units: T and E in energy units,
 dσ/dT in area/energy (hepunits); read ``xs.total / (cm2 / keV)``.
 
-Conventions (DESIGN §4.1–4.3, §4.6–4.7):
+Conventions (docs/design.md, "Physics conventions"):
 
 * couplings (eq. 7): g_V = 2 sin²θ_W + ½ for ν_e (charged current included), 2 sin²θ_W − ½ for ν_μ,τ;
   g_A = +½ for ν_e, −½ for ν_μ,τ; antineutrinos g_A → −g_A;
@@ -12,9 +12,10 @@ Conventions (DESIGN §4.1–4.3, §4.6–4.7):
 * magnetic moment (eq. 8): πα²/m_e² (1/T − 1/E) (μν/μ_B)², added incoherently;
 * millicharge and charge radius (Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), one-photon
   exchange; not in the paper): g_V → g_V + (√2 π α/G_F)[⟨r²⟩/3 − qν/(m_e T)] in eq. 6, for ν and ν̄
-  alike, with qν and ⟨r²⟩ the *neutrino's* (``nu.q``, ``nu.r2``) also for ν̄ (DESIGN §4.13): the
-  antineutrino carries −qν and −⟨r²⟩, but C conjugation flips its weak vector and electromagnetic
-  currents together, so g_V (the same for ν and ν̄ in eq. 7) receives the same shift;
+  alike, with qν and ⟨r²⟩ the *neutrino's* (``nu.q``, ``nu.r2``) also for ν̄ (docs/design.md,
+  "Antineutrinos"): the antineutrino carries −qν and −⟨r²⟩, but C conjugation flips its weak vector
+  and electromagnetic currents together, so g_V (the same for ν and ν̄ in eq. 7) receives the same
+  shift;
 * EM = total − SM (computed without cancellation); all parts are 0 outside 0 < T ≤ T_max (eq. 4).
 """
 
@@ -32,14 +33,21 @@ from ._validate import (
     check_positive,
     check_sin2w,
 )
-from .atomic import _step
+from .atomic import step_factor_lite
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
-from .kinematics import _t_max
+from .kinematics import t_max_lite
 from .neutrino import Neutrino
 from .result import CrossSection
 from .targets import target as _as_target
 
-__all__ = ["couplings", "crossings", "crossover", "crossover_estimate", "dsigma_dT"]
+__all__ = [
+    "couplings",
+    "crossings",
+    "crossover",
+    "crossover_estimate",
+    "dsigma_dT",
+    "dsigma_dT_free_lite",
+]
 
 #: Atomic binding models of ``binding=``: stepping (eqs. 10–11) or Z free electrons.
 BINDINGS = ("stepping", "free")
@@ -66,8 +74,9 @@ def couplings(nu: Neutrino, sin2w: float = SIN2W_DEFAULT) -> tuple:
     return gv, (-ga if nu.anti else ga)
 
 
-def _free(T, E, gv, ga, mu, q, r2):
-    """Unchecked kernel: (sm, em, total) per free electron, 0 outside 0 < T ≤ T_max; broadcasts.
+def dsigma_dT_free_lite(T, E, gv, ga, mu, q, r2):
+    """(sm, em, total) per free electron (eqs. 6–8 with the g_V shift), 0 outside 0 < T ≤ T_max;
+    broadcasts. No validation: :func:`dsigma_dT` validates (``couplings`` gives gv, ga).
 
     Eq. 6 in g_L = (g_V + g_A)/2, g_R = (g_V − g_A)/2 form is 4[g_L² + a² g_R² − b g_L g_R] with
     a = 1 − T/E, b = m_e T/E², and b ≤ 2a inside the kinematic region. ``total`` (shifted g_V) is
@@ -76,7 +85,7 @@ def _free(T, E, gv, ga, mu, q, r2):
     analytically where the shift is small (full precision when EM is 10⁻²⁰ of SM) and taken as
     total − SM where it is large.
     """
-    tmax = _t_max(E, ME)
+    tmax = t_max_lite(E, ME)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)  # a safe T where the point is outside (result masked below)
     y1 = 1.0 - Ts / E
@@ -156,10 +165,10 @@ def dsigma_dT(T, E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     E = check_positive("E", E)
     check_choice("binding", binding, set(BINDINGS))
     gv, ga = couplings(nu, sin2w)
-    sm, em, total = _free(T, E, gv, ga, nu.mu, nu.q, nu.r2)
+    sm, em, total = dsigma_dT_free_lite(T, E, gv, ga, nu.mu, nu.q, nu.r2)
     if target is not None:
         tgt = _as_target(target)
-        factor = _step(T, tgt) if binding == "stepping" else float(tgt.Z)
+        factor = step_factor_lite(T, tgt) if binding == "stepping" else float(tgt.Z)
         sm, em, total = sm * factor, em * factor, total * factor
     if np.ndim(total) == 0:
         sm, em, total = float(sm), float(em), float(total)
@@ -180,7 +189,7 @@ def _ratio_parts(nu, sin2w):
 
     def log_ratio_at(e):
         def log_ratio(T):
-            sm, em, _ = _free(T, e, gv, ga, nu.mu, nu.q, nu.r2)
+            sm, em, _ = dsigma_dT_free_lite(T, e, gv, ga, nu.mu, nu.q, nu.r2)
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
@@ -199,13 +208,13 @@ def _first_level(target, binding):
 def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     """Recoil energy T where |EM| = SM: the upper edge of the low-T region where |EM| ≥ SM.
 
-    Found from the full formulas (eqs. 6–8 and the qν, ⟨r²⟩ shift), not from eq. 9. Binding
-    cancels in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the ratio
-    is that of a free electron — but with ``binding="stepping"`` nothing is ionised below the
-    lowest level I₁, so the search starts at I₁ (DESIGN §4.14): a region lying wholly below I₁ is
-    no region (0), and if |EM| ≥ SM on all of [I₁, T_max] the answer is T_max, even when the
-    free-electron ratio dips below 1 somewhere under I₁. When the ratio crosses 1 more than once,
-    this is the lowest crossing (above I₁); :func:`crossings` returns all of them.
+    Found from the full formulas (eqs. 6–8 and the qν, ⟨r²⟩ shift), not from eq. 9. Binding cancels
+    in the ratio EM/SM (eqs. 10–11 multiply both parts by the same factor), so the ratio is that of
+    a free electron — but with ``binding="stepping"`` nothing is ionised below the lowest level I₁,
+    so the search starts at I₁ (docs/design.md, "Crossover with stepping"): a region lying wholly
+    below I₁ is no region (0), and if |EM| ≥ SM on all of [I₁, T_max] the answer is T_max, even when
+    the free-electron ratio dips below 1 somewhere under I₁. When the ratio crosses 1 more than
+    once, this is the lowest crossing (above I₁); :func:`crossings` returns all of them.
 
     Parameters
     ----------
@@ -250,7 +259,7 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     def one(e):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
             return 0.0
-        return _crossing.low_t_edge(log_ratio_at(e), _t_max(e, ME), extra, t_lo=floor)
+        return _crossing.low_t_edge(log_ratio_at(e), t_max_lite(e, ME), extra, t_lo=floor)
 
     if E.ndim == 0:
         return one(float(E))
@@ -260,9 +269,10 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
 def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2w=SIN2W_DEFAULT):
     """Every recoil energy in (T_lo, T_hi) where |EM| = SM, sorted (an array, possibly empty).
 
-    The ratio |EM|/SM can cross 1 several times (a narrow dip where the qν and ⟨r²⟩ shifts
-    cancel, DESIGN §4.6); :func:`crossover` returns only the edge of the low-T region. A display
-    uses ``len(crossings(...)) > 1`` to say that the ratio crosses more than once in its range.
+    The ratio |EM|/SM can cross 1 several times (a narrow dip where the qν and ⟨r²⟩ shifts cancel,
+    docs/design.md, "EM term and crossover"); :func:`crossover` returns only the edge of the low-T
+    region. A display uses ``len(crossings(...)) > 1`` to say that the ratio crosses more than once
+    in its range.
 
     Parameters
     ----------
@@ -296,7 +306,7 @@ def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2
         )
     e = float(check_positive("E", E))
     check_choice("binding", binding, set(BINDINGS))
-    tmax = _t_max(e, ME)
+    tmax = t_max_lite(e, ME)
     # never below I₁ with stepping (nothing is ionised there), nor below the search floor
     lo = max(
         tmax * _crossing.T_FLOOR_FRACTION,

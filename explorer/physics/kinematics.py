@@ -6,10 +6,11 @@ import numpy as np
 
 from ._validate import check_finite_nonneg, check_positive
 
-__all__ = ["cos_recoil_angle", "t_max"]
+__all__ = ["cos_recoil_angle", "t_max", "t_max_lite"]
 
 
-def _t_max(E, mass):
+def t_max_lite(E, mass):
+    """T_max = 2E²/(2E + M) (eq. 4) on arrays; no validation: :func:`t_max` validates."""
     return 2.0 * E * E / (2.0 * E + mass)
 
 
@@ -38,7 +39,7 @@ def t_max(E, mass):
     """
     E = check_positive("E", E)
     mass = check_positive("mass", mass)
-    out = _t_max(E, mass)
+    out = t_max_lite(E, mass)
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -64,7 +65,7 @@ def cos_recoil_angle(T, E, mass):
     T = check_finite_nonneg("T", T)
     E = check_positive("E", E)
     mass = check_positive("mass", mass)
-    tm = _t_max(E, mass)
+    tm = t_max_lite(E, mass)
     if np.any(T > tm * (1 + 1e-12)):
         raise ValueError(
             f"T must lie in [0, T_max] = [0, 2E²/(2E+M)] for a recoil angle to exist, got T={T.max()!r}"

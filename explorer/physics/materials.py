@@ -1,11 +1,11 @@
 """Detector materials: an element, an isotope or a compound formula, counted per unit mass.
 
 A material is a list of atoms per formula unit, each a :class:`~explorer.physics.targets.Target`
-(natural element or single isotope). Event rates are per kg of *detector material*
-(DESIGN §4.15): the number of formula units per unit mass is 1/M_f with the formula mass
-M_f = Σ n_a m_a, and m_a the atomic mass of each atom (nuclear mass + Z m_e, abundance-weighted
-for a natural element: AME2020 masses and IUPAC abundances via periodictable, as in
-:mod:`~explorer.physics.targets`).
+(natural element or single isotope). Event rates are per kg of *detector material* (docs/design.md,
+"Event rates per kg of material"): the number of formula units per unit mass is 1/M_f with the
+formula mass M_f = Σ n_a m_a, and m_a the atomic mass of each atom (nuclear mass + Z m_e,
+abundance-weighted for a natural element: AME2020 masses and IUPAC abundances via periodictable, as
+in :mod:`~explorer.physics.targets`).
 
 Names
 -----
@@ -71,13 +71,13 @@ class Material:
         return f"Material({self.name}: {body}, M={self.formula_mass_u:.4f} u)"
 
 
-def atomic_mass(tgt: Target) -> float:
+def atomic_mass(target: Target) -> float:
     """Atomic mass m c² of a target (energy units): Σ_i f_i (M_N,i + Z m_e).
 
     Electron binding (≤ 1e-5 relative) is neglected, as in targets.py.
     """
-    a = tgt.arrays
-    return float(a["fraction"] @ (a["mass"] + tgt.Z * ME))
+    a = target.arrays
+    return float(a["fraction"] @ (a["mass"] + target.Z * ME))
 
 
 _TOKEN = re.compile(r"([A-Z][a-z]?)(\d*)|(\()|(\))(\d*)")

@@ -36,7 +36,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice, check_finite_nonneg, check_positive
+from ._validate import (
+    as_float_array,
+    check_choice,
+    check_finite_nonneg,
+    check_flavour,
+    check_moments,
+    check_positive,
+)
 from .constants import HBARC, dirac_magnetic_moment
 from .mixing import as_mixing, mixing, solar_mass_fractions
 from .neutrino import FLAVOURS, MU_MAX
@@ -45,11 +52,14 @@ __all__ = [
     "KINDS",
     "MomentMatrix",
     "astrophysical_moment_squared",
+    "astrophysical_moment_squared_lite",
     "beam_moment_squared",
+    "beam_moment_squared_lite",
     "dirac_moments_from_masses",
     "effective_moment",
     "lambda_matrix",
     "solar_moment_squared",
+    "solar_moment_squared_lite",
 ]
 
 KINDS = ("dirac", "majorana")
@@ -58,16 +68,9 @@ KINDS = ("dirac", "majorana")
 
 
 def _matrix(name, value) -> np.ndarray:
-    try:
-        a = np.array(value, dtype=complex)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a 3×3 matrix of numbers (units of μ_B), got {value!r}"
-        ) from None
+    a = as_float_array(name, value, complex, "a 3×3 matrix of numbers (units of μ_B)").copy()
     if a.shape != (3, 3):
         raise ValueError(f"{name} must be a 3×3 matrix (units of μ_B), got shape {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite, got {a!r}")
     if np.abs(a).max() > MU_MAX:
         raise ValueError(
             f"{name} entries must lie in |x| ≤ {MU_MAX:g} μ_B, got max {np.abs(a).max()!r}"
@@ -193,8 +196,9 @@ def dirac_moments_from_masses(m_lightest, ordering="normal", mix=None):
 # effective moments
 
 
-def _beam_mu2(E, L, lam, U_row, m2, anti):
-    """Unchecked μ²_eff for arrays E, L (broadcast): Σ_j |Σ_k λ_jk v_k|² (module docstring).
+def beam_moment_squared_lite(E, L, lam, U_row, m2, anti):
+    """μ²_eff for arrays E, L (broadcast): Σ_j |Σ_k λ_jk v_k|² (module docstring); no validation:
+    :func:`beam_moment_squared` validates.
 
     v_k = c(U_ℓk) exp(−i m_k² L / 2E ħc), c = conjugation for ν, none for ν̄, and λ̄ = −λ* for ν̄;
     the phase of m_j² is common to row j and drops out of |·|², leaving Δm²_kj. ``lam`` is (3, 3)
@@ -229,32 +233,24 @@ def beam_moment_squared(E, L, moments, flavour="e", anti=False, mix=None):
         np.broadcast_shapes(E.shape, L.shape)
     except ValueError:
         raise ValueError(f"E and L must broadcast, got shapes {E.shape} and {L.shape}") from None
-    _check_moments(moments)
-    check_choice("flavour", flavour, set(FLAVOURS))
-    if not isinstance(anti, bool):
-        raise ValueError(f"anti must be True or False, got {anti!r}")
+    check_moments(moments)
+    check_flavour(flavour, anti)
     mix = as_mixing(mix)
     row = mix.U[FLAVOURS.index(flavour)]
-    return _out(_beam_mu2(E, L, moments.lam, row, mix.m2, anti))
-
-
-def _check_moments(moments):
-    if not isinstance(moments, MomentMatrix):
-        raise ValueError(
-            f"moments must be an explorer.physics.moments.MomentMatrix, got {moments!r}"
-        )
+    return _out(beam_moment_squared_lite(E, L, moments.lam, row, mix.m2, anti))
 
 
 def solar_moment_squared(E, moments, n_e=None):
     """μ²_eff of solar neutrinos (an incoherent mass-state mixture): Σ_k P(νe→νk) Σ_j |λ_jk|²
     (Grimus et al. 2003; Giunti & Studenikin RMP Sec. VI). E: energy > 0. Units μ_B².
     Majorana: |Λ|² − Σ_k P_k |Λ_k|² (Cañas et al. 2016)."""
-    _check_moments(moments)
-    return _out(_solar_mu2(solar_mass_fractions(E, n_e), moments.lam))
+    check_moments(moments)
+    return _out(solar_moment_squared_lite(solar_mass_fractions(E, n_e), moments.lam))
 
 
-def _solar_mu2(P, lam):
-    """Unchecked Σ_k P_k Σ_j |λ_jk|² for P (..., 3) and λ (3, 3) or (..., 3, 3)."""
+def solar_moment_squared_lite(P, lam):
+    """Σ_k P_k Σ_j |λ_jk|² for P (..., 3) and λ (3, 3) or (..., 3, 3); no validation:
+    :func:`solar_moment_squared` validates."""
     column = np.sum(lam.real**2 + lam.imag**2, axis=-2)  # Σ_j |λ_jk|² for each k
     return np.sum(P * column, axis=-1)
 
@@ -264,13 +260,14 @@ def astrophysical_moment_squared(moments):
     (1990); Giunti & Studenikin RMP Sec. VIII): a sum over all final pairs of mass states.
     Dirac: Σ_jk |λ_jk|² (ordered pairs ν_j ν̄_k). Majorana: each unordered pair j < k is one
     final state with coupling λ_jk, so Σ_{j<k} |λ_jk|² = |Λ|². Units μ_B²."""
-    _check_moments(moments)
-    return float(_astro_mu2(moments.lam, moments.kind))
+    check_moments(moments)
+    return float(astrophysical_moment_squared_lite(moments.lam, moments.kind))
 
 
-def _astro_mu2(lam, kind):
-    """Unchecked Σ over pairs of |λ_jk|² for λ (..., 3, 3): all ordered pairs (Dirac), j < k
-    (Majorana, = ½ Σ_jk for an antisymmetric λ)."""
+def astrophysical_moment_squared_lite(lam, kind):
+    """Σ over pairs of |λ_jk|² for λ (..., 3, 3): all ordered pairs (Dirac), j < k (Majorana,
+    = ½ Σ_jk for an antisymmetric λ); no validation: :func:`astrophysical_moment_squared`
+    validates."""
     total = np.sum(lam.real**2 + lam.imag**2, axis=(-2, -1))
     return 0.5 * total if kind == "majorana" else total
 

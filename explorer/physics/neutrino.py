@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from hepunits import cm2
 
+from ._validate import check_flavour
+
 FLAVOURS = ("e", "mu", "tau")
 
 #: Slider-domain ceilings used for validation messages and property tests (not physics limits).
@@ -20,12 +22,12 @@ class Neutrino:
     """A neutrino (or antineutrino) beam state with electromagnetic properties.
 
     ``q`` and ``r2`` are always the properties of the *neutrino* of this flavour, also when
-    ``anti=True`` (DESIGN §4.13): the antineutrino carries −qν and −⟨r²⟩. Pass the same numbers
-    for ν and ν̄. The cross sections need no sign change for ν̄: the photon-exchange shift of the
-    weak vector coupling, g_V → g_V + (√2πα/G_F)[⟨r²⟩/3 − qν/(m_e T)] (electrons) and the same
-    bracket in η (nuclei), is the same for ν and ν̄, because C conjugation flips the weak vector
-    current and the electromagnetic current together — their interference, and so the relative
-    shift, keeps its sign. (Only g_A changes sign for ν̄, eq. 7.) μν enters squared.
+    ``anti=True`` (docs/design.md, "Antineutrinos"): the antineutrino carries −qν and −⟨r²⟩. Pass
+    the same numbers for ν and ν̄. The cross sections need no sign change for ν̄: the
+    photon-exchange shift of the weak vector coupling, g_V → g_V + (√2πα/G_F)[⟨r²⟩/3 − qν/(m_e T)]
+    (electrons) and the same bracket in η (nuclei), is the same for ν and ν̄, because C conjugation
+    flips the weak vector current and the electromagnetic current together — their interference, and
+    so the relative shift, keeps its sign. (Only g_A changes sign for ν̄, eq. 7.) μν enters squared.
 
     Parameters
     ----------
@@ -59,10 +61,7 @@ class Neutrino:
     r2: float = 0.0
 
     def __post_init__(self):
-        if self.flavour not in FLAVOURS:
-            raise ValueError(f"flavour must be one of {list(FLAVOURS)!r}, got {self.flavour!r}")
-        if not isinstance(self.anti, bool):
-            raise ValueError(f"anti must be True or False, got {self.anti!r}")
+        check_flavour(self.flavour, self.anti)
         for name, value in (("mu", self.mu), ("q", self.q), ("r2", self.r2)):
             try:
                 v = float(value)

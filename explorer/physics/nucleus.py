@@ -3,7 +3,7 @@
 Units: T (nuclear recoil kinetic energy) and E in energy units; dσ/dT in area/energy (hepunits),
 per nucleus for an isotope and per atom (abundance-weighted sum over isotopes) for a natural element.
 
-Conventions (DESIGN §4.4, §4.5, §4.10, §4.11):
+Conventions (docs/design.md, "Physics conventions"):
 
 * Section 3 of the paper uses Gaussian charge units, e² = α. Read that way, eq. 15 is
   πα² Z² (μν/μ_B)²/m_e² · (1/T − 1/E + T/4E²), consistent with eq. 8 (with e² = 4πα it would be
@@ -18,18 +18,19 @@ Conventions (DESIGN §4.4, §4.5, §4.10, §4.11):
   Astropart. Phys. 6, 87 (1996)) applied to the weak and electromagnetic parts alike.
 * EM = total − SM; every part is 0 outside 0 < T ≤ T_max.
 
-Scope (DESIGN §4.12): eq. 14 is the coherent *vector* cross section of a spin-0 nucleus. The
-axial-vector current, which couples to the nuclear spin, is left out: for odd-A nuclei (¹²⁷I,
-¹³³Cs, ²³Na, ⁷³Ge, ¹²⁹Xe, ¹³¹Xe …) that is a correction of order a percent or less, not included here.
-For ¹H, a free proton, the axial current dominates the SM term (g_A²/C_V² ≈ 800 at
-sin²θ_W = 0.23867) and eq. 14 is wrong by orders of magnitude, so every CEvNS function refuses a
-target containing ¹H (natural H, "H1") with a ValueError; use the electron channel for hydrogen.
+Scope (docs/design.md, "Hydrogen and odd-A nuclei"): eq. 14 is the coherent *vector* cross section
+of a spin-0 nucleus. The axial-vector current, which couples to the nuclear spin, is left out: for
+odd-A nuclei (¹²⁷I, ¹³³Cs, ²³Na, ⁷³Ge, ¹²⁹Xe, ¹³¹Xe …) that is a correction of order a percent or
+less, not included here. For ¹H, a free proton, the axial current dominates the SM term (g_A²/C_V² ≈
+800 at sin²θ_W = 0.23867) and eq. 14 is wrong by orders of magnitude, so every CEvNS function
+refuses a target containing ¹H (natural H, "H1") with a ValueError; use the electron channel for
+hydrogen.
 
-Neutrino properties (DESIGN §4.13): ``nu.q`` and ``nu.r2`` are the *neutrino's* millicharge and
-charge radius, for ``anti=True`` as well. The antineutrino carries −qν and −⟨r²⟩, but its weak
-vector coupling to the nucleus changes sign too (C conjugation flips the weak vector and the
-electromagnetic currents together), so the relative shift of C_V, and η, are the same for ν and
-ν̄: the same formula holds for both, with the neutrino's qν and ⟨r²⟩.
+Neutrino properties (docs/design.md, "Antineutrinos"): ``nu.q`` and ``nu.r2`` are the *neutrino's*
+millicharge and charge radius, for ``anti=True`` as well. The antineutrino carries −qν and −⟨r²⟩,
+but its weak vector coupling to the nucleus changes sign too (C conjugation flips the weak vector
+and the electromagnetic currents together), so the relative shift of C_V, and η, are the same for ν
+and ν̄: the same formula holds for both, with the neutrino's qν and ⟨r²⟩.
 """
 
 from __future__ import annotations
@@ -37,27 +38,30 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hepunits import fermi
 
 from . import _crossing
 from ._validate import (
-    check_choice,
     check_finite_nonneg,
     check_nu,
     check_positive,
     check_sin2w,
+    renamed_keyword,
 )
-from .constants import ALPHA, G_FERMI, HBARC, HBARC2, ME, SIN2W_DEFAULT
-from .kinematics import _t_max
+from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
+from .form_factor import FORM_FACTORS, check_form_factor, helm_form_factor, helm_lite
+from .kinematics import t_max_lite
 from .result import CrossSection
 from .targets import target as _as_target
 
 __all__ = [
+    "FORM_FACTORS",
+    "check_form_factor",
     "check_target",
     "crossings",
     "crossover",
     "crossover_estimate",
     "dsigma_dT",
+    "dsigma_dT_lite",
     "eta",
     "helm_form_factor",
     "weak_charge",
@@ -67,18 +71,16 @@ _K_WEAK = G_FERMI**2 / math.pi * HBARC2  # × M_N C_V² → area/energy
 _K_MAG = math.pi * ALPHA**2 / ME**2 * HBARC2  # × Z² μ² (1/T − 1/E + T/4E²) → area/energy
 _K_SHIFT = math.sqrt(2.0) * math.pi * ALPHA / G_FERMI
 
-# Helm parameters, Lewin & Smith (1996) §4: c = 1.23 A^{1/3} − 0.60 fm, a = 0.52 fm, s = 0.9 fm.
-HELM_S = 0.9 * fermi
-HELM_A = 0.52 * fermi
-
 
 def _isotope_cv(tgt, sin2w):
     """C_V of each isotope of ``tgt`` (array, unchecked)."""
     return 0.5 * (tgt.Z * (1.0 - 4.0 * sin2w) - tgt.arrays["N"])
 
 
-def check_target(tgt):
-    """The target as a Target if CEvNS (eq. 14) applies to it; ValueError for ¹H (DESIGN §4.12).
+@renamed_keyword("tgt", "target")
+def check_target(target):
+    """The target as a Target if CEvNS (eq. 14) applies to it; ValueError for ¹H (docs/design.md,
+    "Hydrogen and odd-A nuclei").
 
     A target that contains ¹H, a free proton (natural H, "H1"), is refused with a message that
     says why; a display can call this first and show the message as its notice.
@@ -88,12 +90,12 @@ def check_target(tgt):
     >>> check_target("H")
     Traceback (most recent call last):
     ...
-    ValueError: tgt='H' contains ¹H, a free proton: ...
+    ValueError: target='H' contains ¹H, a free proton: ...
     """
-    tgt = _as_target(tgt)
+    tgt = _as_target(target)
     if np.any((tgt.arrays["N"] == 0) & (tgt.Z == 1)):
         raise ValueError(
-            f"tgt={tgt.label!r} contains ¹H, a free proton: CEvNS (eq. 14) is the coherent vector "
+            f"target={tgt.label!r} contains ¹H, a free proton: CEvNS (eq. 14) is the coherent vector "
             "cross section of a spin-0 nucleus, and for the proton the axial current dominates "
             "(g_A²/C_V² ≈ 800), so eq. 14 is wrong by orders of magnitude. Allowed: targets with "
             "Z ≥ 2, or deuterium 'H2'; use the electron channel for hydrogen."
@@ -101,7 +103,8 @@ def check_target(tgt):
     return tgt
 
 
-def weak_charge(tgt, sin2w=SIN2W_DEFAULT):
+@renamed_keyword("tgt", "target")
+def weak_charge(target, sin2w=SIN2W_DEFAULT):
     """C_V = [Z(1 − 4 sin²θ_W) − N]/2 (below eq. 12); N is the abundance-weighted mean for an element.
 
     Dimensionless, negative. The weak charge in the other common normalisation is Q_W = −2 C_V.
@@ -109,54 +112,23 @@ def weak_charge(tgt, sin2w=SIN2W_DEFAULT):
     >>> round(weak_charge("Xe132", sin2w=0.25), 6)     # Z(1 − 1) − 78, halved
     -39.0
     """
-    tgt = _as_target(tgt)
+    tgt = _as_target(target)
     s = check_sin2w(sin2w)
     return 0.5 * (tgt.Z * (1.0 - 4.0 * s) - tgt.N)
 
 
-def _helm(T, M, A):
-    """Unchecked Helm F(q) with |q|² = 2 M T + T² (recoil three-momentum); broadcasts."""
-    c = 1.23 * A ** (1.0 / 3.0) * fermi - 0.60 * fermi
-    rn = np.sqrt(c * c + (7.0 / 3.0) * math.pi**2 * HELM_A**2 - 5.0 * HELM_S**2)
-    q = np.sqrt(2.0 * M * T + T * T) / HBARC  # 1/length
-    x = q * rn
-    xs = np.where(x > 1e-3, x, 1.0)
-    j1_over_x = np.where(x > 1e-3, (np.sin(xs) - xs * np.cos(xs)) / xs**3, 1.0 / 3.0 - x * x / 30.0)
-    return 3.0 * j1_over_x * np.exp(-0.5 * (q * HELM_S) ** 2)
-
-
-def helm_form_factor(T, tgt):
-    """Helm nuclear form factor F(q), |q|² = 2 M_N T + T² (Lewin & Smith 1996, eq. 4.7).
-
-    T ≥ 0 in energy units; dimensionless, F = 1 at T = 0. For a natural element the isotopes'
-    values are abundance-averaged (for display; :func:`dsigma_dT` applies each isotope's F²).
-
-    >>> from hepunits import keV
-    >>> round(helm_form_factor(0.0, "Xe"), 12)
-    1.0
-    >>> round(helm_form_factor(10 * keV, "Xe132"), 4)
-    0.7798
-    """
-    tgt = _as_target(tgt)
-    T = check_finite_nonneg("T", T)
-    a = tgt.arrays
-    shape = (-1,) + (1,) * T.ndim
-    A = (a["N"] + tgt.Z).reshape(shape)
-    out = np.tensordot(a["fraction"], _helm(T[None, ...], a["mass"].reshape(shape), A), axes=1)
-    return float(out) if out.ndim == 0 else out
-
-
-def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
-    """Unchecked kernel: (sm, em, total) per atom, summed over isotopes; 0 outside 0 < T ≤ T_max."""
-    a = tgt.arrays
-    Z = float(tgt.Z)
+def dsigma_dT_lite(T, E, target, mu, q, r2, sin2w, helm):
+    """(sm, em, total) of eqs. 13–15 per atom of a Target, summed over isotopes, 0 outside
+    0 < T ≤ T_max; ``helm`` a bool. No validation: :func:`dsigma_dT` validates."""
+    a = target.arrays
+    Z = float(target.Z)
     shape = (-1,) + (1,) * max(np.ndim(T), np.ndim(E))
     M = a["mass"].reshape(shape)
     w = a["fraction"].reshape(shape)
-    cv = _isotope_cv(tgt, sin2w).reshape(shape)
+    cv = _isotope_cv(target, sin2w).reshape(shape)
     T = np.asarray(T)[None, ...]
     E = np.asarray(E)[None, ...]
-    tmax = _t_max(E, M)
+    tmax = t_max_lite(E, M)
     inside = (T > 0.0) & (T <= tmax)
     Ts = np.where(inside, T, tmax)
     unit = (w * _K_WEAK) * M * (1.0 - Ts / tmax)  # eq. 14 without C_V²
@@ -180,7 +152,7 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
         em = mag + np.zeros_like(sm)
         total = sm + em
     if helm:
-        f2 = _helm(Ts, M, a["N"].reshape(shape) + Z) ** 2
+        f2 = helm_lite(Ts, M, a["N"].reshape(shape) + Z) ** 2
         sm, em, total = sm * f2, em * f2, total * f2
     sm = np.where(inside, sm, 0.0).sum(axis=0)
     em = np.where(inside, em, 0.0).sum(axis=0)
@@ -188,18 +160,10 @@ def _kernel(T, E, tgt, mu, q, r2, sin2w, helm):
     return sm, em, total
 
 
-#: Nuclear form factors of ``form_factor=``: F = 1 (the paper) or Helm (Lewin & Smith).
-FORM_FACTORS = ("none", "helm")
-
-
-def _check_ff(form_factor):
-    ff = "none" if form_factor is None else form_factor
-    check_choice("form_factor", ff, set(FORM_FACTORS))
-    return ff == "helm"
-
-
-def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
-    """CEvNS dσ/dT with μν, qν and ⟨r²⟩: η² × eq. 14 + eq. 15 (Gaussian units, DESIGN §4.4–4.5).
+@renamed_keyword("tgt", "target")
+def dsigma_dT(T, E, nu, target, form_factor=None, sin2w=SIN2W_DEFAULT):
+    """CEvNS dσ/dT with μν, qν and ⟨r²⟩: η² × eq. 14 + eq. 15 (Gaussian units, docs/design.md,
+    "Gaussian units in Section 3" and "Sign of eq. 13").
 
     Parameters
     ----------
@@ -208,7 +172,7 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     E : float or array, energy units, E > 0; broadcasts against T.
     nu : Neutrino       (CEvNS is the same for every flavour and for ν̄ at this order; ``nu.q`` and
                         ``nu.r2`` are the neutrino's, see the module docstring)
-    tgt : str or Target (natural element: per atom, summed over isotopes; isotope: per nucleus;
+    target : str or Target (natural element: per atom, summed over isotopes; isotope: per nucleus;
                         not ¹H or natural H: ValueError)
     form_factor : None, "none" or "helm"
         None/"none": F = 1 (the paper, E of a few MeV); "helm": Lewin–Smith Helm F(q)², applied to
@@ -232,19 +196,20 @@ def dsigma_dT(T, E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     '2.9559e-39'
     """
     check_nu(nu)
-    tgt = check_target(tgt)
+    tgt = check_target(target)
     sin2w = check_sin2w(sin2w)
-    helm = _check_ff(form_factor)
+    helm = check_form_factor(form_factor)
     T = check_finite_nonneg("T", T)
     E = check_positive("E", E)
-    sm, em, total = _kernel(T, E, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
+    sm, em, total = dsigma_dT_lite(T, E, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
     if np.ndim(total) == 0:
         sm, em, total = float(sm), float(em), float(total)
     return CrossSection(sm=sm, em=em, total=total)
 
 
-def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
-    """η of eq. 13 with the sign of DESIGN §4.5: (dσ/dT)_SM^Q = η² (dσ/dT)_SM.
+@renamed_keyword("tgt", "target")
+def eta(T, E, nu, target, sin2w=SIN2W_DEFAULT):
+    """η of eq. 13 with the sign of docs/design.md, "Sign of eq. 13": (dσ/dT)_SM^Q = η² (dσ/dT)_SM.
 
     η = 1 − (√2 π α Z/(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)]   (Gaussian units, e² = α).
     The paper prints the bracket with the opposite overall sign; see the module docstring.
@@ -263,7 +228,7 @@ def eta(T, E, nu, tgt, sin2w=SIN2W_DEFAULT):
     True
     """
     check_nu(nu)
-    tgt = check_target(tgt)
+    tgt = check_target(target)
     s = check_sin2w(sin2w)
     T = check_positive("T", T)
     E = check_positive("E", E)
@@ -293,13 +258,13 @@ def _ratio_parts(nu, tgt, sin2w, helm):
 
     def at(e):
         def log_ratio(T):
-            sm, em, _ = _kernel(T, e, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
+            sm, em, _ = dsigma_dT_lite(T, e, tgt, nu.mu, nu.q, nu.r2, sin2w, helm)
             with np.errstate(divide="ignore"):
                 return np.log(np.abs(em)) - np.log(sm)
 
         # stop just below the lightest isotope's T_max, where SM → 0 linearly; probe just below
         # each heavier isotope's T_max, where its share of the sum drops out
-        tmaxes = _t_max(e, a["mass"])
+        tmaxes = t_max_lite(e, a["mass"])
         edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-4, 1e-2])).ravel()
         pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
         return log_ratio, pts, float(tmaxes.max()) * (1 - 1e-12)
@@ -307,7 +272,8 @@ def _ratio_parts(nu, tgt, sin2w, helm):
     return at
 
 
-def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
+@renamed_keyword("tgt", "target")
+def crossover(E, nu, target, form_factor=None, sin2w=SIN2W_DEFAULT):
     """Nuclear recoil T where |EM| = SM: upper edge of the low-T region where |EM| ≥ SM.
 
     From the full formulas (eqs. 13–15, summed over the isotopes of a natural element).
@@ -321,9 +287,9 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     0.48696
     """
     check_nu(nu)
-    tgt = check_target(tgt)
+    tgt = check_target(target)
     sin2w = check_sin2w(sin2w)
-    helm = _check_ff(form_factor)
+    helm = check_form_factor(form_factor)
     E = check_positive("E", E)
     at = _ratio_parts(nu, tgt, sin2w, helm)
 
@@ -338,7 +304,8 @@ def crossover(E, nu, tgt, form_factor=None, sin2w=SIN2W_DEFAULT):
     return np.vectorize(one, otypes=[float])(E)
 
 
-def crossings(E, nu, tgt, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DEFAULT):
+@renamed_keyword("tgt", "target")
+def crossings(E, nu, target, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DEFAULT):
     """Every nuclear recoil T in (T_lo, T_hi) where |EM| = SM, sorted (an array, possibly empty).
 
     As :func:`explorer.physics.electron.crossings`: a display uses ``len(...) > 1`` to say that
@@ -354,9 +321,9 @@ def crossings(E, nu, tgt, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DE
     term, finite at T_max, wins again)
     """
     check_nu(nu)
-    tgt = check_target(tgt)
+    tgt = check_target(target)
     sin2w = check_sin2w(sin2w)
-    helm = _check_ff(form_factor)
+    helm = check_form_factor(form_factor)
     if np.ndim(E) != 0:
         raise ValueError(
             f"E must be a single energy for crossings, got an array of shape {np.shape(E)}"
@@ -371,7 +338,8 @@ def crossings(E, nu, tgt, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W_DE
     return _crossing.all_crossings(log_ratio, lo, hi, pts)
 
 
-def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
+@renamed_keyword("tgt", "target")
+def crossover_estimate(nu, target, sin2w=SIN2W_DEFAULT):
     """Scale of eq. 16: T ≈ π²α²/(G_F² M_N m_e²) (Z/C_V)² (μν/μ_B)²; magnetic moment only.
 
     This is the exact T → 0 ratio of eq. 15 to eq. 14. For a natural element, M_N C_V² is replaced
@@ -384,7 +352,7 @@ def crossover_estimate(nu, tgt, sin2w=SIN2W_DEFAULT):
     '4.8688e-01'
     """
     check_nu(nu)
-    tgt = check_target(tgt)
+    tgt = check_target(target)
     s = check_sin2w(sin2w)
     a = tgt.arrays
     cv = _isotope_cv(tgt, s)

@@ -25,18 +25,23 @@ from dataclasses import dataclass, replace
 import numpy as np
 from hepunits import MeV, m
 
-from ._validate import as_float_array, check_choice, check_finite_nonneg, check_positive
+from ._validate import (
+    as_float_array,
+    check_choice,
+    check_finite_nonneg,
+    check_moments,
+    check_positive,
+)
 from .limits import LIMITS
 from .mixing import as_mixing, solar_mass_fractions
 from .moments import (
-    _astro_mu2,
-    _beam_mu2,
-    _check_moments,
-    _solar_mu2,
     astrophysical_moment_squared,
+    astrophysical_moment_squared_lite,
     beam_moment_squared,
+    beam_moment_squared_lite,
     lambda_matrix,
     solar_moment_squared,
+    solar_moment_squared_lite,
 )
 from .neutrino import FLAVOURS
 from .sources import Source
@@ -204,12 +209,12 @@ def _mu2_grid(grid, probe, mix):
     """μ²_eff of every Λ on the grid (vectorised; the Majorana λ built for all points at once)."""
     lam = lambda_matrix(grid)  # (..., 3, 3)
     if probe.kind == "astrophysical":
-        return _astro_mu2(lam, "majorana")
+        return astrophysical_moment_squared_lite(lam, "majorana")
     if probe.kind == "solar":
-        return _solar_mu2(solar_mass_fractions(probe.energy), lam)
+        return solar_moment_squared_lite(solar_mass_fractions(probe.energy), lam)
     mix = as_mixing(mix)
     row = mix.U[FLAVOURS.index(probe.flavour)]
-    return _beam_mu2(probe.energy, probe.baseline, lam, row, mix.m2, probe.anti)
+    return beam_moment_squared_lite(probe.energy, probe.baseline, lam, row, mix.m2, probe.anti)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def magnetic_source(src, moments, baseline, mix=None):
     """
     if not isinstance(src, Source):
         raise ValueError(f"src must be an explorer.physics.sources.Source, got {src!r}")
-    _check_moments(moments)
+    check_moments(moments)
     if isinstance(baseline, str):
         check_choice("baseline", baseline, {"solar"})
     else:
@@ -246,7 +251,7 @@ def _weighted(c, moments, baseline, mix):
         if baseline == "solar":
             return solar_moment_squared(E, moments) / MU_REF**2
         row = mix.U[FLAVOURS.index(c.flavour)]
-        return _beam_mu2(E, baseline, moments.lam, row, mix.m2, c.anti) / MU_REF**2
+        return beam_moment_squared_lite(E, baseline, moments.lam, row, mix.m2, c.anti) / MU_REF**2
 
     if c.is_line:
         return replace(c, flux=c.flux * float(weight(c.energy)))

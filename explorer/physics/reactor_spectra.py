@@ -1,7 +1,8 @@
 """Reactor ν̄_e: fission spectra, ν̄ from neutron capture on ²³⁸U, and the flux of a core.
 
 Re-exported by :mod:`explorer.physics.sources` (``sources.reactor``, ``sources.fission_spectrum``,
-…), the public home of these names (DESIGN §5). Data: ``data/reactor_fits.csv`` (REFERENCE).
+…), the public home of these names (docs/design.md, "Physics API"). Data: ``data/reactor_fits.csv``
+(REFERENCE).
 
 What the spectrum is made of, per fission of the fuel mix:
 
@@ -26,9 +27,14 @@ import numpy as np
 import periodictable
 from hepunits import MeV
 
-from ._validate import as_float_array, check_choice
+from ._validate import (
+    as_float_array,
+    check_choice,
+    check_nonneg_scalar,
+    check_positive_scalar,
+)
 from .constants import ALPHA, ME
-from .sources import Source, _csv_rows, _integrate, _nonneg_scalar, _positive_scalar, _spectrum
+from .flux import Source, csv_rows, integrate, spectrum
 from .targets import ATOMIC_MASS_UNIT
 
 __all__ = [
@@ -48,7 +54,7 @@ __all__ = [
 @functools.cache
 def _reactor_table() -> dict:
     out = {}
-    for r in _csv_rows("reactor_fits.csv"):
+    for r in csv_rows("reactor_fits.csv"):
         a = np.array([float(r[f"a{k}"]) for k in range(6)])
         b = np.array([float(r[f"b{k}"]) for k in range(3)])
         out[r["isotope"]] = (a, b, float(r["energy_MeV"]) * MeV)
@@ -104,7 +110,7 @@ def _allowed_beta_minus(E, Q, Z):
 @functools.cache
 def _capture_norms():
     return tuple(
-        _integrate(lambda E, Q=Q, Z=Z: _allowed_beta_minus(E, Q, Z), 0.0, Q)
+        integrate(lambda E, Q=Q, Z=Z: _allowed_beta_minus(E, Q, Z), 0.0, Q)
         for Q, Z in ((Q_U239, 93), (Q_NP239, 94))
     )
 
@@ -195,7 +201,7 @@ def _check_fractions(fractions) -> dict:
     fr = {}
     for k, v in fractions.items():
         check_choice("fractions key", k, set(FISSION_ISOTOPES))
-        fr[k] = _nonneg_scalar(f"fractions[{k!r}]", v)
+        fr[k] = check_nonneg_scalar(f"fractions[{k!r}]", v)
     total = sum(fr.values())
     if total <= 0:
         raise ValueError(f"fractions must have a positive sum, got {fractions!r}")
@@ -205,7 +211,7 @@ def _check_fractions(fractions) -> dict:
 def _check_capture(capture_rate) -> float:
     if capture_rate is None:
         return U238_CAPTURES_PER_FISSION
-    c = _nonneg_scalar("capture_rate", capture_rate)
+    c = check_nonneg_scalar("capture_rate", capture_rate)
     if c > 2.0:
         raise ValueError(f"capture_rate must lie in [0, 2] captures per fission, got {c!r}")
     return c
@@ -234,11 +240,11 @@ def antineutrinos_per_fission(fractions=None, capture_rate=None, E_min=0.0):
     (6.71, 5.51)
     """
     fr, cap = _check_fractions(fractions), _check_capture(capture_rate)
-    lo = _nonneg_scalar("E_min", E_min)
+    lo = check_nonneg_scalar("E_min", E_min)
     if lo >= REACTOR_E_MAX:
         return 0.0
     fn = _per_fission_fn(fr, cap)
-    return _integrate(fn, lo, REACTOR_E_MAX, (Q_NP239, Q_U239, REACTOR_E_JOIN))
+    return integrate(fn, lo, REACTOR_E_MAX, (Q_NP239, Q_U239, REACTOR_E_JOIN))
 
 
 def mean_energy_per_fission(fractions=None) -> float:
@@ -283,10 +289,10 @@ def reactor(power, distance, fractions=None, capture_rate=None, low_energy_scale
     >>> f"{reactor(3 * GW, 13.9 * m, capture_rate=0).total_flux * cm2 * s:.2e}"
     '2.07e+13'
     """
-    P = _positive_scalar("power", power, " (thermal power, e.g. 3 * GW)")
-    d = _positive_scalar("distance", distance, " (a length, e.g. 13.9 * m)")
+    P = check_positive_scalar("power", power, " (thermal power, e.g. 3 * GW)")
+    d = check_positive_scalar("distance", distance, " (a length, e.g. 13.9 * m)")
     fr, cap = _check_fractions(fractions), _check_capture(capture_rate)
-    low = _nonneg_scalar("low_energy_scale", low_energy_scale)
+    low = check_nonneg_scalar("low_energy_scale", low_energy_scale)
     scale = P / mean_energy_per_fission(fr) / (4.0 * math.pi * d * d)
     per_fission = _per_fission_fn(fr, cap, low)
 
@@ -294,8 +300,8 @@ def reactor(power, distance, fractions=None, capture_rate=None, low_energy_scale
         return scale * per_fission(E)
 
     breaks = (Q_NP239, Q_U239, REACTOR_E_JOIN) if cap > 0 else (REACTOR_E_JOIN,)
-    flux = _integrate(fn, 0.0, REACTOR_E_MAX, breaks)
-    return Source((_spectrum(fn, 0.0, REACTOR_E_MAX, flux, "e", True, breaks, "reactor"),))
+    flux = integrate(fn, 0.0, REACTOR_E_MAX, breaks)
+    return Source((spectrum(fn, 0.0, REACTOR_E_MAX, flux, "e", True, breaks, "reactor"),))
 
 
 def reactor_band(power, distance, fractions=None, capture_rate=None, rel=None):
@@ -311,7 +317,7 @@ def reactor_band(power, distance, fractions=None, capture_rate=None, rel=None):
     >>> round(lo.total_flux / mid.total_flux, 3), round(hi.total_flux / mid.total_flux, 3)
     (0.809, 1.191)
     """
-    r = LOW_ENERGY_REL_UNCERTAINTY if rel is None else _nonneg_scalar("rel", rel)
+    r = LOW_ENERGY_REL_UNCERTAINTY if rel is None else check_nonneg_scalar("rel", rel)
     if r > 1.0:
         raise ValueError(f"rel must lie in [0, 1], got {rel!r}")
     return tuple(

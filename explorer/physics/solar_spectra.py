@@ -1,8 +1,9 @@
 """Solar neutrinos at the Earth: B16-GS98 fluxes, spectral shapes and the LMA survival probability.
 
 Re-exported by :mod:`explorer.physics.sources` (``sources.solar``, ``sources.lma_survival``, …),
-which is the public home of these names (DESIGN §5). Data tables: ``data/solar_b16_gs98.csv``
-(fluxes) and ``data/b8_winter2006.csv`` (the measured ⁸B spectrum), each named in ``data/REFERENCE``.
+which is the public home of these names (docs/design.md, "Physics API"). Data tables:
+``data/solar_b16_gs98.csv`` (fluxes) and ``data/b8_winter2006.csv`` (the measured ⁸B spectrum), each
+named in ``data/REFERENCE``.
 
 >>> from hepunits import cm2, s, MeV
 >>> src = solar(("8B",), p_ee=1.0)
@@ -20,7 +21,7 @@ from hepunits import MeV, cm2, cm3, eV, s
 
 from ._validate import as_float_array, check_choice
 from .constants import ALPHA, G_FERMI, HBARC, ME
-from .sources import Component, Source, _csv_rows, _integrate, _spectrum
+from .flux import Component, Source, csv_rows, integrate, spectrum
 from .targets import atomic_mass
 
 __all__ = [
@@ -35,15 +36,14 @@ __all__ = [
 
 @functools.cache
 def _solar_fluxes() -> dict:
-    return {
-        r["source"]: float(r["flux_cm2_s"]) / (cm2 * s) for r in _csv_rows("solar_b16_gs98.csv")
-    }
+    return {r["source"]: float(r["flux_cm2_s"]) / (cm2 * s) for r in csv_rows("solar_b16_gs98.csv")}
 
 
 #: B16-GS98 fluxes (Vinyoles et al., ApJ 835, 202 (2017)), per area · time, from data/.
 SOLAR_FLUXES = _solar_fluxes()
 
-#: ⁷Be lines (energy, branching): Bahcall, "Neutrino Astrophysics" (1989); DESIGN §4.16.
+#: ⁷Be lines (energy, branching): Bahcall, "Neutrino Astrophysics" (1989); docs/design.md, "Sources
+#: and effective moments".
 BE7_LINES = ((0.8613 * MeV, 0.897), (0.3843 * MeV, 0.103))
 #: pep line energy (Bahcall 1989): 2M(¹H) − M(²H) = 1.442 MeV.
 PEP_ENERGY = 1.442 * MeV
@@ -74,7 +74,7 @@ def _allowed_beta_plus(E, Q, Z):
 def _b8_table():
     """(E, P) of data/b8_winter2006.csv with the node (0, 0) prepended; E in energy units, P per
     energy normalised to 1 (the table's own trapezoid integral)."""
-    rows = _csv_rows("b8_winter2006.csv")
+    rows = csv_rows("b8_winter2006.csv")
     E = np.array([0.0] + [float(r["E_MeV"]) for r in rows]) * MeV
     P = np.array([0.0] + [float(r["P_per_MeV"]) for r in rows])
     P = P / float(np.sum(0.5 * (P[1:] + P[:-1]) * np.diff(E)))
@@ -107,7 +107,7 @@ def b8_spectrum(E, shape="winter2006"):
 @functools.cache
 def _pp_density():
     """The pp allowed shape normalised to 1 (per energy)."""
-    norm = _integrate(lambda E: _allowed_beta_plus(E, PP_Q, 1), 0.0, PP_Q)
+    norm = integrate(lambda E: _allowed_beta_plus(E, PP_Q, 1), 0.0, PP_Q)
     return lambda E: _allowed_beta_plus(E, PP_Q, 1) / norm
 
 
@@ -115,7 +115,7 @@ def _pp_density():
 def _b8_shape(shape):
     """(normalised density fn(E), E_hi) of a ⁸B shape."""
     if shape == "allowed":
-        norm = _integrate(lambda E: _allowed_beta_plus(E, B8_Q_EFF, 4), 0.0, B8_Q_EFF)
+        norm = integrate(lambda E: _allowed_beta_plus(E, B8_Q_EFF, 4), 0.0, B8_Q_EFF)
         return (lambda E: _allowed_beta_plus(E, B8_Q_EFF, 4) / norm), B8_Q_EFF
     E_tab, P_tab = _b8_table()
     return (lambda E: np.interp(E, E_tab, P_tab, left=0.0, right=0.0)), float(E_tab[-1])
@@ -190,9 +190,9 @@ def _split_spectrum(out, prob, density, E_hi, flux, label, kinks=()):
         def fn(E, weight=weight):
             return flux * density(E) * weight(E)
 
-        f = _integrate(fn, 0.0, E_hi, kinks, panels=8 if kinks else 48)
+        f = integrate(fn, 0.0, E_hi, kinks, panels=8 if kinks else 48)
         if f > 0.0:
-            out.append(_spectrum(fn, 0.0, E_hi, f, flavour, False, (), label))
+            out.append(spectrum(fn, 0.0, E_hi, f, flavour, False, (), label))
 
 
 def solar(components=("pp", "7Be", "pep", "8B"), p_ee=None, b8_shape="winter2006"):

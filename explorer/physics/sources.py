@@ -1,4 +1,5 @@
-"""Neutrino sources: fluxes at the detector as sums of flavour components (DESIGN §4.16).
+"""Neutrino sources: fluxes at the detector as sums of flavour components (docs/design.md, "Sources
+and effective moments").
 
 A :class:`Source` is a sum of :class:`Component` s. Each component is one flavour state
 (flavour "e" | "mu" | "tau", ν or ν̄) with either
@@ -27,19 +28,40 @@ flavour-independent parameters: every component is scattered with the same value
 
 from __future__ import annotations
 
-import csv
-import functools
-import itertools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from importlib import resources
 
 import numpy as np
-from hepunits import MeV, cm2, s
+from hepunits import MeV
 
-from ._validate import as_float_array, check_choice
-from .neutrino import FLAVOURS
+from ._validate import as_float_array, check_flavour, check_positive_scalar
+from .flux import Component, Source, spectrum
+from .reactor_spectra import (
+    DEFAULT_FRACTIONS,
+    FISSION_ISOTOPES,
+    LOW_ENERGY_REL_UNCERTAINTY,
+    REACTOR_E_JOIN,
+    REACTOR_E_MAX,
+    U238_CAPTURES_PER_FISSION,
+    antineutrinos_per_fission,
+    capture_spectrum,
+    fission_spectrum,
+    mean_energy_per_fission,
+    reactor,
+    reactor_band,
+)
+from .solar_spectra import (
+    B8_Q_EFF,
+    B8_SHAPES,
+    BE7_LINES,
+    LMA,
+    PEP_ENERGY,
+    PP_Q,
+    SOLAR_CORE_NE,
+    SOLAR_FLUXES,
+    b8_spectrum,
+    lma_survival,
+    solar,
+)
 
 __all__ = [
     "B8_Q_EFF",
@@ -80,182 +102,6 @@ M_PI = 139.57039 * MeV
 M_MU = 105.6583755 * MeV
 
 # ----------------------------------------------------------------------------------------------
-# quadrature helpers (shared with rates)
-
-
-@functools.lru_cache(maxsize=32)
-def gauss_legendre01(n: int):
-    """Gauss–Legendre nodes and weights on [0, 1] (n points), cached."""
-    x, w = np.polynomial.legendre.leggauss(int(n))
-    return 0.5 * (x + 1.0), 0.5 * w
-
-
-def _integrate(fn, a: float, b: float, breaks=(), panels: int = 48, order: int = 24) -> float:
-    """∫_a^b fn by composite Gauss–Legendre (panels per piece between breaks); no warnings."""
-    pts = np.unique(np.clip(np.array([a, *breaks, b], dtype=float), a, b))
-    u, w = gauss_legendre01(order)
-    edges = np.concatenate(
-        [np.linspace(lo, hi, panels + 1)[:-1] for lo, hi in itertools.pairwise(pts)] + [pts[-1:]]
-    )
-    lo, hi = edges[:-1], edges[1:]
-    E = lo[:, None] + (hi - lo)[:, None] * u
-    return float(np.sum(np.asarray(fn(E)) * ((hi - lo)[:, None] * w)))
-
-
-# ----------------------------------------------------------------------------------------------
-# components and sources
-
-
-@dataclass(frozen=True)
-class Component:
-    """One flavour state of a source: a spectrum on [E_lo, E_hi] or a line at ``energy``.
-
-    Attributes
-    ----------
-    flavour : {"e", "mu", "tau"}
-    anti : bool
-    flux : float        total flux of this component, per area · time
-    energy : float or None   line energy (None for a spectrum)
-    E_lo, E_hi : float  support of the spectrum (both equal ``energy`` for a line)
-    breaks : tuple      energies where the spectrum has a kink (quadrature nodes split there)
-    label : str
-    """
-
-    flavour: str
-    anti: bool
-    flux: float
-    energy: float | None = None
-    E_lo: float = 0.0
-    E_hi: float = 0.0
-    breaks: tuple = ()
-    label: str = ""
-    _shape: Callable | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def is_line(self) -> bool:
-        return self.energy is not None
-
-    def _density(self, E):
-        """Unchecked dΦ/dE at E inside [E_lo, E_hi] (no masking)."""
-        return self.flux * self._shape(E)
-
-    def dphi_dE(self, E):
-        """dΦ/dE per area · time · energy at E (0 outside [E_lo, E_hi]; a line has no density)."""
-        E = as_float_array("E", E)
-        if self.is_line:
-            out = np.zeros_like(E)
-        else:
-            inside = (E >= self.E_lo) & (E <= self.E_hi)
-            Es = np.where(inside, E, 0.5 * (self.E_lo + self.E_hi))
-            out = np.where(inside, self._density(Es), 0.0)
-        return float(out) if out.ndim == 0 else out
-
-    def scaled(self, factor: float) -> Component:
-        return replace(self, flux=self.flux * factor)
-
-    def __repr__(self) -> str:
-        nu = ("ν̄" if self.anti else "ν") + "_" + {"e": "e", "mu": "μ", "tau": "τ"}[self.flavour]
-        what = (
-            f"line {self.energy / MeV:g} MeV"
-            if self.is_line
-            else f"{self.E_lo / MeV:g}–{self.E_hi / MeV:g} MeV"
-        )
-        return (
-            f"Component({self.label or 'user'}: {nu}, {what}, Φ={self.flux * cm2 * s:.4g} cm⁻²s⁻¹)"
-        )
-
-
-@dataclass(frozen=True)
-class Source:
-    """A neutrino source at the detector: a sum of :class:`Component` s.
-
-    ``a + b`` joins two sources; ``k * src`` scales every flux by k ≥ 0.
-    """
-
-    components: tuple
-
-    @property
-    def total_flux(self) -> float:
-        """Σ of the components' fluxes, per area · time."""
-        return float(sum(c.flux for c in self.components))
-
-    @property
-    def E_max(self) -> float:
-        """The highest neutrino energy of any component."""
-        return max(c.energy if c.is_line else c.E_hi for c in self.components)
-
-    def dphi_dE(self, E, flavour=None, anti=None):
-        """Σ of the spectral components' dΦ/dE (optionally of one flavour / ν or ν̄ only)."""
-        E = as_float_array("E", E)
-        out = np.zeros_like(E)
-        for c in self.components:
-            if (flavour is None or c.flavour == flavour) and (anti is None or c.anti == anti):
-                out = out + c.dphi_dE(E)
-        return float(out) if out.ndim == 0 else out
-
-    def __add__(self, other) -> Source:
-        if not isinstance(other, Source):
-            return NotImplemented
-        return Source(self.components + other.components)
-
-    def __mul__(self, factor) -> Source:
-        f = _nonneg_scalar("factor", factor)
-        return Source(tuple(c.scaled(f) for c in self.components))
-
-    __rmul__ = __mul__
-
-    def __repr__(self) -> str:
-        inner = ",\n  ".join(repr(c) for c in self.components)
-        return f"Source(Φ={self.total_flux * cm2 * s:.4g} cm⁻²s⁻¹,\n  {inner})"
-
-
-# ----------------------------------------------------------------------------------------------
-# validation
-
-
-def _positive_scalar(name, value, unit_hint="") -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number > 0{unit_hint}, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0.0:
-        raise ValueError(f"{name} must be > 0 (allowed: 0 < {name} < ∞){unit_hint}, got {value!r}")
-    return v
-
-
-def _nonneg_scalar(name, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number ≥ 0, got {value!r}") from None
-    if not math.isfinite(v) or v < 0.0:
-        raise ValueError(f"{name} must be ≥ 0 (allowed: 0 ≤ {name} < ∞), got {value!r}")
-    return v
-
-
-def _flavour(flavour, anti):
-    check_choice("flavour", flavour, set(FLAVOURS))
-    if not isinstance(anti, bool):
-        raise ValueError(f"anti must be True or False, got {anti!r}")
-
-
-def _spectrum(fn, E_lo, E_hi, flux, flavour, anti, breaks=(), label=""):
-    """A spectral component with shape ``fn`` scaled so that ∫ dΦ/dE = flux."""
-    norm = _integrate(fn, E_lo, E_hi, breaks)
-    if not norm > 0.0:
-        raise ValueError(
-            f"the spectrum of {label or 'the source'} integrates to {norm!r}; need > 0"
-        )
-
-    def shape(E, fn=fn, norm=norm):
-        return fn(E) / norm
-
-    return Component(
-        flavour, anti, flux, None, float(E_lo), float(E_hi), tuple(breaks), label, shape
-    )
-
-
-# ----------------------------------------------------------------------------------------------
 # generic constructors
 
 
@@ -280,14 +126,14 @@ def from_function(fn, E_min, E_max, flux, flavour="e", anti=False, label="user")
     >>> round(c.dphi_dE(1 * MeV) * cm2 * s * MeV)      # 3e6 × E²/(8/3) at 1 MeV
     1125000
     """
-    _flavour(flavour, anti)
+    check_flavour(flavour, anti)
     lo = float(as_float_array("E_min", E_min))
     hi = float(as_float_array("E_max", E_max))
     if lo < 0.0:
         raise ValueError(f"E_min must be ≥ 0, got {E_min!r}")
     if not hi > lo:
         raise ValueError(f"E_max must be > E_min = {lo!r}, got {E_max!r}")
-    flux = _positive_scalar("flux", flux, " (per area per time, e.g. 1e10 / (cm2 * s))")
+    flux = check_positive_scalar("flux", flux, " (per area per time, e.g. 1e10 / (cm2 * s))")
     if not callable(fn):
         raise ValueError(f"fn must be a callable fn(E) returning dΦ/dE's shape, got {fn!r}")
     probe = np.linspace(lo, hi, 1001)
@@ -296,7 +142,7 @@ def from_function(fn, E_min, E_max, flux, flavour="e", anti=False, label="user")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"fn must accept an array of energies and return numbers: {exc}") from None
     _check_spectrum_values("fn(E)", vals, probe)
-    return Source((_spectrum(fn, lo, hi, flux, flavour, anti, (), label),))
+    return Source((spectrum(fn, lo, hi, flux, flavour, anti, (), label),))
 
 
 def _check_spectrum_values(name, vals, E):
@@ -327,7 +173,7 @@ def tabulated(E, dphi_dE, flavour="e", anti=False, flux=None, label="table"):
     >>> f"{t.total_flux * cm2 * s:.3g}"
     '2e+06'
     """
-    _flavour(flavour, anti)
+    check_flavour(flavour, anti)
     E = as_float_array("E", E).ravel()
     y = np.asarray(dphi_dE, dtype=float).ravel()
     if E.size < 2 or y.shape != E.shape:
@@ -338,7 +184,7 @@ def tabulated(E, dphi_dE, flavour="e", anti=False, flux=None, label="table"):
         raise ValueError("E must be ≥ 0 and strictly increasing")
     _check_spectrum_values("dphi_dE", y, E)
     total = float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(E)))
-    target_flux = total if flux is None else _positive_scalar("flux", flux)
+    target_flux = total if flux is None else check_positive_scalar("flux", flux)
     xp, fp = E.copy(), y / total
 
     def shape(e, xp=xp, fp=fp):
@@ -359,9 +205,9 @@ def line(E0, flux, flavour="e", anti=False, label="line"):
     >>> line(0.8613 * MeV, 4.4e9 / (cm2 * s)).components[0].energy / MeV
     0.8613
     """
-    _flavour(flavour, anti)
-    e = _positive_scalar("E0", E0, " (energy, e.g. 0.8613 * MeV)")
-    f = _positive_scalar("flux", flux, " (per area per time, e.g. 1e10 / (cm2 * s))")
+    check_flavour(flavour, anti)
+    e = check_positive_scalar("E0", E0, " (energy, e.g. 0.8613 * MeV)")
+    f = check_positive_scalar("flux", flux, " (per area per time, e.g. 1e10 / (cm2 * s))")
     return Source((Component(flavour, anti, f, e, e, e, (), label, None),))
 
 
@@ -402,53 +248,12 @@ def pion_dar(distance, proton_rate, nu_per_proton=0.08):
     >>> round(src.components[0].energy / MeV, 3), len(src.components)
     (29.792, 3)
     """
-    d = _positive_scalar("distance", distance, " (a length, e.g. 19.3 * m)")
-    rate = _positive_scalar("proton_rate", proton_rate, " (protons per time, e.g. 5e15 / s)")
-    r = _positive_scalar("nu_per_proton", nu_per_proton)
+    d = check_positive_scalar("distance", distance, " (a length, e.g. 19.3 * m)")
+    rate = check_positive_scalar("proton_rate", proton_rate, " (protons per time, e.g. 5e15 / s)")
+    r = check_positive_scalar("nu_per_proton", nu_per_proton)
     flux = r * rate / (4.0 * math.pi * d * d)
     e_prompt = (M_PI**2 - M_MU**2) / (2.0 * M_PI)
     prompt = Component("mu", False, flux, e_prompt, e_prompt, e_prompt, (), "π⁺→μ⁺ν_μ (prompt)")
-    nue = _spectrum(_michel_nue, 0.0, 0.5 * M_MU, flux, "e", False, (), "μ⁺ decay ν_e")
-    numubar = _spectrum(_michel_numubar, 0.0, 0.5 * M_MU, flux, "mu", True, (), "μ⁺ decay ν̄_μ")
+    nue = spectrum(_michel_nue, 0.0, 0.5 * M_MU, flux, "e", False, (), "μ⁺ decay ν_e")
+    numubar = spectrum(_michel_numubar, 0.0, 0.5 * M_MU, flux, "mu", True, (), "μ⁺ decay ν̄_μ")
     return Source((prompt, nue, numubar))
-
-
-# ----------------------------------------------------------------------------------------------
-# data tables, and the solar and reactor sources (their own modules, re-exported here)
-
-
-def _csv_rows(name):
-    """Rows of ``data/<name>`` as dicts (lines starting with ``#`` are comments)."""
-    text = resources.files(__package__).joinpath(f"data/{name}").read_text()
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-
-
-# solar_spectra and reactor_spectra import the core above from this module; explorer.physics
-# always imports this module first, so the names they need exist when they load.
-from .reactor_spectra import (  # noqa: E402
-    DEFAULT_FRACTIONS,
-    FISSION_ISOTOPES,
-    LOW_ENERGY_REL_UNCERTAINTY,
-    REACTOR_E_JOIN,
-    REACTOR_E_MAX,
-    U238_CAPTURES_PER_FISSION,
-    antineutrinos_per_fission,
-    capture_spectrum,
-    fission_spectrum,
-    mean_energy_per_fission,
-    reactor,
-    reactor_band,
-)
-from .solar_spectra import (  # noqa: E402
-    B8_Q_EFF,
-    B8_SHAPES,
-    BE7_LINES,
-    LMA,
-    PEP_ENERGY,
-    PP_Q,
-    SOLAR_CORE_NE,
-    SOLAR_FLUXES,
-    b8_spectrum,
-    lma_survival,
-    solar,
-)

@@ -10,14 +10,16 @@ Data sources (see ``data/REFERENCE``):
   checks the copy against the installed libraries);
 * first ionisation energies: NIST Atomic Spectra Database (``data/ionization_energies.csv``).
 
-The nuclear mass is the atomic mass less Z electron masses, M_N = m_atom − Z m_e (DESIGN §4.10;
-electron binding, at most ~0.8 MeV·10⁻³ for U, is neglected).
+The nuclear mass is the atomic mass less Z electron masses, M_N = m_atom − Z m_e (docs/design.md,
+"CEvNS cross section and nuclear masses"; electron binding, at most ~0.8 MeV·10⁻³ for U, is
+neglected).
 
-Binding energies (DESIGN §4.8): xraylib's outer-shell edges are solid-state values that can lie
-below the free atom's first ionisation energy I₁ (Ge 4p: 2.3 eV against I₁ = 7.90 eV) or be absent
-(Cs 6s). Every level below I₁, or without an edge, is placed at I₁. Occupancies are made to sum to Z
-exactly (xraylib gives fractional j-splits such as 0.666667 + 1.333333 for a p², rounded here to
-multiples of 1/105, the common denominator of the p, d and f splits).
+Binding energies (docs/design.md, "Stepping and binding energies"): xraylib's outer-shell edges are
+solid-state values that can lie below the free atom's first ionisation energy I₁ (Ge 4p: 2.3 eV
+against I₁ = 7.90 eV) or be absent (Cs 6s). Every level below I₁, or without an edge, is placed at
+I₁. Occupancies are made to sum to Z exactly (xraylib gives fractional j-splits such as 0.666667 +
+1.333333 for a p², rounded here to multiples of 1/105, the common denominator of the p, d and f
+splits).
 """
 
 from __future__ import annotations

@@ -341,7 +341,7 @@ def test_slider_labels_show_the_value_the_physics_uses(query):
 
 
 def test_cevns_on_hydrogen_is_refused_with_a_notice_not_an_error():
-    """DESIGN §4.12: eq. 14 does not describe a free proton (g_A²/C_V² ≈ 800); the CEvNS panel
+    """docs/design.md, "Hydrogen and odd-A nuclei": eq. 14 does not describe a free proton (g_A²/C_V² ≈ 800); the CEvNS panel
     says so, the ν–e panel works, and no error box appears."""
     dash = build_dashboard(query="target=H")
     assert dash.error.value == ""

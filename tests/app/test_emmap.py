@@ -122,7 +122,7 @@ def test_every_row_of_the_line_is_the_physics_crossover(preset, channel, axis):
     kw = (
         dict(target=target(s.target), binding=s.binding, sin2w=s.sin2w)
         if channel == "electron"
-        else dict(tgt=target(s.target), form_factor=s.form_factor, sin2w=s.sin2w)
+        else dict(target=target(s.target), form_factor=s.form_factor, sin2w=s.sin2w)
     )
     for i in range(0, N, 7):
         y = d.y[i]

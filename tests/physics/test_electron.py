@@ -184,8 +184,8 @@ def test_crossover_is_root_of_independent_formulas(mu, flavour, anti):
 
 
 def test_crossover_low_t_limit_is_eq9_over_gv2_plus_ga2():
-    # For T ≪ E the exact crossing tends to eq. 9 /(g_V² + g_A²) (DESIGN §4.6) — derived by hand
-    # from eq. 6 at T → 0: G_F² m_e (g_V² + g_A²)/π = πα² μ²/(m_e² T).
+    # For T ≪ E the exact crossing tends to eq. 9 /(g_V² + g_A²) (docs/design.md, "EM term and
+    # crossover") — derived by hand from eq. 6 at T → 0: G_F² m_e (g_V² + g_A²)/π = πα² μ²/(m_e² T).
     nu = Neutrino("e", anti=True, mu=1e-12)
     gv, ga = 2 * 0.23867 + 0.5, -0.5
     got = electron.crossover(300 * MeV, nu)
@@ -289,9 +289,10 @@ def shifted_ratio(T, E, flavour, anti, q, r2_cm2, s2=0.23867):
 
 
 def test_stepping_crossover_starts_at_first_ionisation_energy():
-    # Issue 8 / DESIGN §4.14: ν̄_e on Ge at 1 MeV, qν = +6.6e-16, ⟨r²⟩ = 50e-32 cm². Per free
-    # electron |EM| < SM only in a dip at 0.99–5.15 eV (roots of the independent mpmath ratio
-    # above); on [I₁ = 7.90 eV, T_max] the ratio stays ≥ 1.64, so with stepping the edge is T_max.
+    # Issue 8 / docs/design.md, "Crossover with stepping": ν̄_e on Ge at 1 MeV, qν = +6.6e-16, ⟨r²⟩
+    # = 50e-32 cm². Per free electron |EM| < SM only in a dip at 0.99–5.15 eV (roots of the
+    # independent mpmath ratio above); on [I₁ = 7.90 eV, T_max] the ratio stays ≥ 1.64, so with
+    # stepping the edge is T_max.
     q, r2, E = 6.6e-16, 50e-32, 1 * MeV
     nu = Neutrino("e", anti=True, q=q, r2=r2 * cm2)
 
@@ -321,9 +322,10 @@ def test_stepping_crossover_starts_at_first_ionisation_energy():
 
 
 def test_crossover_is_zero_when_ratio_below_one_at_first_level():
-    # ν̄_e, μν = 1e-12: the free edge is ≈ eq. 9/(g_V² + g_A²) = 28.95 eV/1.205 = 24 eV (DESIGN
-    # §4.6), above I₁(Ge) = 7.90 eV, so stepping keeps it. At E = 40 eV, T_max = 2E²/(2E + m_e)
-    # = 6.3e-3 eV lies below I₁: nothing is ionised, so there is no region (0).
+    # ν̄_e, μν = 1e-12: the free edge is ≈ eq. 9/(g_V² + g_A²) = 28.95 eV/1.205 = 24 eV
+    # (docs/design.md, "EM term and crossover"), above I₁(Ge) = 7.90 eV, so stepping keeps it. At E
+    # = 40 eV, T_max = 2E²/(2E + m_e) = 6.3e-3 eV lies below I₁: nothing is ionised, so there is no
+    # region (0).
     nu = Neutrino("e", anti=True, mu=1e-12)
     free = electron.crossover(1 * MeV, nu)
     assert free > 7.9 * eV
@@ -357,10 +359,11 @@ def test_crossings_of_the_narrow_dip():
 
 @pytest.mark.parametrize("flavour", ["e", "mu"])
 def test_antineutrino_takes_the_neutrinos_charge_and_radius(flavour):
-    # DESIGN §4.13: nu.q, nu.r2 are the neutrino's; the g_V shift is the same for ν and ν̄. In the
-    # g_L/g_R form ν̄ swaps g_L ↔ g_R, and at T ≪ E eq. 6 is ∝ g_L² + g_R² (the other terms are
-    # O(T/E), O(m_e T/E²) = 1e-7 here), so the shifted cross sections of ν and ν̄ agree to 1e-6.
-    # Had ν̄ used −qν, −⟨r²⟩, they would differ by far more (≥ 1 %: the q-odd interference).
+    # docs/design.md, "Antineutrinos": nu.q, nu.r2 are the neutrino's; the g_V shift is the same for
+    # ν and ν̄. In the g_L/g_R form ν̄ swaps g_L ↔ g_R, and at T ≪ E eq. 6 is ∝ g_L² + g_R² (the
+    # other terms are O(T/E), O(m_e T/E²) = 1e-7 here), so the shifted cross sections of ν and ν̄
+    # agree to 1e-6. Had ν̄ used −qν, −⟨r²⟩, they would differ by far more (≥ 1 %: the q-odd
+    # interference).
     T, E = 1 * eV, 10 * MeV
     for q, r2 in ((1e-16, 0.0), (0.0, 5e-32 * cm2), (-1e-16, 5e-32 * cm2)):  # shifts d ~ 0.1–0.5
         nu = electron.dsigma_dT(T, E, Neutrino(flavour, q=q, r2=r2)).total

@@ -1,11 +1,11 @@
 """Golden values from an independent evaluation.
 
-Every number below was computed from the paper's formulas (and DESIGN §4) in a separate mpmath
-script at 30 digits, written from scratch by a reviewer who did not use this package: CODATA 2022
-constants (α = 7.2973525643e-3, G_F = 1.1663787e-5 GeV⁻², m_e = 0.51099895069 MeV,
-u = 931.49410372 MeV), exact ħc = 197.3269804593 MeV fm, AME2020 atomic masses minus Z m_e,
-sin²θ_W = 0.23867 unless stated. Tolerance 1e-9 relative (periodictable's isotope masses differ
-from AME2020 by up to 9e-9 for ¹²⁷I, ~1e-10 for the ones used here).
+Every number below was computed from the paper's formulas (and docs/design.md, "Physics
+conventions") in a separate mpmath script at 30 digits, written from scratch by a reviewer who did
+not use this package: CODATA 2022 constants (α = 7.2973525643e-3, G_F = 1.1663787e-5 GeV⁻², m_e =
+0.51099895069 MeV, u = 931.49410372 MeV), exact ħc = 197.3269804593 MeV fm, AME2020 atomic masses
+minus Z m_e, sin²θ_W = 0.23867 unless stated. Tolerance 1e-9 relative (periodictable's isotope
+masses differ from AME2020 by up to 9e-9 for ¹²⁷I, ~1e-10 for the ones used here).
 
 ``golden/make_golden.py`` regenerates the value column of every table below from the other
 columns (mpmath, its own formulas and constants; ``--check`` compares with this file).

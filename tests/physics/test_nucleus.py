@@ -1,4 +1,5 @@
-"""CEvNS (eqs. 12–16): textbook limits, second routes, and the conventions of DESIGN §4.4–4.5.
+"""CEvNS (eqs. 12–16): textbook limits, second routes, and the conventions of docs/design.md,
+"Gaussian units in Section 3" and "Sign of eq. 13".
 
 Tolerances: 1e-10 relative for algebraic second routes, 1e-8 for numerical integrals, and the
 size of the neglected term for limits (said at each test).
@@ -60,9 +61,9 @@ def test_published_cevns_scale():
 
 
 def test_magnetic_term_gaussian_units():
-    # Eq. 15 with μν = (μν/μ_B) e/(2 m_e) and Gaussian e² = α (DESIGN §4.4):
-    # 4πα μ² Z²/T (…) = π α² Z² (μν/μ_B)²/(m_e² T) (1 − T/E + T²/4E²).
-    # Second route: at T ≪ E it equals Z² × eq. 8 for a free electron (same πα²/m_e² prefactor).
+    # Eq. 15 with μν = (μν/μ_B) e/(2 m_e) and Gaussian e² = α (docs/design.md, "Gaussian units in
+    # Section 3"): 4πα μ² Z²/T (…) = π α² Z² (μν/μ_B)²/(m_e² T) (1 − T/E + T²/4E²). Second route: at
+    # T ≪ E it equals Z² × eq. 8 for a free electron (same πα²/m_e² prefactor).
     mu, E = 1e-10, 10 * MeV
     T = np.array([1e-3, 1e-2, 0.1]) * keV
     xs = nucleus.dsigma_dT(T, E, Neutrino(mu=mu), "Ge72")
@@ -95,9 +96,9 @@ def test_charge_radius_sign_raises_cevns_and_matches_sin2w_shift():
 
 
 def test_eta_by_hand_and_millicharge_rutherford_limit():
-    # η − 1 = −(√2 π α Z /(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)] (DESIGN §4.5): with qν only,
-    # η − 1 = K Z qν /(C_V M_N T), K = √2 π α/G_F. Worked by hand for ⁷²Ge, qν = 1e-12, T = 1 keV,
-    # from CODATA 2022 and AME2020 numbers typed here (not the package's constants):
+    # η − 1 = −(√2 π α Z /(G_F C_V)) [⟨r²⟩/3 − qν/(M_N T)] (docs/design.md, "Sign of eq. 13"): with
+    # qν only, η − 1 = K Z qν /(C_V M_N T), K = √2 π α/G_F. Worked by hand for ⁷²Ge, qν = 1e-12, T =
+    # 1 keV, from CODATA 2022 and AME2020 numbers typed here (not the package's constants):
     #   K = √2 π · 7.2973525643e-3 / 1.1663787e-11 MeV⁻² = 2.7796532294e9 MeV²
     #   C_V = [32 (1 − 4 · 0.23867) − 40]/2 = −19.27488
     #   M_N = 71.922075826 u · 931.49410372 MeV/u − 32 · 0.51099895069 MeV = 66978.637593 MeV
@@ -226,13 +227,13 @@ def test_crossover_is_the_edge():
     [
         ({"T": -1 * eV}, "T must be ≥ 0"),
         ({"E": -1.0}, "E must be > 0"),
-        ({"tgt": "Ge-1"}, "no isotope with A = 1"),
+        ({"target": "Ge-1"}, "no isotope with A = 1"),
         ({"form_factor": "klein"}, "form_factor must be one of"),
         ({"sin2w": float("nan")}, "sin2w must lie in the open interval"),
     ],
 )
 def test_bad_input(kwargs, match):
-    args = {"T": 1 * keV, "E": 1 * MeV, "nu": Neutrino(), "tgt": "Ge"} | kwargs
+    args = {"T": 1 * keV, "E": 1 * MeV, "nu": Neutrino(), "target": "Ge"} | kwargs
     with pytest.raises(ValueError, match=match):
         nucleus.dsigma_dT(**args)
 
@@ -294,8 +295,9 @@ def test_vanishing_weak_charge():
     ],
 )
 def test_cevns_refuses_free_proton(name, call):
-    # DESIGN §4.12: for ¹H the axial current dominates the SM term, g_A²/C_V² ≈ (1.27/2)²/
-    # ((1 − 4 · 0.23867)/2)² = 0.403/5.13e-4 ≈ 785; eq. 14 (vector only) does not apply.
+    # docs/design.md, "Hydrogen and odd-A nuclei": for ¹H the axial current dominates the SM term,
+    # g_A²/C_V² ≈ (1.27/2)²/ ((1 − 4 · 0.23867)/2)² = 0.403/5.13e-4 ≈ 785; eq. 14 (vector only) does
+    # not apply.
     with pytest.raises(ValueError, match=r"contains ¹H, a free proton.*axial"):
         call(name)
 

@@ -1,5 +1,6 @@
-"""Property tests over the whole slider domain (DESIGN §6): μν ≤ 1e-8 μ_B, |qν| ≤ 1e-6 e,
-|⟨r²⟩| ≤ 1e-29 cm², 10 keV ≤ Eν ≤ 300 MeV, every target, both channels, both form factors."""
+"""Property tests over the whole slider domain (docs/design.md, "The application"):
+μν ≤ 1e-8 μ_B, |qν| ≤ 1e-6 e, |⟨r²⟩| ≤ 1e-29 cm², 10 keV ≤ Eν ≤ 300 MeV, every target, both
+channels, both form factors."""
 
 import numpy as np
 from hepunits import MeV, cm2, keV
@@ -10,7 +11,8 @@ from explorer.physics import Neutrino, atomic, available_elements, electron, nuc
 from explorer.physics.constants import ME
 
 ELEMENTS = available_elements()
-# CEvNS refuses hydrogen (a free proton, DESIGN §4.12): its properties are tested on the rest
+# CEvNS refuses hydrogen (a free proton, docs/design.md, "Hydrogen and odd-A nuclei"): its
+# properties are tested on the rest
 CEVNS_ELEMENTS = [e for e in ELEMENTS if e != "H"]
 SETTINGS = settings(max_examples=150, deadline=None)
 

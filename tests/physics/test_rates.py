@@ -15,6 +15,7 @@ from scipy.stats import norm, poisson
 from explorer.physics import Neutrino, electron, kinematics, nucleus, rates, sources
 from explorer.physics.constants import ME
 from explorer.physics.materials import material
+from explorer.physics.rates import quadrature
 
 PER_CM2_S = 1 / (cm2 * s)
 PER_KG_DAY_KEV = 1 / (kg * day * keV)
@@ -191,8 +192,8 @@ def test_moments_route_falls_back_to_the_grid_for_a_kernel_not_quadratic_in_1_ov
         return v, v, v
 
     items = [(ME, kernel, 1.0)]
-    got = rates._spectral_many(T, c, items, 2000, rates._moment_table(c, 2000))[0]
-    ref = rates._spectral_grid(T, c, ME, kernel, 2000)[0]
+    got = quadrature.spectral_many(T, c, items, 2000, quadrature.moment_table(c, 2000))[0]
+    ref = quadrature.spectral_grid(T, c, ME, kernel, 2000)[0]
     np.testing.assert_allclose(got, ref, rtol=1e-15)
 
 
@@ -620,3 +621,32 @@ def test_xenon_8b_counts_with_the_measured_spectrum(form_factor):
     # the allowed-shape approximation ends at 13.01 MeV: nothing above ~2.8 keV
     old = sources.solar(("8B",), b8_shape="allowed")
     assert rates.counts(old, "Xe", exposure, 3 * keV, channel="nucleus").sm == 0.0
+
+
+def test_counting_options_are_declared_once_and_unknown_keywords_refused():
+    import inspect
+
+    names = ["binding", "form_factor", "sin2w", "quenching", "k", "efficiency", "n_E", "n_T"]
+    for fn in (rates.counts, rates.sensitivity):
+        params = inspect.signature(fn).parameters
+        assert list(params)[-8:] == names
+        assert all(params[n].kind is inspect.Parameter.KEYWORD_ONLY for n in names)
+    with pytest.raises(TypeError, match="unexpected keyword 'bindng'"):
+        rates.counts(REACTOR, "Ge", kg * day, 1 * keV, bindng="free")
+    with pytest.raises(TypeError, match="unexpected keyword 'quench'"):
+        rates.sensitivity(REACTOR, "Ge", kg * day, 1 * keV, 0.0, "nucleus", quench="lindhard")
+
+
+def test_sensitivity_lite_takes_one_input_record():
+    from explorer.physics.rates.counting import check_counting
+    from explorer.physics.rates.exclusion import SensitivityInput, sensitivity_lite
+
+    kw = {"binding": "free", "n_T": 16}
+    window, *_ = check_counting(REACTOR, "Ge", "electron", 2 * keV, 10 * keV, **kw)
+    exposure, bkg = 100 * kg * day, 1 / (kg * day * keV)
+    got = sensitivity_lite(SensitivityInput(window, exposure, bkg, "q", 0.9, -1))
+    ref = rates.sensitivity(REACTOR, "Ge", exposure, 2 * keV, bkg, "electron", "q", 0.9,
+                            10 * keV, -1, **kw)  # fmt: skip
+    assert got == ref and got.value < 0
+    with pytest.raises(AttributeError):  # frozen
+        SensitivityInput(window, exposure, bkg).cl = 0.5

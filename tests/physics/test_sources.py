@@ -29,7 +29,8 @@ def _mp_integral(fn, a, b, points=()):
 
 def test_pion_dar_prompt_line_energy_from_pdg_masses():
     # PDG 2022: m_π± = 139.57039 MeV, m_μ = 105.6583755 MeV; E = (m_π² − m_μ²)/(2 m_π) by hand:
-    # (19479.8938 − 11163.6925)/279.14078 = 29.7918 MeV (DESIGN §4.16 quotes 29.79 MeV)
+    # (19479.8938 − 11163.6925)/279.14078 = 29.7918 MeV (docs/design.md, "Sources and effective
+    # moments" quotes 29.79 MeV)
     src = sources.pion_dar(20 * m, 1e15 / s)
     prompt = [c for c in src.components if c.is_line]
     assert len(prompt) == 1 and prompt[0].flavour == "mu" and not prompt[0].anti

@@ -1,4 +1,5 @@
-"""Targets: isotopes, masses, abundances and atomic subshells (DESIGN §4.8, §4.10)."""
+"""Targets: isotopes, masses, abundances and atomic subshells (docs/design.md, "Stepping and binding
+energies" and "CEvNS cross section and nuclear masses")."""
 
 import periodictable
 import pytest
@@ -27,7 +28,8 @@ def test_shell_table_is_complete_and_physical(sym):
     occ = sum(s.occupancy for s in t.shells)
     assert occ == pytest.approx(t.Z, abs=1e-9)
     assert all(s.occupancy > 0 for s in t.shells)
-    # DESIGN §4.8: no level below the first ionisation energy (NIST ASD)
+    # docs/design.md, "Stepping and binding energies": no level below the first ionisation energy
+    # (NIST ASD)
     assert min(s.binding for s in t.shells) >= t.ionization_energy
     assert sum(i.fraction for i in t.isotopes) == pytest.approx(1.0, abs=1e-12)
     # step factor reaches Z above the deepest level

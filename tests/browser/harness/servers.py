@@ -1,4 +1,4 @@
-"""Dashboard servers in subprocesses, one per serving route (DESIGN §7), started as users start them.
+"""Dashboard servers in subprocesses, one per serving route (docs/design.md, "Serving"), started as users start them.
 
 Everything listens on 127.0.0.1 only, on ports the OS hands out. :data:`ROUTES` is the table of
 routes: how each is started and where its page lives.

@@ -5,13 +5,14 @@ recomputed; ``--check`` also compares with the values written in test_golden.py 
 ``ast``, nothing imported from ``explorer``) and exits 1 if any differs by more than the row's
 tolerance.
 
-Everything here is written from the paper (Kouzakov & Studenikin, arXiv:1603.02462) and DESIGN §4,
-in 30-digit mpmath:
+Everything here is written from the paper (Kouzakov & Studenikin, arXiv:1603.02462) and
+docs/design.md, "Physics conventions", in 30-digit mpmath:
 
 * ν–e (eqs. 6–8): dσ/dT = G_F² m_e/(2π)[(g_V+g_A)² + (g_V−g_A)²(1−T/E)² + (g_A²−g_V²) m_e T/E²]
   + πα²/m_e² (1/T − 1/E) μ², with g_V → g_V + (√2πα/G_F)[⟨r²⟩/3 − qν/(m_e T)] (Giunti &
   Studenikin, RMP 87 (2015) 531); g_V = 2s² ± ½, g_A = ±½, g_A → −g_A for ν̄.
-* CEvNS (eqs. 13–15, Gaussian units, sign of DESIGN §4.5): η² G_F² M C_V²/π (1 − T/T_max) F²
+* CEvNS (eqs. 13–15, Gaussian units, sign of docs/design.md, "Sign of eq. 13"):
+  η² G_F² M C_V²/π (1 − T/T_max) F²
   + πα² Z² μ²/m_e² (1/T − 1/E + T/4E²) F², η C_V = C_V − Z(√2πα/G_F)[⟨r²⟩/3 − qν/(M T)],
   C_V = [Z(1 − 4s²) − N]/2; a natural element is Σ_i f_i (per isotope). Helm F (Lewin & Smith
   1996): 3 j₁(q r_n)/(q r_n) e^{−q²s²/2}, r_n² = c² + 7π²a²/3 − 5s², c = 1.23A^{1/3} − 0.60 fm,
@@ -133,7 +134,8 @@ def nucleus_parts(T, E, name, mu, q, r2_cm2, ff=None, s2=S2W):
 
 
 def eta(T, E, name, q, r2_cm2):
-    """η of eq. 13 (sign of DESIGN §4.5), mean nucleus of a natural element; T in MeV."""
+    """η of eq. 13 (sign of docs/design.md, "Sign of eq. 13"), mean nucleus of a natural element; T
+    in MeV."""
     iso = isotopes(name)
     Z = iso[0][0]
     N = sum(f * (A - Z) for _, A, _, f in iso)
