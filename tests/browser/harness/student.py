@@ -221,6 +221,7 @@ class KernelSocket:
             ),
             timeout,
         )
+        self.image_at = time.monotonic()  # when the first new image arrived
         self.receive_until(
             lambda c, m, b: (
                 mine(m)
