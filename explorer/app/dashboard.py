@@ -248,18 +248,19 @@ class Dashboard(widgets.VBox):
             return
         moved = any(getattr(self.state, k) != v for k, v in exp.values.items())
         since = " <span class='nac-source'>(controls changed since)</span>" if moved else ""
+        rates = RATE_PRESETS.get(exp.rates)
+        also = f" Rates panel: <i>{html.escape(rates.label)}</i>." if rates else ""
         self.preset_info.value = (
-            f"Set-up: <i>{html.escape(exp.label)}</i> — {html.escape(exp.description)}{since}"
+            f"Set-up: <i>{html.escape(exp.label)}</i> — {html.escape(exp.description)}{also}{since}"
         )
+        if rates and not moved:
+            self.page.rate_info.value = _rate_note(rates)
 
     def apply_rate_preset(self, key: str) -> None:
         """Show the rates panel with the detector set-up ``key`` (one recompute)."""
         r = RATE_PRESETS[key]
         self.state.update(channel="rates", **r.changes)
-        self.page.rate_info.value = (
-            f"<i>{html.escape(r.label)}</i>: {html.escape(r.note)} "
-            f"<span class='nac-source'>({html.escape(r.source)})</span>"
-        )
+        self.page.rate_info.value = _rate_note(r)
 
     def prepare_downloads(self) -> None:
         """Fill ``export_links`` with CSV and PNG download links for the visible panels."""
@@ -316,6 +317,14 @@ class Dashboard(widgets.VBox):
                 self._set_error(exc)
 
         return run
+
+
+def _rate_note(r) -> str:
+    """The note of a rates set-up: what it sets, its numbers and their sources (HTML)."""
+    return (
+        f"<i>{html.escape(r.label)}</i>: {html.escape(r.note)} "
+        f"<span class='nac-source'>({html.escape(r.source)})</span>"
+    )
 
 
 def _display(widget, visible: bool) -> None:
