@@ -41,6 +41,7 @@ from .params import (
     SHOWN,
     STICKY,
     VIEW_INPUTS,
+    applies,
 )  # fmt: skip
 from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
@@ -156,8 +157,7 @@ class Dashboard(widgets.VBox):
                     self._bring_up_to_date(name)
             _display(self.groups["rates"], "rates" in shown)
             for p in _CONDITIONAL:
-                key, value = p.only_when
-                _display(self.controls.widgets[p.name], getattr(self.state, key) == value)
+                _display(self.controls.widgets[p.name], applies(p, self.state))
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
             self._show_headline(shown)

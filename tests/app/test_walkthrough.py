@@ -4,9 +4,11 @@ legends, crossing counts and pins; no control that does nothing; notebook links 
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from explorer.app import EXPERIMENTS, build_dashboard
+from explorer.app.params import REGISTRY
 from explorer.app.presets import RATE_PRESETS
 from explorer.physics.materials import material
 from explorer.physics.targets import atomic_number
@@ -51,3 +53,84 @@ def test_a_setup_button_sets_the_rates_panel(key):
 
 def test_every_rate_preset_of_a_setup_exists():
     assert {e.rates for e in EXPERIMENTS.values()} <= set(RATE_PRESETS)
+
+
+def _caption_names(cap: str) -> list:
+    """The quantities a caption names (``name = value`` parts before the citation)."""
+    body = cap.rsplit(" — ", 1)[0]
+    return [part.split(" = ")[0] for part in body.split(", ") if " = " in part]
+
+
+def test_rates_caption_names_the_rates_inputs_only():
+    """Item 2: the rates figure's caption names its source, detector and window — not Eν, not the
+    CEvNS panel's threshold."""
+    dash = build_dashboard(query="preset=xenon-pp&channel=rates")
+    cap = dash.caption("rates")
+    assert "Eν" not in cap and "CEvNS threshold" not in cap and "1 eV" not in cap
+    assert "solar" in cap and "Xe" in cap and "Threshold = 1 keV" in cap
+    assert "Window to = 30 keV" in cap
+    assert "Reactor power" not in cap and "Distance" not in cap  # the Sun ignores them
+    labels = {p.label for p in REGISTRY.values()} | {"target", "qν", "F(q)", "binding"}
+    assert set(_caption_names(cap)) <= labels
+
+
+@pytest.mark.parametrize("channel", ["electron", "nucleus"])
+def test_panel_caption_names_its_own_threshold(channel):
+    dash = build_dashboard(query="preset=xenon-pp")
+    cap = dash.caption(channel)
+    own, other = ("ν–e", "CEvNS") if channel == "electron" else ("CEvNS", "ν–e")
+    assert f"{own} threshold" in cap and f"{other} threshold" not in cap
+    assert ("νₑ" in cap) == (channel == "electron")  # CEvNS does not depend on the flavour
+
+
+def test_exported_caption_is_never_cut():
+    """Item 12: the caption is wrapped to the figure's width (a strip above the figure)."""
+    from explorer.app.figstyle import caption_lines
+
+    dash = build_dashboard(query="preset=coherent-csi&channel=rates")
+    lines = caption_lines(dash.caption("rates"), 8.4)
+    assert len(lines) >= 2 and "arXiv:1603.02462" in lines[-1]
+    assert max(map(len, lines)) <= 8.4 * 72 / (0.6 * 8)
+
+
+def _legend_texts(fig) -> list:
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    return [t.get_text() for lg in legends for t in lg.get_texts()]
+
+
+@pytest.mark.parametrize(
+    "query,negative",
+    [("", False), ("q=-3e-12", True), ("preset=xenon-pp", False), ("mu=off&q=-1e-12", True)],
+)
+def test_every_legend_lists_only_drawn_artists(query, negative):
+    """Item 3: "|EM|, EM < 0" appears in a panel's legend only when its curve has EM < 0; in
+    the rates figure every legend entry is an artist drawn with data."""
+    dash = build_dashboard(query=query + "&channel=rates")
+    rates = dash.panels["rates"]
+    v = rates.view
+    assert ("|EM|, EM < 0" in _legend_texts(rates.figure.figure)) == bool((v.em < 0).any())
+    for ax in rates.figure.figure.axes:
+        lg = ax.get_legend()
+        for text in lg.get_texts():
+            label = text.get_text()
+            drawn = [a for a in (*ax.lines, *ax.patches) if a.get_label() == label]
+            assert drawn and all(a.get_visible() for a in drawn), label
+            for a in drawn:
+                if hasattr(a, "get_ydata"):
+                    assert np.isfinite(np.asarray(a.get_ydata(), float)).any(), label
+    if not negative:
+        assert not (v.em < 0).any()
+
+
+def test_sun_shows_no_reactor_or_accelerator_controls():
+    """Item 10: with the Sun as source, power, proton rate and distance are hidden; each shows
+    again with the source that uses it."""
+    dash = build_dashboard(query="channel=rates&src=solar")
+    w = dash.controls.widgets
+    hidden = {n for n in ("r_power", "r_protons", "r_distance") if w[n].layout.display == "none"}
+    assert hidden == {"r_power", "r_protons", "r_distance"}
+    dash.state.r_source = "reactor"
+    assert w["r_power"].layout.display != "none" and w["r_distance"].layout.display != "none"
+    assert w["r_protons"].layout.display == "none"
+    dash.state.r_source = "pion-dar"
+    assert w["r_protons"].layout.display != "none" and w["r_power"].layout.display == "none"
