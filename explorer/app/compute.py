@@ -74,11 +74,13 @@ def t_range(state, channel: str, tmax_kev: float, t_lim: tuple | None = None) ->
     return state.TN_min, state.TN_max
 
 
-def _crossings(sm: np.ndarray, em: np.ndarray) -> int:
-    """Sign changes of |EM| − SM along the curve, where there are events (SM > 0)."""
+def _crossings(T: np.ndarray, sm: np.ndarray, em: np.ndarray) -> tuple:
+    """Where |EM| − SM changes sign along the curve, where there are events (SM > 0): the
+    geometric midpoints of the grid steps, in keV."""
     ok = sm > 0
-    wins = (np.abs(em) >= sm)[ok]
-    return int(np.count_nonzero(wins[1:] != wins[:-1]))
+    wins, t = (np.abs(em) >= sm)[ok], T[ok]
+    i = np.nonzero(wins[1:] != wins[:-1])[0]
+    return tuple(float(x) for x in np.sqrt(t[i] * t[i + 1]))
 
 
 def _crossover(tc: float, tmax: float, sm_at, curves: Curves) -> Crossover:
@@ -89,7 +91,8 @@ def _crossover(tc: float, tmax: float, sm_at, curves: Curves) -> Crossover:
     else:
         kind = "edge"
     sm_c = sm_at(tc) if kind == "edge" else 0.0
-    return Crossover(tc / keV, kind, sm_c, _crossings(curves.sm, curves.em))
+    at = _crossings(curves.T, curves.sm, curves.em)
+    return Crossover(tc / keV, kind, sm_c, len(at), at)
 
 
 def _curves(xs, T) -> Curves:

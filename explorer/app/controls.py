@@ -11,9 +11,11 @@ import math
 
 import ipywidgets as widgets
 
+from explorer.physics.limits import LIMITS
+
 from . import dom
 from .fmt import number
-from .params import PARAMS, REGISTRY
+from .params import FEATURED_LIMITS, PARAMS, REGISTRY
 from .presets import TARGET_PRESETS
 from .state import ExplorerState, elements, isotopes_of
 
@@ -167,10 +169,20 @@ class Binding:
         if new == cur:
             return
         if self.tol:
-            gap = abs(math.log10(new) - math.log10(cur)) if self.log else abs(new - cur)
-            if gap <= self.tol:
+            if self._gap(new, cur) <= self.tol:
                 return
+            # a marked value (a limit on μν) lies between two slider steps: a step that lands
+            # within half a step of it lands on it (down and back up by keyboard returns there)
+            new = next((v for v in SNAP.get(self.name, ()) if self._gap(new, v) <= self.tol), new)
         setattr(self.state, self.name, new)
+
+    def _gap(self, a: float, b: float) -> float:
+        return abs(math.log10(a) - math.log10(b)) if self.log else abs(a - b)
+
+
+#: Values a slider lands on when a step brings it within half a step (parameter → values): the
+#: μν limits of the buttons, whose values are not on the slider's log grid.
+SNAP = {"mu": tuple(LIMITS[k].value for k in FEATURED_LIMITS)}
 
 
 def target_options() -> list:

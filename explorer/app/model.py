@@ -33,13 +33,15 @@ class Crossover:
 
     ``kind`` is ``"edge"`` (a finite region below ``value``), ``"none"`` (no such region) or
     ``"all"`` (|EM| ≥ SM up to T_max). ``sm_at`` is SM at the crossover (for the marker);
-    ``crossings`` counts the sign changes of |EM| − SM along the plotted curve.
+    ``crossings`` counts the sign changes of |EM| − SM along the plotted curve, and ``at``
+    says where they are (keV), so that a readout can say which lie past T_max.
     """
 
     value: float
     kind: str
     sm_at: float
     crossings: int
+    at: tuple = ()
 
 
 @dataclass(frozen=True)

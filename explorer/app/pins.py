@@ -30,6 +30,9 @@ MAX_PINS = 3
 #: panel → the state parameter that holds its pins.
 PIN_PARAM = {"electron": "pins_e", "nucleus": "pins_n"}
 
+#: The panels' names in notes.
+_PANEL = {"electron": "ν–e", "nucleus": "CEvNS"}
+
 #: Separators: between pins, between a pin's fields, between a field's name and value.
 _PINS, _FIELDS, _KV = ",", ";", ":"
 
@@ -92,7 +95,8 @@ def decode(channel: str, spec: str) -> tuple[dict, list]:
         key, _, raw = field.partition(_KV)
         p = by_url.get(key.strip().lower())
         if p is None:
-            notes.append(f"pin field {key!r} is not a {channel} physics input; ignored.")
+            notes.append(f"pin field {key!r} is not a physics input of the {_PANEL[channel]} "
+                         "panel; ignored.")  # fmt: skip
             continue
         try:
             values.update(CODECS[p.codec][0](p, raw.strip(), notes))

@@ -134,3 +134,53 @@ def test_sun_shows_no_reactor_or_accelerator_controls():
     assert w["r_protons"].layout.display == "none"
     dash.state.r_source = "pion-dar"
     assert w["r_protons"].layout.display != "none" and w["r_power"].layout.display == "none"
+
+
+@pytest.mark.parametrize("query", ["", "preset=gemma-ge", "preset=xenon-pp"])
+def test_crossing_count_says_where_the_crossings_are(query):
+    """Item 4: no "cross 4 times in the plotted range" beside a plot that shows one crossing: the
+    readout names each further crossing, and those past the drawn Tmax as such."""
+    from explorer.app.compute import compute_view
+    from explorer.app.readouts import crossover_text
+    from explorer.app.state import ExplorerState
+    from explorer.app.urlstate import parse_query
+
+    s = ExplorerState(**parse_query(query)[0])
+    p = compute_view("nucleus", s).physics
+    text = crossover_text(p)
+    assert "times in the plotted range" not in text
+    # the curves computed here, independently: sign changes of |EM| − SM where SM > 0
+    c = p.curves
+    ok = c.sm > 0
+    wins = (np.abs(c.em) >= c.sm)[ok]
+    changes = np.nonzero(wins[1:] != wins[:-1])[0]
+    past = int(np.count_nonzero(c.T[ok][changes + 1] > p.tmax))
+    assert past > 0 or query == "preset=coherent-csi"
+    assert ("past the drawn Tmax" in text) == (past > 0)
+    assert (f"{past} more times" in text) or (past == 1 and "once more" in text)
+
+
+def test_headline_says_no_crossover_in_words():
+    """Item 14: not "|EM| = SM at none (|EM| < SM at every T)"."""
+    dash = build_dashboard(query="mu=off")
+    text = re.sub(r"<[^>]+>", "", dash.page.headline.value)
+    assert "at none" not in text and "|EM| &lt; SM at every T" in text
+
+
+def test_pin_note_names_the_panel():
+    dash = build_dashboard(query="pin_e=zz:1")
+    assert "is not a electron" not in dash.notice.value and "ν–e panel" in dash.notice.value
+
+
+def test_mu_down_and_back_by_keyboard_lands_on_the_limit():
+    """Item 14: one keyboard step down and one up (the browser snaps to the slider's grid) comes
+    back to the GEMMA limit, not 2.8×10⁻¹¹."""
+    import math
+
+    dash = build_dashboard(query="")
+    w = dash.controls.widgets["mu"]
+    grid = lambda x: 10 ** (round((math.log10(x) - w.min) / w.step) * w.step + w.min)  # noqa: E731
+    w.value = grid(10 ** (math.log10(dash.state.mu) - w.step))
+    assert dash.state.mu < 2.85e-11
+    w.value = grid(10 ** (math.log10(dash.state.mu) + w.step))
+    assert dash.state.mu == 2.9e-11 and "2.9×10⁻¹¹" in w.description
