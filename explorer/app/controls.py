@@ -149,15 +149,23 @@ class Binding:
         step = getattr(widget, "step", None)
         self.tol = 0.5 * step * (1 + 1e-9) if isinstance(step, float) else 0.0
         widget.value = getattr(state, name)
+        # a switched parameter (μν with its "off"): the label says when it is off
+        self.switch = f"{name}_on" if REGISTRY[name].codec == "switch" else None
         self._describe(widget.value)
         state.observe(self._to_widget, names=name)
+        if self.switch:
+            state.observe(lambda _c: self._describe(self.widget.value), names=self.switch)
         widget.observe(self._to_state, names="value")
 
     def _describe(self, value) -> None:
         """A log slider shows the state's value in its label (its own readout would show the
         slider's rounding to its step, not the value the physics uses)."""
         if self.log:
-            self.widget.description = describe(REGISTRY[self.name], value)
+            text = describe(REGISTRY[self.name], value)
+            if self.switch and not getattr(self.state, self.switch):
+                text = f"{REGISTRY[self.name].label} off (slider: {text.split(' = ', 1)[1]})"
+            if self.widget.description != text:
+                self.widget.description = text
 
     def _to_widget(self, change):
         self._describe(change["new"])

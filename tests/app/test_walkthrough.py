@@ -184,3 +184,23 @@ def test_mu_down_and_back_by_keyboard_lands_on_the_limit():
     assert dash.state.mu < 2.85e-11
     w.value = grid(10 ** (math.log10(dash.state.mu) + w.step))
     assert dash.state.mu == 2.9e-11 and "2.9×10⁻¹¹" in w.description
+
+
+def test_coherent_counts_say_they_are_for_an_ideal_detector():
+    """Item 6: 706.6 SM events beside the 2017 paper's 134 observed / 173 predicted, with no word
+    about efficiency or quenching: the panel says its detector is ideal, the set-up's note gives
+    the paper's numbers."""
+    dash = build_dashboard(query="channel=rates")
+    dash.page.rate_buttons["coherent"].click()
+    text = dash.panels["rates"].readout.value
+    assert "efficiency" in text and "quenching" in text
+    assert "173" in dash.page.rate_info.value and "134" in dash.page.rate_info.value
+
+
+def test_mu_off_slider_says_off():
+    """Item 6: with μν off the slider does not read "μν = 2.9×10⁻¹¹ μB" as if active."""
+    dash = build_dashboard(query="mu=off")
+    w = dash.controls.widgets["mu"]
+    assert "off" in w.description and not w.description.startswith("μν = ")
+    dash.state.mu_on = True
+    assert w.description.startswith("μν = 2.9×10⁻¹¹")
