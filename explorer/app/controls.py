@@ -284,6 +284,11 @@ class Controls:
         """The controls of the page's top bar (registry group ``"header"``)."""
         return [self.widgets[p.name] for p in PARAMS if p.group == "header"]
 
+    def moment(self) -> list:
+        """The controls of the μν bar above the plots (registry group ``"moment"``), slider first."""
+        group = [p for p in PARAMS if p.group == "moment"]
+        return [self.widgets[p.name] for p in sorted(group, key=lambda p: p.kind != "log")]
+
     def boxes(self, extra: dict | None = None) -> dict:
         """The control groups as wrapping boxes, group key → box; ``extra`` maps a group key to
         widgets put at the top of that group (e.g. its preset buttons)."""

@@ -45,7 +45,7 @@ from .params import (
 )  # fmt: skip
 from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
-from .readouts import error_html, headline_html, notes_html, page_html
+from .readouts import error_html, headline_html, notes_html, page_html, rates_headline_html
 from .state import ExplorerState
 from .urlstate import set_from_query, to_query
 
@@ -81,7 +81,8 @@ class Dashboard(widgets.VBox):
                            _dom_classes=(dom.PIXEL_RATIO,))  # fmt: skip
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
         super().__init__(
-            [*page.children(self.groups.values(), self.panel_box, self.controls.header()),
+            [*page.children(self.groups.values(), self.panel_box, self.controls.header(),
+                            self.controls.moment()),
              self.pixels],
             layout=shared(widgets.Layout, width="100%"),
             _dom_classes=(dom.DASHBOARD,),
@@ -188,6 +189,8 @@ class Dashboard(widgets.VBox):
         """The crossover line above the plots, and presentation mode's class on the page."""
         views = {n: self.panels[n].view.physics for n in shown if n in THRESHOLD}
         text = headline_html(views)
+        if "rates" in shown:
+            text = rates_headline_html(self.panels["rates"].view)
         if self.page.headline.value != text:
             self.page.headline.value = text
         (self.add_class if self.state.present else self.remove_class)(dom.PRESENT)

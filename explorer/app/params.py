@@ -49,8 +49,9 @@ PAGE = "page"
 _BOTH = frozenset({"electron", "nucleus"})
 _ALL = frozenset(PANELS)
 
-#: Control groups in page order ("header": shown in the page's top bar, not in a group box).
-GROUPS = ("header", "neutrino", "target", "view", "rates")
+#: Control groups in page order ("header": shown in the page's top bar, not in a group box;
+#: "moment": the μν bar right above the plots, with the limit buttons).
+GROUPS = ("header", "moment", "neutrino", "target", "view", "rates")
 #: Widget kinds: log slider, linear slider, toggle buttons, dropdown, checkbox.
 KINDS = ("log", "lin", "toggle", "dropdown", "check", "none")  # none: no widget of its own
 
@@ -150,11 +151,11 @@ PARAMS: tuple[Param, ...] = (
        "antineutrino carries −qν and −⟨r²⟩, and its g_V shift is the same.", "neutrino", _E,
        url="anti", codec="bool", options=(("ν", False), ("ν̄ (anti)", True))),
     _p("mu_on", True, "check", "magnetic moment on",
-       "Switches the magnetic moment off (μν = 0) without moving its slider.", "neutrino",
+       "Switches the magnetic moment off (μν = 0) without moving its slider.", "moment",
        _ALL | {PAGE}, url=None),
     _p("mu", 2.9e-11, "log", "μν",
        "Effective magnetic moment in Bohr magnetons, log scale (eqs. 8 and 15). Default: the "
-       "GEMMA limit.", "neutrino", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
+       "GEMMA limit.", "moment", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
        codec="switch", fmt=".2g"),
     _p("q_sign", 0, "toggle", "Millicharge qν", "Sign of the millicharge, or off.", "neutrino",
        _ALL, url=None, options=(("−", -1), ("off", 0), ("+", 1))),

@@ -134,6 +134,20 @@ def headline_html(physics: dict) -> str:
     return " &nbsp;·&nbsp; ".join(parts)
 
 
+def rates_headline_html(v) -> str:
+    """The rates panel's answer in one line (large in presentation mode): counts in the window
+    and the μν the detector would exclude. ``v`` is a :class:`~.ratepanel.RatesView`."""
+    lo, hi = v.window
+    if not lo < hi:
+        return f"<b>Event rates</b>: no recoils above the threshold {html.escape(energy(lo))}"
+    sens = f"{sci(v.sensitivity, 2)} μB" if v.sensitivity < float("inf") else "—"
+    return (
+        f"<b>Event rates</b>, {html.escape(v.title)}: <b>{sci(v.counts.sm, 3)}</b> SM and "
+        f"<b>{sci(v.counts.em, 3)}</b> EM events in {html.escape(energy(lo))}–"
+        f"{html.escape(energy(hi))} (ideal detector); μν excluded above <b>{sens}</b>"
+    )
+
+
 def _headline_crossover(p: PanelPhysics) -> str:
     """The crossover as a sentence: "|EM| = SM at 20.6 keV", "|EM| < SM at every T", …"""
     c = p.crossover
