@@ -179,7 +179,8 @@ class Dashboard(widgets.VBox):
             p = self._physics[name]
             if name in THRESHOLD:
                 s = self.state
-                pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T)
+                pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T,
+                                    s.as_dict())  # fmt: skip
                 p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit", pinned)
                 self.panels[name].show_map(None if s.map == "off" else compute_map(name, s, s.map))
             self.panels[name].show(p)

@@ -71,9 +71,10 @@ COLORS = {
     "edge": "#CC79A7",  # reddish purple
 }
 
-#: Pinned reference curves (pin 1, 2, 3): Okabe–Ito sky blue, orange and a grey, drawn wide and
-#: faint under the live curves.
-PIN_COLORS = ("#56B4E9", "#E69F00", "#8c8c8c")
+#: Pinned reference curves (pin 1, 2, 3): Okabe–Ito orange, sky blue and a grey, drawn wide and
+#: faint under the live curves (orange first: a pin under the blue SM line stays visible as a
+#: halo; the legend also says when a pin lies on a live curve).
+PIN_COLORS = ("#E69F00", "#56B4E9", "#8c8c8c")
 PIN_STYLE = dict(ls="-", lw=4.0, alpha=0.45, solid_capstyle="butt")
 
 #: Line styles and widths: SM solid, |EM| dash-dot (dashed where EM < 0), total thin solid.

@@ -96,6 +96,11 @@ class Pin:
     label: str
     spec: str
     total: np.ndarray
+    #: what differs from the live view ("μν off"), for the legend
+    short: str = ""
+    #: the live curve it coincides with ("SM", "total"), or "": said in the legend, since a pin
+    #: drawn under a live curve cannot be seen
+    same_as: str = ""
 
 
 @dataclass(frozen=True)

@@ -117,8 +117,24 @@ def normalise(channel: str, pins: str) -> tuple[str, list]:
     return join(specs), notes
 
 
+def short_label(channel: str, values: dict, live: dict) -> str:
+    """What a pin shows that the live view ``live`` does not: the parts of its :func:`label`
+    that differ (``"μν off"``), or "same inputs" when none do.
+
+    >>> d = ExplorerState.defaults()
+    >>> short_label("electron", {**d, "mu_on": False}, d), short_label("electron", d, d)
+    ('μν off', 'same inputs')
+    """
+    mine, theirs = _parts(channel, values), set(_parts(channel, live))
+    return ", ".join(p for p in mine if p not in theirs) or "same inputs"
+
+
 def label(channel: str, values: dict) -> str:
     """A pin's legend text: target, ν (ν–e only), Eν and the EM properties that are on."""
+    return ", ".join(_parts(channel, values))
+
+
+def _parts(channel: str, values: dict) -> list:
     parts = [values["target"]]
     if channel == "electron":
         parts.append(neutrino_label(values["flavour"], values["anti"]))
@@ -128,4 +144,4 @@ def label(channel: str, values: dict) -> str:
         parts.append(f"qν = {number(values['q_sign'] * values['q'], '.2g')} e")
     if values["r2"]:
         parts.append(f"⟨r²⟩ = {number(values['r2'], '.3g')}×10⁻³² cm²")
-    return ", ".join(parts)
+    return parts

@@ -204,3 +204,18 @@ def test_mu_off_slider_says_off():
     assert "off" in w.description and not w.description.startswith("μν = ")
     dash.state.mu_on = True
     assert w.description.startswith("μν = 2.9×10⁻¹¹")
+
+
+def test_a_pin_under_a_live_curve_says_so_and_what_it_is():
+    """Item 5: the start page's "weak term vs GEMMA μν, pinned" link puts the pin exactly under
+    the live SM line: its legend says what it shows (not only "pin 1") and that it lies on SM."""
+    dash = build_dashboard(query="preset=gemma-ge&pin_e=E:1.5;mu:off,target:Xe;E:1.5")
+    texts = _legend_texts(dash.panels["electron"].figure.figure)
+    assert "pin 1: μν off (= SM)" in texts, texts
+    assert "pin 2: Xe" in texts, texts
+    # the physics, independently: with μν off the total is the weak term
+    from explorer.app.compute import compute_view
+
+    v = compute_view("electron", dash.state)
+    np.testing.assert_allclose(v.pins[0].total, v.curves.sm, rtol=1e-9, atol=0)
+    assert "lies on the live SM curve" in dash.panels["electron"].readout.value
