@@ -219,3 +219,35 @@ def test_a_pin_under_a_live_curve_says_so_and_what_it_is():
     v = compute_view("electron", dash.state)
     np.testing.assert_allclose(v.pins[0].total, v.curves.sm, rtol=1e-9, atol=0)
     assert "lies on the live SM curve" in dash.panels["electron"].readout.value
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+_LINK = re.compile(r"\]\(([^)\s]+)\)|href=[\"']([^\"']+)[\"']")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_links_are_relative(path):
+    """Item 13: no notebook links to http://127.0.0.1:8866 (not running under ``make lab`` or on
+    Binder); a relative link to a file names a file that exists."""
+    import json
+
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        text = "".join(cell["source"])
+        for m in _LINK.finditer(text):
+            target = m.group(1) or m.group(2)
+            assert not re.match(r"https?://(127\.|localhost)", target), (path.name, target)
+            if not re.match(r"[a-z]+:|#|\{", target):  # relative: a file of the course
+                assert (path.parent / target.split("?")[0].split("#")[0]).exists(), target
+
+
+def test_readme_is_for_a_lecturer_first():
+    """Item 13: the README says which link for which lesson before anything else, its "two
+    commands" are two, and the benchmark details live in docs/performance.md."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    heads = re.findall(r"^## (.+)$", readme, flags=re.M)
+    assert heads[0].lower().startswith("for a lecturer"), heads
+    assert "?preset=gemma-ge" in readme.split("\n## ", 2)[1]
+    block = readme.split("## Two commands", 1)[1].split("```")[1]
+    assert sum(line.startswith("make ") for line in block.splitlines()) == 2, block
+    assert "| `make bench`" not in readme and "(docs/performance.md)" in readme
+    assert (ROOT / "docs" / "performance.md").exists()
