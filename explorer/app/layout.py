@@ -41,6 +41,10 @@ CSS += f"""
 .{dom.MOMENT} .widget-slider {{width:auto !important;flex:1 1 420px;max-width:640px}}
 .{dom.PANEL} img.widget-image {{max-height:calc(100vh - 40px);object-fit:contain}}
 .{dom.PRESENT} .{dom.PANEL} img.widget-image {{max-height:calc(100vh - 190px)}}
+@media (max-width: 600px) {{
+  .{dom.PANEL}-rates {{overflow-x:auto}}
+  .{dom.PANEL}-rates img.widget-image {{min-width:720px;max-width:none !important}}
+}}
 .{dom.PRESENT} .widget-label, .{dom.PRESENT} .widget-toggle-buttons button, .{dom.PRESENT} .nac-readout {{font-size:1.15em}}
 .{dom.DASHBOARD} :focus-visible, .{dom.DASHBOARD} .noUi-handle:focus {{
   outline:3px solid #0072B2 !important;outline-offset:2px}}
