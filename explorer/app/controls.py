@@ -25,6 +25,13 @@ _LOG_STYLE = {"description_width": "15em"}
 _WIDTH = "98%"
 
 
+def _log_style(p) -> dict:
+    """A log slider's label width: 15em, or more for a long label and unit ("Background =
+    4.3×10⁻⁵ /(kg·day·keV)" was cut), ≈ 0.5em per character with room for "×10⁻¹¹"."""
+    width = math.ceil(0.5 * (len(p.label) + len(p.unit) + 13))
+    return {"description_width": f"{width if width > 16 else 15}em"}
+
+
 # -- fewer widget models per page -------------------------------------------------------------
 # ipywidgets 8 gives every widget its own Layout model and (most) their own Style model: ~2/3 of a
 # page's models, each one a comm opened by the kernel and a model fetched and built by the page.
@@ -229,7 +236,7 @@ def make_widget(p, value=None, classes=()):
         return widgets.FloatLogSlider(
             base=10, min=math.log10(lo), max=math.log10(hi), step=p.step, readout=False,
             layout=layout(_WIDTH), continuous_update=True,
-            style=shared(widgets.SliderStyle, **_LOG_STYLE), **common,
+            style=shared(widgets.SliderStyle, **_log_style(p)), **common,
         )  # fmt: skip
     if p.kind == "lin":
         lo, hi = p.bounds
