@@ -27,9 +27,9 @@ _WIDTH = "98%"
 
 def _log_style(p) -> dict:
     """A log slider's label width: 15em, or more for a long label and unit ("Background =
-    4.3×10⁻⁵ /(kg·day·keV)" was cut), ≈ 0.5em per character with room for "×10⁻¹¹"."""
-    width = math.ceil(0.5 * (len(p.label) + len(p.unit) + 13))
-    return {"description_width": f"{width if width > 16 else 15}em"}
+    4.3×10⁻⁵ /(kg·day·keV)" was cut), ≈ 0.62em per character with room for "×10⁻¹¹"."""
+    width = math.ceil(0.62 * (len(p.label) + len(p.unit) + 13))
+    return {"description_width": f"{width if width > 20 else 15}em"}
 
 
 # -- fewer widget models per page -------------------------------------------------------------

@@ -114,7 +114,7 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
         f"<div>Eq. 1 (minimally extended SM, Dirac ν): mν = {sci(m_nu)} eV gives "
         f"μν = <b>{sci(mu_dirac)} μB</b>{comp}.</div>"
         # the table scrolls sideways on a phone instead of being cut at the screen's edge
-        f"<div style='overflow-x:auto;max-width:100%'>"
+        f"<div style='overflow-x:auto;max-width:calc(100vw - 32px)'>"
         f"<table class='nac-readout nac-limits'>{''.join(rows)}</table></div>"
         "<div class='nac-source'>Each experiment bounds its own effective moment (reactor ν̄ₑ, the "
         "solar flavour mixture, or a sum over all states for stars): μν/limit is an "

@@ -88,3 +88,39 @@ def test_rates_panel_has_its_own_headline(browser, standalone):
     assert _on_first_screen(head.evaluate(_BOX))
     assert console.errors == []
     ctx.close()
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR, harness.PHONE], ids=["1366", "390"])
+def test_rates_view_is_readable_and_nothing_is_cut(browser, standalone, viewport):
+    """Items 10 and 11: on the Sun's rates view no label is cut ("Background = 4.3×10⁻⁵ /(k…"),
+    the controls the Sun ignores are not shown, the rates plot's text is ≥ 10 px on a phone, and
+    the limits table is not cut at the screen's edge (it scrolls in its own box)."""
+    from explorer.app.figstyle import DPI, MIN_FONT
+
+    ctx, dash, console = _open(browser, standalone, "preset=xenon-pp&channel=rates", viewport,
+                               n_plots=1)  # fmt: skip
+    page = dash.page
+    cut = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.widget-label, button, .widget-html td'))"
+        ".filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.innerText)"
+    )
+    assert cut == [], cut
+    labels = [dash.label(s) for s in dash.sliders()]
+    assert not any(x.startswith(("Reactor power", "Proton rate", "Distance")) for x in labels)
+    shown = page.eval_on_selector_all(
+        f".{dom.PANEL}-rates img.widget-image",
+        "els => els.map(e => [e.clientWidth, e.naturalWidth])",
+    )
+    ((cw, nat),) = shown
+    assert MIN_FONT * cw / (72 * nat / DPI) >= 10, (cw, nat)
+    # no cell of the limits table reaches past the screen's right edge unless its box scrolls
+    past = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.nac-limits td'))"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
+        " && e.closest('table').parentElement.scrollWidth <="
+        " e.closest('table').parentElement.clientWidth + 1).length"
+    )
+    assert past == 0
+    assert console.errors == []
+    ctx.close()
