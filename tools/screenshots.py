@@ -36,6 +36,11 @@ VIEWS = (
     ("present", "preset=gemma-ge&present=1", 2),
     ("pins", "preset=gemma-ge&pin_e=E:1.5;mu:off,target:Xe;E:1.5&pin_n=E:1.5;mu:off", 2),
     ("rates", "channel=rates", 1),
+    # issue 23: a set-up's rates, the rates headline on a projector, one panel, the map
+    ("xenon-pp-rates", "preset=xenon-pp&channel=rates", 1),
+    ("present-rates", "preset=coherent-csi&channel=rates&present=1", 1),
+    ("electron-only", "channel=electron", 1),
+    ("map", "preset=gemma-ge&map=mu", 2),
 )
 #: (width, height) of the browser window.
 WIDTHS = ((1366, 768), (1400, 900), (390, 844))

@@ -17,6 +17,7 @@ the units. Curves are dσ/dT in cm²/keV on a log grid of T in keV (``N_POINTS``
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -74,11 +75,13 @@ def t_range(state, channel: str, tmax_kev: float, t_lim: tuple | None = None) ->
     return state.TN_min, state.TN_max
 
 
-def _crossings(sm: np.ndarray, em: np.ndarray) -> int:
-    """Sign changes of |EM| − SM along the curve, where there are events (SM > 0)."""
+def _crossings(T: np.ndarray, sm: np.ndarray, em: np.ndarray) -> tuple:
+    """Where |EM| − SM changes sign along the curve, where there are events (SM > 0): the
+    geometric midpoints of the grid steps, in keV."""
     ok = sm > 0
-    wins = (np.abs(em) >= sm)[ok]
-    return int(np.count_nonzero(wins[1:] != wins[:-1]))
+    wins, t = (np.abs(em) >= sm)[ok], T[ok]
+    i = np.nonzero(wins[1:] != wins[:-1])[0]
+    return tuple(float(x) for x in np.sqrt(t[i] * t[i + 1]))
 
 
 def _crossover(tc: float, tmax: float, sm_at, curves: Curves) -> Crossover:
@@ -89,7 +92,8 @@ def _crossover(tc: float, tmax: float, sm_at, curves: Curves) -> Crossover:
     else:
         kind = "edge"
     sm_c = sm_at(tc) if kind == "edge" else 0.0
-    return Crossover(tc / keV, kind, sm_c, _crossings(curves.sm, curves.em))
+    at = _crossings(curves.T, curves.sm, curves.em)
+    return Crossover(tc / keV, kind, sm_c, len(at), at)
 
 
 def _curves(xs, T) -> Curves:
@@ -203,10 +207,29 @@ def _pin(channel: str, spec: str, lo: float, hi: float) -> Pin:
     return Pin(pins.label(channel, values), spec, physics.curves.total)
 
 
-def pin_curves(channel: str, pins_param: str, T: np.ndarray) -> tuple:
-    """The pins of a panel (its pins parameter, :mod:`.pins`) computed on the live grid ``T``."""
+def pin_curves(channel: str, pins_param: str, T: np.ndarray, live: dict | None = None) -> tuple:
+    """The pins of a panel (its pins parameter, :mod:`.pins`) computed on the live grid ``T``;
+    with the live state's values ``live``, each says what differs from it (``Pin.short``)."""
     lo, hi = float(T[0]), float(T[-1])
-    return tuple(_pin(channel, spec, lo, hi) for spec in pins.split(pins_param))
+    out = []
+    for spec in pins.split(pins_param):
+        pin = _pin(channel, spec, lo, hi)
+        if live is not None:
+            short = pins.short_label(channel, pins.decode(channel, spec)[0], live)
+            pin = dataclasses.replace(pin, short=short)
+        out.append(pin)
+    return tuple(out)
+
+
+def _coincides(pin: np.ndarray, curves: Curves) -> str:
+    """The live curve ("SM" or "total") that the pinned total lies on (within 0.5 % wherever
+    either is drawn), or ""."""
+    for name in ("total", "sm"):
+        live = getattr(curves, name)
+        drawn = (pin > 0) | (live > 0)
+        if drawn.any() and np.allclose(pin[drawn], live[drawn], rtol=5e-3, atol=0):
+            return "SM" if name == "sm" else "total"
+    return ""
 
 
 def view(
@@ -215,9 +238,15 @@ def view(
     """The panel's view model from its physics and the view inputs (threshold in keV, decades;
     ``y_fit``: the dσ/dT axis spans the curves instead of ``y_decades`` below the top; ``pinned``:
     :class:`~.model.Pin` records from :func:`pin_curves`)."""
+    pinned = tuple(dataclasses.replace(p, same_as=_coincides(p.total, physics.curves))
+                   for p in pinned)  # fmt: skip
     facts = physics.at(threshold) if threshold <= physics.tmax else None
     readouts = panel_readouts(physics, threshold, facts) + tuple(
-        Readout(f"Pin {i}", pin.label, "A pinned reference view, drawn faintly (its total dσ/dT).")
+        Readout(
+            f"Pin {i}",
+            pin.label + (f" (lies on the live {pin.same_as} curve)" if pin.same_as else ""),
+            "A pinned reference view, drawn faintly (its total dσ/dT).",
+        )
         for i, pin in enumerate(pinned, 1)
     )
     c = physics.crossover
@@ -260,5 +289,6 @@ def compute_view(channel: str, state) -> PanelView:
         getattr(state, THRESHOLD[channel]),
         state.y_decades,
         state.axes == "fit",
-        pin_curves(channel, getattr(state, pins.PIN_PARAM[channel]), physics.curves.T),
-    )
+        pin_curves(channel, getattr(state, pins.PIN_PARAM[channel]), physics.curves.T,
+                   state.as_dict()),
+    )  # fmt: skip

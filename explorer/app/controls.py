@@ -11,9 +11,11 @@ import math
 
 import ipywidgets as widgets
 
+from explorer.physics.limits import LIMITS
+
 from . import dom
 from .fmt import number
-from .params import PARAMS, REGISTRY
+from .params import FEATURED_LIMITS, PARAMS, REGISTRY
 from .presets import TARGET_PRESETS
 from .state import ExplorerState, elements, isotopes_of
 
@@ -21,6 +23,13 @@ _STYLE = {"description_width": "10.5em"}
 #: A log slider's label carries its value: wide enough for "μν = 2.9×10⁻¹¹ μB", never cut.
 _LOG_STYLE = {"description_width": "15em"}
 _WIDTH = "98%"
+
+
+def _log_style(p) -> dict:
+    """A log slider's label width: 15em, or more for a long label and unit ("Background =
+    4.3×10⁻⁵ /(kg·day·keV)" was cut), ≈ 0.62em per character with room for "×10⁻¹¹"."""
+    width = math.ceil(0.62 * (len(p.label) + len(p.unit) + 13))
+    return {"description_width": f"{width if width > 20 else 15}em"}
 
 
 # -- fewer widget models per page -------------------------------------------------------------
@@ -147,15 +156,23 @@ class Binding:
         step = getattr(widget, "step", None)
         self.tol = 0.5 * step * (1 + 1e-9) if isinstance(step, float) else 0.0
         widget.value = getattr(state, name)
+        # a switched parameter (μν with its "off"): the label says when it is off
+        self.switch = f"{name}_on" if REGISTRY[name].codec == "switch" else None
         self._describe(widget.value)
         state.observe(self._to_widget, names=name)
+        if self.switch:
+            state.observe(lambda _c: self._describe(self.widget.value), names=self.switch)
         widget.observe(self._to_state, names="value")
 
     def _describe(self, value) -> None:
         """A log slider shows the state's value in its label (its own readout would show the
         slider's rounding to its step, not the value the physics uses)."""
         if self.log:
-            self.widget.description = describe(REGISTRY[self.name], value)
+            text = describe(REGISTRY[self.name], value)
+            if self.switch and not getattr(self.state, self.switch):
+                text = f"{REGISTRY[self.name].label} off (slider: {text.split(' = ', 1)[1]})"
+            if self.widget.description != text:
+                self.widget.description = text
 
     def _to_widget(self, change):
         self._describe(change["new"])
@@ -167,10 +184,20 @@ class Binding:
         if new == cur:
             return
         if self.tol:
-            gap = abs(math.log10(new) - math.log10(cur)) if self.log else abs(new - cur)
-            if gap <= self.tol:
+            if self._gap(new, cur) <= self.tol:
                 return
+            # a marked value (a limit on μν) lies between two slider steps: a step that lands
+            # within half a step of it lands on it (down and back up by keyboard returns there)
+            new = next((v for v in SNAP.get(self.name, ()) if self._gap(new, v) <= self.tol), new)
         setattr(self.state, self.name, new)
+
+    def _gap(self, a: float, b: float) -> float:
+        return abs(math.log10(a) - math.log10(b)) if self.log else abs(a - b)
+
+
+#: Values a slider lands on when a step brings it within half a step (parameter → values): the
+#: μν limits of the buttons, whose values are not on the slider's log grid.
+SNAP = {"mu": tuple(LIMITS[k].value for k in FEATURED_LIMITS)}
 
 
 def target_options() -> list:
@@ -209,7 +236,7 @@ def make_widget(p, value=None, classes=()):
         return widgets.FloatLogSlider(
             base=10, min=math.log10(lo), max=math.log10(hi), step=p.step, readout=False,
             layout=layout(_WIDTH), continuous_update=True,
-            style=shared(widgets.SliderStyle, **_LOG_STYLE), **common,
+            style=shared(widgets.SliderStyle, **_log_style(p)), **common,
         )  # fmt: skip
     if p.kind == "lin":
         lo, hi = p.bounds
@@ -263,6 +290,11 @@ class Controls:
     def header(self) -> list:
         """The controls of the page's top bar (registry group ``"header"``)."""
         return [self.widgets[p.name] for p in PARAMS if p.group == "header"]
+
+    def moment(self) -> list:
+        """The controls of the μν bar above the plots (registry group ``"moment"``), slider first."""
+        group = [p for p in PARAMS if p.group == "moment"]
+        return [self.widgets[p.name] for p in sorted(group, key=lambda p: p.kind != "log")]
 
     def boxes(self, extra: dict | None = None) -> dict:
         """The control groups as wrapping boxes, group key → box; ``extra`` maps a group key to

@@ -41,10 +41,11 @@ from .params import (
     SHOWN,
     STICKY,
     VIEW_INPUTS,
+    applies,
 )  # fmt: skip
 from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from .ratepanel import compute_rates
-from .readouts import error_html, headline_html, notes_html, page_html
+from .readouts import error_html, headline_html, notes_html, page_html, rates_headline_html
 from .state import ExplorerState
 from .urlstate import set_from_query, to_query
 
@@ -80,7 +81,8 @@ class Dashboard(widgets.VBox):
                            _dom_classes=(dom.PIXEL_RATIO,))  # fmt: skip
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
         super().__init__(
-            [*page.children(self.groups.values(), self.panel_box, self.controls.header()),
+            [*page.children(self.groups.values(), self.panel_box, self.controls.header(),
+                            self.controls.moment()),
              self.pixels],
             layout=shared(widgets.Layout, width="100%"),
             _dom_classes=(dom.DASHBOARD,),
@@ -156,8 +158,7 @@ class Dashboard(widgets.VBox):
                     self._bring_up_to_date(name)
             _display(self.groups["rates"], "rates" in shown)
             for p in _CONDITIONAL:
-                key, value = p.only_when
-                _display(self.controls.widgets[p.name], getattr(self.state, key) == value)
+                _display(self.controls.widgets[p.name], applies(p, self.state))
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
             self._show_headline(shown)
@@ -178,7 +179,8 @@ class Dashboard(widgets.VBox):
             p = self._physics[name]
             if name in THRESHOLD:
                 s = self.state
-                pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T)
+                pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T,
+                                    s.as_dict())  # fmt: skip
                 p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit", pinned)
                 self.panels[name].show_map(None if s.map == "off" else compute_map(name, s, s.map))
             self.panels[name].show(p)
@@ -188,6 +190,8 @@ class Dashboard(widgets.VBox):
         """The crossover line above the plots, and presentation mode's class on the page."""
         views = {n: self.panels[n].view.physics for n in shown if n in THRESHOLD}
         text = headline_html(views)
+        if "rates" in shown:
+            text = rates_headline_html(self.panels["rates"].view)
         if self.page.headline.value != text:
             self.page.headline.value = text
         (self.add_class if self.state.present else self.remove_class)(dom.PRESENT)
@@ -248,18 +252,19 @@ class Dashboard(widgets.VBox):
             return
         moved = any(getattr(self.state, k) != v for k, v in exp.values.items())
         since = " <span class='nac-source'>(controls changed since)</span>" if moved else ""
+        rates = RATE_PRESETS.get(exp.rates)
+        also = f" Rates panel: <i>{html.escape(rates.label)}</i>." if rates else ""
         self.preset_info.value = (
-            f"Set-up: <i>{html.escape(exp.label)}</i> — {html.escape(exp.description)}{since}"
+            f"Set-up: <i>{html.escape(exp.label)}</i> — {html.escape(exp.description)}{also}{since}"
         )
+        if rates and not moved:
+            self.page.rate_info.value = _rate_note(rates)
 
     def apply_rate_preset(self, key: str) -> None:
         """Show the rates panel with the detector set-up ``key`` (one recompute)."""
         r = RATE_PRESETS[key]
         self.state.update(channel="rates", **r.changes)
-        self.page.rate_info.value = (
-            f"<i>{html.escape(r.label)}</i>: {html.escape(r.note)} "
-            f"<span class='nac-source'>({html.escape(r.source)})</span>"
-        )
+        self.page.rate_info.value = _rate_note(r)
 
     def prepare_downloads(self) -> None:
         """Fill ``export_links`` with CSV and PNG download links for the visible panels."""
@@ -316,6 +321,14 @@ class Dashboard(widgets.VBox):
                 self._set_error(exc)
 
         return run
+
+
+def _rate_note(r) -> str:
+    """The note of a rates set-up: what it sets, its numbers and their sources (HTML)."""
+    return (
+        f"<i>{html.escape(r.label)}</i>: {html.escape(r.note)} "
+        f"<span class='nac-source'>({html.escape(r.source)})</span>"
+    )
 
 
 def _display(widget, visible: bool) -> None:

@@ -24,6 +24,9 @@ ADVANCED = "nac-advanced"
 HEADLINE = "nac-headline"
 #: The box of the panels, the page's notice and error widgets, and the introduction text.
 PANELS = "nac-panels"
+#: The μν bar right above the plots: the μν switch and slider with the limit buttons (so that a
+#: projector shows the slider with the plot it moves).
+MOMENT = "nac-moment"
 MESSAGES = "nac-messages"
 INTRO = "nac-intro"
 #: The hidden text widget the page script (explorer/page/pixels.js) writes the screen's pixel

@@ -35,19 +35,58 @@ CSV_COLUMNS = (
 )
 
 
+#: The view input a panel's figure draws besides its physics (its threshold line).
+CAPTION_VIEW = {"electron": ("thr_e",), "nucleus": ("thr_n",), "rates": ()}
+#: Short names in captions where the control's label is a sentence.
+_SHORT = {"target": "target", "q": "qν", "form_factor": "F(q)", "binding": "binding"}
+
+
+def caption_params(state, channel: str) -> tuple:
+    """The registry entries a figure of ``channel`` depends on, for ``state``: the panel's physics
+    inputs that travel in links (not the axis ranges) and apply to the state (no reactor power
+    under the Sun), advanced ones only when moved from their default, then the threshold line."""
+    from .params import REGISTRY, applies
+
+    defaults = state.defaults()
+    out = [
+        p for p in PARAMS
+        if channel in p.affects and p.physics and p.url and p.group != "view"
+        and applies(p, state)
+        and not (p.advanced and getattr(state, p.name) == defaults[p.name])
+    ]  # fmt: skip
+    return (*out, *(REGISTRY[n] for n in CAPTION_VIEW[channel]))
+
+
+def _value_text(p, state) -> str:
+    v = getattr(state, p.name)
+    if p.codec == "switch":
+        return number(v, p.fmt) + f" {p.unit}" if getattr(state, f"{p.name}_on") else "off"
+    if p.codec == "signed":
+        sign = getattr(state, f"{p.name}_sign")
+        return number(sign * v, p.fmt) + f" {p.unit}" if sign else "off"
+    if p.options:
+        return next((label for label, value in p.options if value == v), str(v))
+    if isinstance(v, float):
+        if p.unit == "keV":
+            return energy(v)
+        if p.unit.startswith("10"):  # ⟨r²⟩ in 10⁻³² cm², protons in 10¹⁵/s
+            return f"{number(v, p.fmt)}×{p.unit}" if v else "0"
+        return f"{number(v, p.fmt)} {p.unit}".strip()
+    return str(v)
+
+
 def caption(state, channel: str = "electron") -> str:
-    """One line that says what the view of ``state`` shows, for an exported figure of
-    ``channel``: target, ν, Eν, μν, qν, ⟨r²⟩, threshold and the paper."""
-    s = state
-    nu = neutrino_label(s.flavour, s.anti)
-    mu = f"{number(s.mu, '.2g')} μB" if s.mu_on else "off"
-    q = number(s.q_eff, ".2g") + " e" if s.q_sign else "off"
-    r2 = f"{number(s.r2, '.3g')}×10⁻³² cm²" if s.r2 else "0"
-    thr = s.thr_e if channel == "electron" else s.thr_n
-    return (
-        f"{s.target}, {nu}, Eν = {number(s.E, '.4g')} MeV, μν = {mu}, qν = {q}, ⟨r²⟩ = {r2}, "
-        f"threshold {energy(thr)} — Kouzakov & Studenikin, arXiv:1603.02462"
-    )
+    """One line that says what the figure of ``channel`` shows for ``state``: exactly the inputs
+    of that figure (:func:`caption_params`), then the paper."""
+    parts = []
+    for p in caption_params(state, channel):
+        if p.name == "anti":
+            continue
+        if p.name == "flavour":
+            parts.append(neutrino_label(state.flavour, state.anti))
+            continue
+        parts.append(f"{_SHORT.get(p.name, p.label)} = {_value_text(p, state)}")
+    return ", ".join(parts) + " — Kouzakov & Studenikin, arXiv:1603.02462"
 
 
 def data_link(filename: str, mime: str, payload: bytes, label: str) -> str:

@@ -71,9 +71,10 @@ COLORS = {
     "edge": "#CC79A7",  # reddish purple
 }
 
-#: Pinned reference curves (pin 1, 2, 3): Okabe–Ito sky blue, orange and a grey, drawn wide and
-#: faint under the live curves.
-PIN_COLORS = ("#56B4E9", "#E69F00", "#8c8c8c")
+#: Pinned reference curves (pin 1, 2, 3): Okabe–Ito orange, sky blue and a grey, drawn wide and
+#: faint under the live curves (orange first: a pin under the blue SM line stays visible as a
+#: halo; the legend also says when a pin lies on a live curve).
+PIN_COLORS = ("#E69F00", "#56B4E9", "#8c8c8c")
 PIN_STYLE = dict(ls="-", lw=4.0, alpha=0.45, solid_capstyle="butt")
 
 #: Line styles and widths: SM solid, |EM| dash-dot (dashed where EM < 0), total thin solid.
@@ -129,17 +130,51 @@ def render_png(figure: Figure) -> bytes:
 EXPORT_DPI = 200
 
 
+#: Caption text of exported figures, in pt (the figure's own text is ≥ MIN_FONT).
+CAPTION_FONT = 8
+
+
+def caption_lines(caption: str, width_in: float, fontsize: float = CAPTION_FONT) -> list:
+    """``caption`` broken at ", " into lines that fit ``width_in`` inches of ``fontsize`` pt text
+    (a character is at most ≈ 0.6 em wide)."""
+    per_line = max(20, int(width_in * 72 / (0.6 * fontsize)))
+    lines, line = [], ""
+    for part in caption.split(", "):
+        piece = part if not line else f"{line}, {part}"
+        if line and len(piece) > per_line:
+            lines.append(line + ",")
+            line = part
+        else:
+            line = piece
+    return [*lines, line]
+
+
 def export_png(figure: Figure, caption: str, dpi: int = EXPORT_DPI) -> bytes:
-    """The figure at ``dpi`` with a ``caption`` line across its top (what the view shows:
-    target, ν, Eν, μν, qν, ⟨r²⟩, threshold), for downloads. The figure is left as it was."""
+    """The figure at ``dpi`` under a caption strip (what the view shows: exactly the inputs of
+    this figure, :func:`~.export.caption`), wrapped to the figure's width so that it is never cut
+    and never overlaps the figure's title. The figure is left as it was."""
     old = figure.get_dpi()
-    text = figure.text(0.005, 0.997, caption, ha="left", va="top", fontsize=6, color="#333333")
     figure.set_dpi(dpi)
     try:
-        return render_png(figure)
+        render_png(figure)
+        body = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
     finally:
-        text.remove()
         figure.set_dpi(old)
+    width_in = figure.get_figwidth()
+    lines = caption_lines(caption, width_in)
+    strip = Figure(figsize=(width_in, (len(lines) * CAPTION_FONT * 1.3 + 8) / 72), dpi=dpi)
+    FigureCanvasAgg(strip)
+    strip.text(0.006, 0.5, "\n".join(lines), ha="left", va="center", fontsize=CAPTION_FONT,
+               color="#333333", linespacing=1.3)  # fmt: skip
+    strip.canvas.draw()
+    top = np.asarray(strip.canvas.buffer_rgba())[..., :3]
+    if top.shape[1] != body.shape[1]:  # rounding of the widths: the strip follows the figure
+        top = np.asarray(Image.fromarray(top).resize((body.shape[1], top.shape[0])))
+    buf = io.BytesIO()
+    Image.fromarray(np.vstack([top, body])).save(
+        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
+    )
+    return buf.getvalue()
 
 
 class Blitted:

@@ -43,6 +43,9 @@ from .fmt import energy
 
 __all__ = ["PanelFigure", "encode_png", "render_png"]
 
+#: A pin's legend text after its label, when it lies wholly above or below the dσ/dT axis.
+_PIN_SUFFIX = {"": "", "above": " ▲ above the axis", "below": " ▼ below the axis"}
+
 
 class PanelFigure(Blitted):
     """The figure of one channel (``"electron"`` or ``"nucleus"``), built once.
@@ -257,6 +260,13 @@ class PanelFigure(Blitted):
             line.set_visible(shown)
             if shown:
                 line.set_data(T, np.where(pin.total > 0, pin.total, np.nan))
+            if pin is not None:  # the legend says what the pin shows, and where it hides
+                text = f"pin {i + 1}: {pin.short}" if pin.short else f"pin {i + 1}"
+                if pin.same_as:
+                    text += f" (= {pin.same_as})"
+                for key in (f"pin{i}", f"pin{i}_above", f"pin{i}_below"):
+                    suffix = _PIN_SUFFIX[key.partition("_")[2]]
+                    self._handles[key].set_label(text + suffix)
 
     def _mark_off_scale(self, view) -> None:
         """Name, at the axis edge with its value, every marker that lies outside the plotted T
@@ -289,11 +299,11 @@ class PanelFigure(Blitted):
             **{f"pin{i}_{side}": True for i, side in self._pins_off.items()},
             **{k: bool(lo <= x <= hi) for k, x in markers.items() if k != "cross"},
         }
-        keys = tuple(k for k in self._handles if drawn.get(k))
+        keys = tuple((k, self._handles[k].get_label()) for k in self._handles if drawn.get(k))
         if keys != self._legend_keys:
             if self._legend is not None:
                 self._legend.remove()
-            self._legend = add_legend(self.figure, [self._handles[k] for k in keys])
+            self._legend = add_legend(self.figure, [self._handles[k] for k, _ in keys])
             self._legend_keys = keys
 
     def _show_physics(self, p) -> None:

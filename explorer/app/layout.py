@@ -31,11 +31,20 @@ CSS = """
 CSS += f"""
 <style>
 .{dom.PRESENT} .{dom.ADVANCED}, .{dom.PRESENT} .{dom.INTRO} {{display:none !important}}
-.{dom.PRESENT} > .{dom.MESSAGES} {{order:-3}}
-.{dom.PRESENT} > .{dom.HEADLINE} {{order:-2}}
+.{dom.PRESENT} > .{dom.MESSAGES} {{order:-4}}
+.{dom.PRESENT} > .{dom.HEADLINE} {{order:-3}}
+.{dom.PRESENT} > .{dom.MOMENT} {{order:-2}}
 .{dom.PRESENT} > .{dom.PANELS} {{order:-1}}
 .{dom.HEADLINE} {{font-size:1.1em;margin:0.2em 0}}
-.{dom.PRESENT} .{dom.HEADLINE} {{font-size:1.9em;line-height:1.25}}
+.{dom.PRESENT} .{dom.HEADLINE} {{font-size:1.9em;line-height:1.2}}
+.{dom.MOMENT} {{align-items:center;gap:0 0.4em}}
+.{dom.MOMENT} .widget-slider {{width:auto !important;flex:1 1 420px;max-width:640px}}
+.{dom.PANEL} img.widget-image {{max-height:calc(100vh - 40px);object-fit:contain}}
+.{dom.PRESENT} .{dom.PANEL} img.widget-image {{max-height:calc(100vh - 190px)}}
+@media (max-width: 600px) {{
+  .{dom.PANEL}-rates {{overflow-x:auto}}
+  .{dom.PANEL}-rates img.widget-image {{min-width:720px;max-width:none !important}}
+}}
 .{dom.PRESENT} .widget-label, .{dom.PRESENT} .widget-toggle-buttons button, .{dom.PRESENT} .nac-readout {{font-size:1.15em}}
 .{dom.DASHBOARD} :focus-visible, .{dom.DASHBOARD} .noUi-handle:focus {{
   outline:3px solid #0072B2 !important;outline-offset:2px}}
@@ -104,24 +113,29 @@ class Page:
         box = make(widgets.Box, list(self.rate_buttons.values()), layout=_WRAP)
         return [box, self.rate_info]
 
-    def children(self, control_boxes: list, panel_box, header_controls=()) -> list:
-        """The page from top to bottom (controls above the plots: on a projector or a laptop the
-        sliders and the curves they move are visible together); ``header_controls`` go beside
-        the set-up buttons (the presentation-mode switch)."""
+    def children(self, control_boxes: list, panel_box, header_controls=(), moment=()) -> list:
+        """The page from top to bottom: the set-ups, the headline, the μν bar (``moment``: the
+        μν slider and switch, with the limit buttons) right above the plots, then the other
+        controls; on a projector the slider and the curves it moves are on one screen, and the
+        first screen of a laptop shows curves. ``header_controls`` go beside the set-up buttons
+        (the presentation-mode switch)."""
+        bar = make(widgets.Box, [*moment, *self.limit_buttons.values()], layout=_WRAP,
+                   _dom_classes=(dom.MOMENT,))  # fmt: skip
         return [
             make(widgets.HTML, HEADER),
             self.notice,
             self.error,
-            make(widgets.HTML, "<b>Experiment set-ups</b> (each sets every control):"),
+            make(widgets.HTML, "<b>Experiment set-ups</b> (each sets every control, the event "
+                 "rates panel too):"),
             make(widgets.Box, [*self.preset_buttons.values(), self.reset, *header_controls],
                  layout=_WRAP),
             self.preset_info,
-            make(widgets.Box, list(control_boxes), layout=_WRAP),
             self.headline,
+            bar,
             panel_box,
+            make(widgets.Box, list(control_boxes), layout=_WRAP),
             make(widgets.HTML, "<b>Magnetic moment: theory and limits</b>"),
             self.global_readout,
-            make(widgets.Box, list(self.limit_buttons.values()), layout=_WRAP),
             self.link_text,
             self.link,
             make(widgets.Box, [self.export_button, self.export_links], layout=_WRAP),

@@ -11,8 +11,10 @@ from .params import PARAMS
 #: Buttons, curves and readouts (not parameters): label → what it is.
 OTHERS = {
     "Experiment set-ups": "GEMMA-like reactor Ge, COHERENT-like CsI, xenon with solar pp or ⁸B "
-    "neutrinos: each sets every control at once.",
-    "μν = … buttons": "set μν to an experimental limit (GEMMA, red giants, Borexino, XENONnT).",
+    "neutrinos: each sets every control at once, the event-rates panel's source, detector and "
+    "window too.",
+    "μν = … buttons": "set μν to an experimental limit (GEMMA, red giants, Borexino, XENONnT); "
+    "they sit with the μν slider right above the plots.",
     "Reset": "every control back to its default.",
     "Curves": "SM (weak; blue, solid), |EM| (vermillion, dash-dot; dashed where EM < 0; "
     "EM = total − SM), total (black, thin); shaded where |EM| ≥ SM. Okabe–Ito colours.",

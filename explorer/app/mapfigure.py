@@ -46,9 +46,9 @@ __all__ = ["RATIO_DECADES", "MapFigure"]
 
 #: The colour scale spans 10^±RATIO_DECADES in |EM|/SM (beyond: the end colours).
 RATIO_DECADES = 4
-#: The threshold line: Okabe–Ito reddish purple (the panels' bluish green would sit on viridis'
-#: own greens).
-THRESHOLD = COLORS["edge"]
+#: The threshold line: the panels' bluish green (pink dotted means binding edges there), on a
+#: white halo that keeps it apart from viridis' own greens.
+THRESHOLD = COLORS["threshold"]
 #: Colour of cells with no events.
 NO_EVENTS = "#e4e4e4"
 #: Colour map: viridis (van der Walt & Smith, matplotlib 2.0, 2015), perceptually uniform and
@@ -160,9 +160,9 @@ class _Name(Artist):
     """A short text on a white box (``_TEXT_BOX``'s opacity) over the map, drawn as a stamp: the text is laid out
     and rasterised once per resolution (on a figure of its own), then each draw is one
     ``draw_image`` — the names of the limits are drawn on every render, over the image, and
-    rasterising text each time cost more than the rest of the render. The box's lower right
-    (``side`` 1) or lower left (``side`` 0) corner sits ``offset`` pt from the point (``side``
-    in axes coordinates, ``y`` in data)."""
+    rasterising text each time cost more than the rest of the render. The box's right (``side``
+    1) or left (``side`` 0) edge sits ``offset[0]`` pt from the point (``side`` in axes
+    coordinates, ``y`` in data), the box centred on the line through it."""
 
     def __init__(self, ax, text: str, side: float, y: float, offset: tuple, fontsize: float,
                  color: str, zorder: float):  # fmt: skip
@@ -209,9 +209,10 @@ class _Name(Artist):
             self._stamp, self._stamp_dpi = self._make_stamp(dpi), dpi
         w = self._stamp.shape[1]
         x, y = self.axes.get_yaxis_transform().transform((self._side, self._y))
-        dx, dy = (v * dpi / 72.0 for v in self._offset)
+        dx = self._offset[0] * dpi / 72.0
         x0 = round(x + dx - (w if self._side else 0))
-        return self._stamp, x0, round(y + dy)
+        # centred on its line (issue 23: a name above its line seemed to belong to the next one)
+        return self._stamp, x0, round(y - self._stamp.shape[0] / 2)
 
     def get_window_extent(self, renderer=None):
         stamp, x0, y0 = self._corner(renderer)

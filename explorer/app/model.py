@@ -33,13 +33,15 @@ class Crossover:
 
     ``kind`` is ``"edge"`` (a finite region below ``value``), ``"none"`` (no such region) or
     ``"all"`` (|EM| ≥ SM up to T_max). ``sm_at`` is SM at the crossover (for the marker);
-    ``crossings`` counts the sign changes of |EM| − SM along the plotted curve.
+    ``crossings`` counts the sign changes of |EM| − SM along the plotted curve, and ``at``
+    says where they are (keV), so that a readout can say which lie past T_max.
     """
 
     value: float
     kind: str
     sm_at: float
     crossings: int
+    at: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,11 @@ class Pin:
     label: str
     spec: str
     total: np.ndarray
+    #: what differs from the live view ("μν off"), for the legend
+    short: str = ""
+    #: the live curve it coincides with ("SM", "total"), or "": said in the legend, since a pin
+    #: drawn under a live curve cannot be seen
+    same_as: str = ""
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,9 @@ PAGE = "page"
 _BOTH = frozenset({"electron", "nucleus"})
 _ALL = frozenset(PANELS)
 
-#: Control groups in page order ("header": shown in the page's top bar, not in a group box).
-GROUPS = ("header", "neutrino", "target", "view", "rates")
+#: Control groups in page order ("header": shown in the page's top bar, not in a group box;
+#: "moment": the μν bar right above the plots, with the limit buttons).
+GROUPS = ("header", "moment", "neutrino", "target", "view", "rates")
 #: Widget kinds: log slider, linear slider, toggle buttons, dropdown, checkbox.
 KINDS = ("log", "lin", "toggle", "dropdown", "check", "none")  # none: no widget of its own
 
@@ -83,7 +84,7 @@ class Param:
     value_aliases: dict = field(default_factory=dict)  # URL spellings → value
     step: float = 0.01  # log10 step for "log", value step for "lin"
     fmt: str = ".3g"  # readout format of a slider
-    only_when: tuple = ()  # (parameter, value): the control is shown only in that case
+    only_when: tuple = ()  # (parameter, value or tuple of values): shown only in that case
     advanced: bool = False  # folded away in presentation mode
     sticky: bool = False  # kept by the set-up buttons and Reset (presentation mode, pins)
 
@@ -150,11 +151,11 @@ PARAMS: tuple[Param, ...] = (
        "antineutrino carries −qν and −⟨r²⟩, and its g_V shift is the same.", "neutrino", _E,
        url="anti", codec="bool", options=(("ν", False), ("ν̄ (anti)", True))),
     _p("mu_on", True, "check", "magnetic moment on",
-       "Switches the magnetic moment off (μν = 0) without moving its slider.", "neutrino",
+       "Switches the magnetic moment off (μν = 0) without moving its slider.", "moment",
        _ALL | {PAGE}, url=None),
     _p("mu", 2.9e-11, "log", "μν",
        "Effective magnetic moment in Bohr magnetons, log scale (eqs. 8 and 15). Default: the "
-       "GEMMA limit.", "neutrino", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
+       "GEMMA limit.", "moment", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
        codec="switch", fmt=".2g"),
     _p("q_sign", 0, "toggle", "Millicharge qν", "Sign of the millicharge, or off.", "neutrino",
        _ALL, url=None, options=(("−", -1), ("off", 0), ("+", 1))),
@@ -234,13 +235,15 @@ PARAMS: tuple[Param, ...] = (
        value_aliases={"dar": "pion-dar", "pion": "pion-dar", "sun": "solar"}),
     _p("r_power", 3.0, "log", "Reactor power",
        "Thermal power of the reactor core (reactor source only).", "rates", _R,
-       bounds=(0.01, 10.0), unit="GW", url="power"),
+       bounds=(0.01, 10.0), unit="GW", url="power", only_when=("r_source", "reactor")),
     _p("r_protons", 5.0, "log", "Proton rate",
        "Protons on target per second, in 10¹⁵/s; 0.08 ν of each flavour per proton (π-DAR "
-       "source only).", "rates", _R, bounds=(0.01, 100.0), unit="10¹⁵/s", url="pot"),
+       "source only).", "rates", _R, bounds=(0.01, 100.0), unit="10¹⁵/s", url="pot",
+       only_when=("r_source", "pion-dar")),
     _p("r_distance", 13.9, "log", "Distance",
        "Distance from the source to the detector (reactor and π-DAR; the Sun is at 1 AU).",
-       "rates", _R, bounds=(1.0, 1e4), unit="m", url="dist"),
+       "rates", _R, bounds=(1.0, 1e4), unit="m", url="dist",
+       only_when=("r_source", ("reactor", "pion-dar"))),
     _p("r_material", "Ge", "dropdown", "Detector material",
        "Detector material; rates are per kg of this material (formula units per kg).", "rates",
        _R, url="mat", codec="choice",
@@ -268,6 +271,24 @@ PARAMS: tuple[Param, ...] = (
 
 #: Name → parameter.
 REGISTRY: dict[str, Param] = {p.name: p for p in PARAMS}
+
+
+def applies(p: Param, values) -> bool:
+    """Whether ``p`` means anything for the state (or dict) ``values``: its ``only_when`` case
+    holds (the reactor power with a reactor source, the axis ranges with fixed axes). Controls
+    that do not apply are hidden, and captions do not name them.
+
+    >>> applies(REGISTRY["r_power"], {"r_source": "solar"}), applies(REGISTRY["r_distance"],
+    ...     {"r_source": "pion-dar"})
+    (False, True)
+    """
+    if not p.only_when:
+        return True
+    key, want = p.only_when
+    have = values[key] if isinstance(values, dict) else getattr(values, key)
+    return have in want if isinstance(want, tuple) else have == want
+
+
 #: Parameter names in link and CSV order.
 NAMES: tuple[str, ...] = tuple(p.name for p in PARAMS)
 #: Numeric bounds in display units, name → (lo, hi).

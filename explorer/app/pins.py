@@ -30,6 +30,9 @@ MAX_PINS = 3
 #: panel → the state parameter that holds its pins.
 PIN_PARAM = {"electron": "pins_e", "nucleus": "pins_n"}
 
+#: The panels' names in notes.
+_PANEL = {"electron": "ν–e", "nucleus": "CEvNS"}
+
 #: Separators: between pins, between a pin's fields, between a field's name and value.
 _PINS, _FIELDS, _KV = ",", ";", ":"
 
@@ -92,7 +95,8 @@ def decode(channel: str, spec: str) -> tuple[dict, list]:
         key, _, raw = field.partition(_KV)
         p = by_url.get(key.strip().lower())
         if p is None:
-            notes.append(f"pin field {key!r} is not a {channel} physics input; ignored.")
+            notes.append(f"pin field {key!r} is not a physics input of the {_PANEL[channel]} "
+                         "panel; ignored.")  # fmt: skip
             continue
         try:
             values.update(CODECS[p.codec][0](p, raw.strip(), notes))
@@ -113,8 +117,24 @@ def normalise(channel: str, pins: str) -> tuple[str, list]:
     return join(specs), notes
 
 
+def short_label(channel: str, values: dict, live: dict) -> str:
+    """What a pin shows that the live view ``live`` does not: the parts of its :func:`label`
+    that differ (``"μν off"``), or "same inputs" when none do.
+
+    >>> d = ExplorerState.defaults()
+    >>> short_label("electron", {**d, "mu_on": False}, d), short_label("electron", d, d)
+    ('μν off', 'same inputs')
+    """
+    mine, theirs = _parts(channel, values), set(_parts(channel, live))
+    return ", ".join(p for p in mine if p not in theirs) or "same inputs"
+
+
 def label(channel: str, values: dict) -> str:
     """A pin's legend text: target, ν (ν–e only), Eν and the EM properties that are on."""
+    return ", ".join(_parts(channel, values))
+
+
+def _parts(channel: str, values: dict) -> list:
     parts = [values["target"]]
     if channel == "electron":
         parts.append(neutrino_label(values["flavour"], values["anti"]))
@@ -124,4 +144,4 @@ def label(channel: str, values: dict) -> str:
         parts.append(f"qν = {number(values['q_sign'] * values['q'], '.2g')} e")
     if values["r2"]:
         parts.append(f"⟨r²⟩ = {number(values['r2'], '.3g')}×10⁻³² cm²")
-    return ", ".join(parts)
+    return parts

@@ -44,7 +44,8 @@ class RatesFigure(Blitted):
     def __init__(self):
         self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
         FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.085, right=0.985, top=0.88, bottom=0.2, wspace=0.3)
+        # the legends sit under the plots (never on the curves): room for three rows of them
+        fig.subplots_adjust(left=0.085, right=0.985, top=0.9, bottom=0.32, wspace=0.3)
         self.ax_rate, self.ax_sens = fig.subplots(1, 2)
         _log_axes(self.ax_rate, "recoil energy T (keV)", "dR/dT (events per kg·day·keV)")
         _log_axes(self.ax_sens, "threshold (keV)", "μν excluded at 90 % CL (μB)")
@@ -57,18 +58,19 @@ class RatesFigure(Blitted):
         (self.bkg,) = a.plot(*nan2, color="#7f7f7f", lw=1.2, ls=":", label="background")
         self.window = a.axvspan(1, 2, color=COLORS["threshold"], alpha=0.08, label="window")
         (self.thr,) = a.plot(*nan2, color=COLORS["threshold"], lw=1.2, label="threshold")
-        a.legend(fontsize=FONT["legend"], loc="lower left", frameon=False, ncols=2)
         b = self.ax_sens
         (self.curve,) = b.plot(*nan2, color=COLORS["total"], lw=1.8, label="this detector")
         (self.here,) = b.plot(*nan2, ls="none", marker="o", ms=7, mfc="white",
                               mec=COLORS["threshold"], mew=2, label="at the threshold")  # fmt: skip
+        self._limit_lines = []
         for key, ls in zip(SHOWN_LIMITS, ("--", "-.", ":"), strict=True):
             lim = LIMITS[key]
-            label = f"{lim.label}, {lim.year}" + (
-                " (best direct)" if lim.kind == "direct" and key != "gemma" else ""
+            name = lim.label.split(" (")[0].split(",")[0]
+            label = f"{name} {lim.year}"
+            self._limit_lines.append(
+                b.axhline(lim.value, color="#555555", lw=1.0, ls=ls, label=label)
             )
-            b.axhline(lim.value, color="#555555", lw=1.0, ls=ls, label=label)
-        b.legend(fontsize=FONT["legend"], loc="upper left", frameon=False)
+        self._legends, self._legend_keys = {}, None
         self.title = fig.text(0.085, 0.95, "", ha="left", va="center", fontsize=FONT["title"])
         # blitting, as in PanelFigure: the frames, ticks, legends and limit lines are a cached
         # bitmap, redrawn only when an axis range or the title changes
@@ -108,12 +110,31 @@ class RatesFigure(Blitted):
         vals = [*v.sens_curve[ok], *(LIMITS[k].value for k in SHOWN_LIMITS)]
         b.set_ylim(*_decades(min(vals) / 3, max(vals) * 3))
         self.title.set_text(v.title)
+        self._show_legends()
+
+    def _show_legends(self) -> None:
+        """Each plot's legend, under it, listing only the artists drawn with data (generated from
+        the artists, so "|EM|, EM < 0" appears only when a negative EM is drawn)."""
+        drawn = {ax: [a for a in (*ax.patches, *ax.lines) if _drawn(a)]
+                 for ax in (self.ax_rate, self.ax_sens)}  # fmt: skip
+        # the limits' long labels first: the legend fills its left (wider) column first
+        drawn[self.ax_sens].sort(key=lambda a: a not in self._limit_lines)
+        keys = tuple(tuple(a.get_label() for a in artists) for artists in drawn.values())
+        if keys == self._legend_keys:
+            return
+        self._legend_keys = keys
+        for ax, artists in drawn.items():
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            ax.legend(handles=artists, fontsize=FONT["legend"], frameon=False, loc="upper left",
+                      bbox_to_anchor=(-0.12, -0.19), ncols=3 if ax is self.ax_rate else 2,
+                      handlelength=1.8, columnspacing=0.8, handletextpad=0.4, labelspacing=0.25)  # fmt: skip
 
     def render(self) -> bytes:
         """Draw and encode as PNG (blitting over the cached frame when the ranges are unchanged)."""
         canvas = self.figure.canvas
         key = (self.ax_rate.get_xlim(), self.ax_rate.get_ylim(), self.ax_sens.get_xlim(),
-               self.ax_sens.get_ylim(), self.title.get_text())  # fmt: skip
+               self.ax_sens.get_ylim(), self.title.get_text(), self._legend_keys)  # fmt: skip
         if self._background is None or key != self._bg_key:
             canvas.draw()
             self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
@@ -123,6 +144,17 @@ class RatesFigure(Blitted):
             if a.get_visible():
                 a.axes.draw_artist(a)
         return encode_png(canvas)
+
+
+def _drawn(artist) -> bool:
+    """Whether ``artist`` is visible with something to draw (a line with a finite point)."""
+    if not artist.get_visible() or artist.get_label().startswith("_"):
+        return False
+    if hasattr(artist, "get_ydata"):
+        x = np.asarray(artist.get_xdata(), float)
+        y = np.asarray(artist.get_ydata(), float)
+        return bool((np.isfinite(x) & np.isfinite(y)).any())
+    return True
 
 
 def _decades(lo: float, hi: float) -> tuple:

@@ -26,8 +26,28 @@ def crossover_text(p: PanelPhysics, crossings: bool = True) -> str:
         text = f"|EM| ≥ SM up to Tmax = {energy(p.tmax)}"
     else:
         text = energy(c.value)
-    if crossings and c.crossings > 1:
-        text += f"; |EM| and SM cross {c.crossings} times in the plotted range"
+    if crossings:
+        text += _other_crossings(p)
+    return text
+
+
+def _other_crossings(p: PanelPhysics) -> str:
+    """Where else |EM| and SM cross, in words: each crossing below Tmax by its energy, those past
+    the drawn Tmax (a natural element's lighter isotopes recoil further) as a range, so that no
+    count names crossings the reader cannot find on the plot."""
+    c = p.crossover
+    others = [x for x in c.at if not (c.kind == "edge" and abs(x / c.value - 1) < 0.02)]
+    below = [x for x in others if x < p.tmax]
+    past = [x for x in others if x >= p.tmax]
+    text = ""
+    if below:
+        text += "; |EM| = SM also at " + ", ".join(energy(x) for x in below[:3])
+        text += f" and {len(below) - 3} more" if len(below) > 3 else ""
+    if past:
+        where = energy(past[0]) if len(past) == 1 else f"{energy(past[0])}–{energy(past[-1])}"
+        times = "once more" if len(past) == 1 else f"{len(past)} more times"
+        text += (f"; they cross {times} past the drawn Tmax = {energy(p.tmax)}, at {where} "
+                 "(the lighter isotopes' tail)")  # fmt: skip
     return text
 
 
@@ -93,7 +113,9 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
     return (
         f"<div>Eq. 1 (minimally extended SM, Dirac ν): mν = {sci(m_nu)} eV gives "
         f"μν = <b>{sci(mu_dirac)} μB</b>{comp}.</div>"
-        f"<table class='nac-readout nac-limits'>{''.join(rows)}</table>"
+        # the table scrolls sideways on a phone instead of being cut at the screen's edge
+        f"<div style='overflow-x:auto;max-width:calc(100vw - 32px)'>"
+        f"<table class='nac-readout nac-limits'>{''.join(rows)}</table></div>"
         "<div class='nac-source'>Each experiment bounds its own effective moment (reactor ν̄ₑ, the "
         "solar flavour mixture, or a sum over all states for stars): μν/limit is an "
         "order-of-magnitude comparison.</div>"
@@ -108,10 +130,34 @@ def headline_html(physics: dict) -> str:
     ``physics`` maps a channel to its :class:`~.model.PanelPhysics`."""
     parts = [
         f"<b>{_SHORT[ch]}</b> on {html.escape(p.title.split(' on ', 1)[-1])}: "
-        f"|EM| = SM at <b>{html.escape(crossover_text(p, crossings=False))}</b>"
+        + _headline_crossover(p)
         for ch, p in physics.items()
     ]
     return " &nbsp;·&nbsp; ".join(parts)
+
+
+def rates_headline_html(v) -> str:
+    """The rates panel's answer in one line (large in presentation mode): counts in the window
+    and the μν the detector would exclude. ``v`` is a :class:`~.ratepanel.RatesView`."""
+    lo, hi = v.window
+    if not lo < hi:
+        return f"<b>Event rates</b>: no recoils above the threshold {html.escape(energy(lo))}"
+    sens = f"{sci(v.sensitivity, 2)} μB" if v.sensitivity < float("inf") else "—"
+    return (
+        f"<b>Event rates</b>, {html.escape(v.title)}: <b>{sci(v.counts.sm, 3)}</b> SM and "
+        f"<b>{sci(v.counts.em, 3)}</b> EM events in {html.escape(energy(lo))}–"
+        f"{html.escape(energy(hi))} (ideal detector); μν excluded above <b>{sens}</b>"
+    )
+
+
+def _headline_crossover(p: PanelPhysics) -> str:
+    """The crossover as a sentence: "|EM| = SM at 20.6 keV", "|EM| < SM at every T", …"""
+    c = p.crossover
+    if c.kind == "none":
+        return "<b>|EM| &lt; SM at every T</b>"
+    if c.kind == "all":
+        return f"<b>|EM| ≥ SM up to Tmax = {html.escape(energy(p.tmax))}</b>"
+    return f"|EM| = SM at <b>{html.escape(energy(c.value))}</b>"
 
 
 def notes_html(notes: list) -> str:

@@ -13,7 +13,7 @@ from hepunits import MeV, eV, keV
 
 from explorer.app import EXPERIMENTS, LIMITS, build_dashboard
 from explorer.app.fmt import sci
-from explorer.app.params import STICKY
+from explorer.app.presets import KEPT
 from explorer.app.state import ExplorerState
 from explorer.physics import Neutrino, constants, electron, nucleus, target
 
@@ -186,7 +186,7 @@ def test_preset_sets_every_control_with_one_recompute(dash, phys, key):
     buttons[0].click()
     assert dash.recomputes == n + 1
     assert all(dash.panels[ch].draws == draws[ch] + 1 for ch in CHANNELS)
-    kept = {k: v for k, v in dash.state.as_dict().items() if k not in STICKY}
+    kept = {k: v for k, v in dash.state.as_dict().items() if k not in KEPT}
     assert kept == EXPERIMENTS[key].values
     for name, w in dash.controls.widgets.items():
         assert w.value == getattr(dash.state, name), name

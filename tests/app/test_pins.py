@@ -34,7 +34,7 @@ def test_a_pin_keeps_the_curve_it_was_made_from_and_the_live_one_moves():
     # μν 3×10⁻¹¹ → 10⁻¹⁰: the total grows at most by (10/3)², reached where the EM term rules
     assert 0.98 * (10 / 3) ** 2 < np.nanmax(live / line) <= (10 / 3) ** 2 * (1 + 1e-12)
     legend = [t.get_text() for t in dash.panels["electron"].figure._legend.get_texts()]
-    assert "pin 1" in legend
+    assert "pin 1: μν = 3×10⁻¹¹ μB" in legend  # what differs from the live view (issue 23)
     assert "Pin 1" in dash.panels["electron"].readout.value
     assert "Xe, ν̄ₑ, Eν = 1.5 MeV, μν = 3×10⁻¹¹ μB" in dash.panels["electron"].readout.value
 
@@ -169,7 +169,9 @@ def test_a_pin_wholly_off_the_dsigma_axis_is_named_in_the_legend_not_silently_lo
     def legend():
         return fig._legend.get_texts()  # the legend is rebuilt when its entries change
 
-    assert fig.pin_lines[0].get_visible() and "pin 1" in [t.get_text() for t in legend()]
+    # just pinned: it lies on the live total, and says so (issue 23)
+    assert fig.pin_lines[0].get_visible()
+    assert "pin 1: same inputs (= total)" in [t.get_text() for t in legend()]
     dash.state.mu = 1e-14
     T = np.asarray(fig.line_total.get_xdata())
     peak = electron.dsigma_dT(T * keV, 1.5 * MeV, Neutrino("e", True, mu=1e-8), target("Ge"))
@@ -177,8 +179,12 @@ def test_a_pin_wholly_off_the_dsigma_axis_is_named_in_the_legend_not_silently_lo
     top = fig.ax.get_ylim()[1]
     assert peak > top and float(np.nanmin(fig.pin_lines[0].get_ydata())) > top  # wholly above
     assert not fig.pin_lines[0].get_visible()
-    assert [t.get_text() for t in legend() if "pin" in t.get_text()] == ["pin 1 ▲ above the axis"]
+    assert [t.get_text() for t in legend() if "pin" in t.get_text()] == [
+        "pin 1: μν = 1×10⁻⁸ μB ▲ above the axis"
+    ]
     # back where it was pinned: drawn, and named plainly
     dash.state.mu = 1e-8
     assert fig.pin_lines[0].get_visible()
-    assert [t.get_text() for t in legend() if "pin" in t.get_text()] == ["pin 1"]
+    assert [t.get_text() for t in legend() if "pin" in t.get_text()] == [
+        "pin 1: same inputs (= total)"
+    ]
