@@ -89,18 +89,18 @@ def visit(server, v: Visit, t0: float, cpu_before: dict, soak_until: float = 0.0
             for k in range(3):
                 t = time.monotonic()
                 ks.set_value(mu_model, v.mu * 2 ** (k + 1), images)
-                v.moves.append(ks.image_at - t)
+                v.moves.append(ks.image_at - t if ks.image_at else float("nan"))
             rng = random.Random(v.query)
             while time.monotonic() < soak_until:  # the soak: a move every 2–10 s
                 time.sleep(rng.uniform(2, 10))
                 t = time.monotonic()
-                ks.set_value(mu_model, v.mu * rng.uniform(0.5, 4), images)
-                v.moves.append(ks.image_at - t)
+                if ks.set_value(mu_model, v.mu * rng.uniform(0.5, 4), images) is not None:
+                    v.moves.append(ks.image_at - t)
             v.bytes_in += ks.bytes_in
             v.kernel_cpu = _kernel_cpu(server, page.kernel_id, cpu_before)
-        finally:
+        finally:  # a student who failed leaves too: its kernel must not outlive the run
             ks.close()
-        student.shutdown(page)
+            student.shutdown(page)
     except Exception as e:  # counted and printed, never hidden
         v.error = f"{type(e).__name__}: {e}"[:200]
     return v

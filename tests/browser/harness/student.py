@@ -203,34 +203,27 @@ class KernelSocket:
         )
         return msg["content"]["data"]["states"]
 
-    def set_value(self, model_id: str, value, images: set[str], timeout: float = 30.0) -> bytes:
-        """Set a widget's value as the page does; return the first new image's bytes once the
-        kernel has finished with the change (its idle status for this request: every panel's
-        new image has arrived, so the next change starts from a quiet socket)."""
+    def set_value(self, model_id: str, value, images: set[str], timeout: float = 30.0):
+        """Set a widget's value as the page does; wait until the kernel has finished with the
+        change (its idle status for this request: every panel's new image has arrived, so the
+        next change starts from a quiet socket). Returns the first new image's bytes, or None
+        if the change redrew nothing (a value the slider's step rounds to the current one);
+        ``image_at`` is when that image arrived."""
         mid = self.send("shell", "comm_msg", {
             "comm_id": model_id,
             "data": {"method": "update", "state": {"value": value}, "buffer_paths": []},
         })  # fmt: skip
-        mine = lambda m: m["parent_header"].get("msg_id") == mid  # noqa: E731
-        _, _, buffers = self.receive_until(
-            lambda c, m, b: (
-                mine(m)
-                and m["header"]["msg_type"] == "comm_msg"
-                and m["content"].get("comm_id") in images
-                and bool(b)
-            ),
-            timeout,
-        )
-        self.image_at = time.monotonic()  # when the first new image arrived
-        self.receive_until(
-            lambda c, m, b: (
-                mine(m)
-                and m["header"]["msg_type"] == "status"
-                and m["content"].get("execution_state") == "idle"
-            ),
-            timeout,
-        )
-        return buffers[0]
+        first = None
+        self.image_at = None
+        while True:
+            _, m, b = self.receive_until(
+                lambda c, m, b: m["parent_header"].get("msg_id") == mid, timeout
+            )
+            kind = m["header"]["msg_type"]
+            if first is None and kind == "comm_msg" and m["content"].get("comm_id") in images and b:
+                first, self.image_at = b[0], time.monotonic()
+            if kind == "status" and m["content"].get("execution_state") == "idle":
+                return first
 
 
 def find_models(states: dict) -> tuple[dict, set[str]]:
