@@ -69,6 +69,7 @@ def test_a_cold_kernel_page_shows_its_own_preview_first_and_drops_it_when_live(b
             dash.wait_ready(timeout=120)
             harness.wait_session(page, "live", timeout=30)
             page.wait_for_function(f"() => !document.querySelector('{PREVIEW}')", timeout=5000)
+            page.wait_for_timeout(200)  # one more sampler tick (50 ms) after the block went
             samples = page.evaluate("() => window.__previewSamples")
             live_hashes = dash.image_hashes()
             session = harness.session(page)
