@@ -54,7 +54,7 @@ def test_reactor_and_solar_bounds_cut_different_directions():
     one = MomentMatrix.majorana_from_lambda([1e-11, 0, 0])
     reactor = probe_moment_squared(PROBES["gemma"], one, energy=1 * MeV)
     at_zero = 1e-22 * (1 - (1 - 0.307) * (1 - 0.0220))  # 1 − |U_e1|², PDG 2022 c12² c13²
-    assert reactor == pytest.approx(at_zero, rel=1e-3)  # 13.9 m: phases ≲ 0.1 rad
+    assert reactor == pytest.approx(at_zero, rel=1e-3, abs=0)  # 13.9 m: phases ≲ 0.1 rad
     solar = probe_moment_squared(PROBES["xenonnt"], one)
     P1 = solar_mass_fractions(0.2647 * MeV)[0]
     assert solar == pytest.approx(1e-22 * (1 - P1), rel=1e-13, abs=0)
