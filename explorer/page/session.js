@@ -120,6 +120,9 @@
       banner.appendChild(bannerText);
       banner.appendChild(bannerButton);
     }
+    if (banner.isConnected && banner.getAttribute("data-state") === state &&
+        bannerText.textContent === text && (bannerButton.style.display === "none") === !withReload)
+      return; // nothing changes (the page watcher calls this on every change to the page)
     banner.setAttribute("data-state", state);
     bannerText.textContent = text;
     bannerButton.style.display = withReload ? "" : "none";
@@ -385,16 +388,20 @@
     }
     return 5;
   }
-  var startTimer = setInterval(function () {
+  // Checked on a timer, once exactly when the notice is due, and on every change to the page:
+  // when Voila hides its "Executing k of n" spinner after startNoticeAfter seconds, the banner
+  // takes its place in the same task (a 250 ms timer alone left the page blank for up to a
+  // quarter second); before then a fast start shows no banner at all.
+  function tick() {
     if (S.state === "ended") {
-      clearInterval(startTimer);
+      stopWatching();
       return;
     }
     var elapsed = (performance.now() - t0) / 1000;
     var k = step();
     if (k === 5) {
       // drawn: also after the "did not start" message (an overloaded server got there late)
-      clearInterval(startTimer);
+      stopWatching();
       dropPreview("live");
       if (S.state === "starting" || S.state === "failed") {
         S.state = "live";
@@ -407,9 +414,11 @@
     }
     if (S.state !== "starting") return;
     if (elapsed > cfg.startTimeout) {
-      clearInterval(startTimer);
+      stopWatching();
       fail("nothing was drawn within " + cfg.startTimeout + " s");
-    } else if (elapsed > cfg.startNoticeAfter) {
+      return;
+    }
+    if (elapsed > cfg.startNoticeAfter) {
       showBanner(
         "starting",
         "Starting the dashboard \u2014 step " + k + " of 4: " + STEPS[k - 1] + "\u2026 (" +
@@ -417,5 +426,20 @@
         false
       );
     }
-  }, 250);
+  }
+  var observer = typeof MutationObserver !== "undefined" ? new MutationObserver(tick) : null;
+  function stopWatching() {
+    clearInterval(startTimer);
+    if (observer) observer.disconnect();
+  }
+  var startTimer = setInterval(tick, 250);
+  setTimeout(tick, cfg.startNoticeAfter * 1000 + 1);
+  if (observer) {
+    observer.observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["style", "class"],
+    });
+  }
 })();

@@ -277,12 +277,20 @@ def session(page) -> dict | None:
 
 
 def wait_session(page, state: str, timeout: float = 15.0) -> None:
-    page.wait_for_function(
-        "([st]) => window.__nacSession && window.__nacSession.state === st",
-        arg=[state],
-        timeout=timeout * 1000,
-        polling=100,
-    )
+    """Wait until the session watcher is in ``state``; on a timeout, say where it is instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "([st]) => window.__nacSession && window.__nacSession.state === st",
+            arg=[state],
+            timeout=timeout * 1000,
+            polling=100,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"the session is not {state!r} after {timeout} s: {session(page)}"
+        ) from None
 
 
 def broken_icons(page) -> int:
