@@ -22,6 +22,7 @@ from explorer.serving import (
     install_page_script,
     install_template_cache,
     set_xsrf_cookie,
+    wire_settings,
 )
 
 _ROOT = Path(__file__).resolve().parent
@@ -43,7 +44,11 @@ c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 install_page_script()
 # Without these two settings Voila's page config names MathJax on a public CDN (standalone Voila
 # passes None: the page then uses the MathJax bundled with Voila, nothing leaves the server).
-c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+# The page and the kernel websocket compressed (explorer/serving/wire.py; Jupyter Server sets
+# the websocket's option from its own trait, over tornado_settings).
+_wire = wire_settings()
+c.ServerApp.websocket_compression_options = _wire.pop("websocket_compression_options")
+c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None, **_wire}
 
 _voila = json.loads((_ROOT / "voila.json").read_text(encoding="utf-8"))
 for _section in ("MappingKernelManager", "KernelRestarter"):

@@ -50,6 +50,7 @@ class Visit:
     moves: list = field(default_factory=list)  # slider → new image, each
     own_state: bool = False
     bytes_in: int = 0
+    first_wire: int = 0  # page + websocket up to widgets live, as the network carried them
     kernel_cpu: float = float("nan")
     error: str = ""
 
@@ -83,6 +84,7 @@ def visit(server, v: Visit, t0: float, cpu_before: dict, soak_until: float = 0.0
         try:
             states = ks.request_states(timeout=120)
             v.live = time.monotonic() - t0
+            v.first_wire = page.wire_bytes + ks.wire_in
             v.own_state = _own_state(states, v.target, v.mu)
             sliders, images = student.find_models(states)
             mu_model = next(m for label, (m, _) in sliders.items() if label.startswith("μν"))
@@ -118,10 +120,10 @@ def real_tab(server, query: str, out: dict) -> None:
             page.goto(server.url(query), wait_until="commit", timeout=120_000)
             harness.Dashboard(page).wait_ready(timeout=120)
             out["live"] = time.monotonic() - t
-            out["bytes"] = page.evaluate(
-                "() => performance.getEntriesByType('resource').reduce((a, e) => a + "
-                "(e.transferSize || 0), 0) + (performance.getEntriesByType('navigation')[0]"
-                ".transferSize || 0)"
+            out["bytes"], out["static_bytes"] = page.evaluate(
+                "() => { const s = performance.getEntriesByType('resource').reduce((a, e) => "
+                "a + (e.transferSize || 0), 0); return [s + (performance.getEntriesByType("
+                "'navigation')[0].transferSize || 0), s]; }"
             )
             page.close(run_before_unload=True)
         finally:
@@ -216,7 +218,11 @@ def report(label: str, r: dict, server, pool: int) -> None:
     )
     if r["tab"]:
         print(f"  real Chromium tab amid the class: live plots {r['tab']['live']:.2f} s, "
-              f"{mb(r['tab']['bytes']):.2f} MB on the wire")  # fmt: skip
+              f"{mb(r['tab']['bytes']):.2f} MB of HTTP on the wire")  # fmt: skip
+        page_ws = median([v.first_wire for v in ok])
+        print(f"  a first visit on the wire: page + websocket until live {page_ws / 1e3:.0f} kB "
+              f"(median of the students) + static files {r['tab']['static_bytes'] / 1e3:.0f} kB "
+              f"(the tab's) = {(page_ws + r['tab']['static_bytes']) / 1e6:.2f} MB")  # fmt: skip
     rss = server.rss()
     print(f"  memory now: server {mb(rss[0]):.0f} MB, {len(rss[1])} kernels "
           f"{mb(sum(rss[1])):.0f} MB (pool {pool})")  # fmt: skip

@@ -4,8 +4,9 @@ What it adds to Voila 0.5, one module each (and docs/deploy.md, docs/security.md
 
 * kernel websocket frames checked before anything parses them, the legacy protocol refused,
   rates bounded (:mod:`explorer.serving.frames`, docs/security.md);
-* static files sent gzip-compressed, compressed once (:mod:`explorer.serving.static`), and the
-  page templates compiled once (:mod:`explorer.serving.templates`);
+* static files sent gzip-compressed, compressed once (:mod:`explorer.serving.static`), the page
+  and the kernel websocket compressed (:mod:`explorer.serving.wire`), and the page templates
+  compiled once (:mod:`explorer.serving.templates`);
 * a kernel budget (HTTP 503 past it) and a static page without a kernel for bots, probes and
   ``HEAD`` (:mod:`explorer.serving.admission`);
 * the tab-close kernel shutdown that Voila's missing ``_xsrf`` cookie breaks (below;
@@ -89,6 +90,7 @@ from explorer.serving.previews import (
 )
 from explorer.serving.static import install_compressed_static
 from explorer.serving.templates import install_template_cache
+from explorer.serving.wire import wire_settings
 
 __all__ = [
     "LEAN_KERNEL_ARGS",
@@ -118,6 +120,7 @@ __all__ = [
     "set_xsrf_cookie",
     "start_timeout",
     "use_lean_kernel",
+    "wire_settings",
 ]
 
 
@@ -138,9 +141,17 @@ def main(argv: list[str] | None = None) -> None:
     from traitlets.config import Config
     from voila.app import Voila
 
+    class CompressedVoila(Voila):
+        """Voila whose application compresses the page and the kernel websocket (its
+        ``tornado_settings`` come too late for ``compress_response``: Tornado reads that one
+        when the application is built)."""
+
+        def init_settings(self) -> dict:
+            return {**super().init_settings(), **wire_settings()}
+
     install()
     use_lean_kernel()
     config = Config()
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.default_pool_size = 1
-    Voila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
+    CompressedVoila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)

@@ -151,6 +151,34 @@ def test_malformed_v1_frame_closes_that_connection_only(server, victim, expect, 
     _kernel_still_serves(victim)
 
 
+def test_a_compressed_frame_that_inflates_past_the_limit_closes_that_connection(
+    server, victim, expect
+):
+    """The kernel websocket speaks permessage-deflate (explorer/serving/wire.py): 8 MiB of
+    zeros cross the network as ≈ 8 kB, and the server must stop inflating at its 1 MiB limit
+    instead of building the whole message (a "zip bomb")."""
+    ks = student.KernelSocket(victim)
+    try:
+        ks.kernel_info()
+        offered = ks.ws.response.headers.get("Sec-WebSocket-Extensions", "")
+        if server.route == "proxy":
+            # jupyter-server-proxy does not compress its side: nothing there inflates (its
+            # backend, the standalone server, is the first case); "too big" covers the size
+            assert "permessage-deflate" not in offered, offered
+            return
+        assert "permessage-deflate" in offered, offered
+        sent_before = ks.wire_in
+        ks.ws.send(b"\0" * (8 << 20))  # under Tornado's own default limit, 10 MiB
+        code = _closed_with(ks.ws, timeout=10)
+    finally:
+        ks.close()
+    student.served_within(victim, 1.0)
+    assert code == 1009, code  # "message too big", from the inflater: not 1007, which a whole
+    # inflated message of zeros would get from the frame checks
+    assert ks.wire_in - sent_before < 4096  # nothing came back but the close
+    _kernel_still_serves(victim)
+
+
 def test_a_flood_of_messages_closes_that_connection(server, victim, expect):
     ks = student.KernelSocket(victim)
     try:

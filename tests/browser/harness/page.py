@@ -288,8 +288,13 @@ def wait_session(page, state: str, timeout: float = 15.0) -> None:
             polling=100,
         )
     except PlaywrightTimeout:
+        doc = page.evaluate(
+            "() => [location.href, document.readyState, document.documentElement.outerHTML.length,"
+            " document.title]"
+        )
         raise AssertionError(
-            f"the session is not {state!r} after {timeout} s: {session(page)}"
+            f"the session is not {state!r} after {timeout} s: {session(page)}; the page "
+            f"(address, readyState, HTML length, title): {doc}"
         ) from None
 
 

@@ -17,12 +17,14 @@ import contextlib
 import html
 import json
 import re
+import socket
 import struct
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 import requests
 from websockets.exceptions import ConnectionClosed
@@ -82,10 +84,11 @@ class Page:
     prefix: str  # the server's base URL path ("/", "/dashboard/", "/user/a/dashboard/")
     kernel_id: str
     cookies: dict
-    html_bytes: int
+    html_bytes: int  # the page's HTML, decompressed
     script: str  # the page's main script (a static file of the server)
     token: str = ""
     html: str = field(default="", repr=False)
+    wire_bytes: int = 0  # the page's body as it came over the network (compressed or not)
 
     def ws_url(self) -> str:
         q = f"session_id={uuid.uuid4().hex}" + (f"&token={self.token}" if self.token else "")
@@ -111,7 +114,7 @@ def open_page(url: str, token: str = "", timeout: float = 60.0) -> Page:
     base = "/".join(url.split("/", 3)[:3])
     script = html.unescape(_SCRIPT.search(r.text).group(1))
     return Page(base, config["baseUrl"], config["kernelId"], session.cookies.get_dict(),
-                len(r.content), script, token, r.text)  # fmt: skip
+                len(r.content), script, token, r.text, r.raw.tell())  # fmt: skip
 
 
 def served_within(page: Page, seconds: float = 1.0) -> float:
@@ -128,6 +131,17 @@ def served_within(page: Page, seconds: float = 1.0) -> float:
     return took
 
 
+class _CountingSocket(socket.socket):
+    """A TCP socket that counts the bytes it receives (what the network carried)."""
+
+    received = 0
+
+    def recv(self, n, *flags):
+        data = super().recv(n, *flags)
+        self.received += len(data)
+        return data
+
+
 @dataclass
 class KernelSocket:
     """A v1 kernel websocket of one page, with a message loop that collects what it hears."""
@@ -139,17 +153,27 @@ class KernelSocket:
     def __post_init__(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.page.cookies.items())
         headers = {"Cookie": cookie} if cookie else {}
-        self.bytes_in = 0  # bytes of the frames received so far
+        self.bytes_in = 0  # bytes of the frames received so far (decompressed)
         self._stack = contextlib.ExitStack()
+        url = urlsplit(self.page.ws_url())
+        self._sock = _CountingSocket(
+            fileno=socket.create_connection((url.hostname, url.port), timeout=30).detach()
+        )
         self.ws = self._stack.enter_context(
             connect(
                 self.page.ws_url(),
+                sock=self._sock,
                 subprotocols=list(self.subprotocols) or None,
                 additional_headers=headers,
                 max_size=None,
                 open_timeout=30,
             )
         )
+
+    @property
+    def wire_in(self) -> int:
+        """Bytes received on the socket so far, as they came (handshake and compressed frames)."""
+        return self._sock.received
 
     def close(self) -> None:
         with contextlib.suppress(ConnectionClosed):  # the server may drop it first
