@@ -53,6 +53,12 @@ FONT = {"axis": 11, "tick": 11, "title": 11, "legend": 10, "note": 10, "small": 
 MIN_FONT = min(FONT.values())
 #: PNG encoder settings (zlib level 1: the fastest; the image is sent over a local socket).
 PNG_COMPRESS_LEVEL = 1
+#: Colours of a live plot's PNG (a palette image). A panel holds ≈ 2 400 distinct colours, nearly
+#: all of them anti-aliased edges; 256 chosen by octree keep every flat colour and put an edge
+#: pixel within 35/255 of its own (mean 1.2/255, 2026-12-03): the same picture to the eye in
+#: 24 kB instead of 85 kB, in less encoder time (6.1 ms instead of 6.6 ms). Exports
+#: (:func:`export_png`) keep every colour.
+PNG_PALETTE_COLOURS = 256
 #: Number of binding-edge labels kept ready (K, L1, M1, N1, O1, P1 …).
 N_EDGE_LABELS = 8
 
@@ -103,18 +109,21 @@ def decade_label(x, _pos=None) -> str:
 
 
 def encode_png(canvas) -> bytes:
-    """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings."""
+    """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings: a palette
+    image of :data:`PNG_PALETTE_COLOURS` colours."""
     rgba = np.asarray(canvas.buffer_rgba())
     buf = io.BytesIO()
     # opaque figure: RGB is a quarter less to compress than RGBA, for the same picture
-    Image.fromarray(rgba, "RGBA").convert("RGB").save(
-        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
-    )
+    image = Image.fromarray(rgba, "RGBA").convert("RGB")
+    image = image.quantize(PNG_PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+    image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()
 
 
 def render_png(figure: Figure) -> bytes:
-    """Draw every artist of ``figure`` (animated ones too) and encode it as PNG (for export)."""
+    """Draw every artist of ``figure`` (animated ones too) and encode it as a live plot is: a
+    blitted frame must give the same bytes. (:func:`export_png` reads the drawn canvas itself and
+    keeps every colour.)"""
     animated = [a for a in figure.findobj() if a.get_animated()]
     for a in animated:
         a.set_animated(False)
