@@ -236,6 +236,13 @@ def main() -> None:
     ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: students)")
     ap.add_argument("--no-tab", action="store_true", help="no real Chromium tab")
     ap.add_argument(
+        "--max-load",
+        type=float,
+        default=1.0,
+        help="start when the 1-min load average is below this (a soak counts errors, memory "
+        "and kernels, not times: it may start on a busier machine)",
+    )
+    ap.add_argument(
         "--no-previews", action="store_true", help="server without previews (a before/after)"
     )
     args = ap.parse_args()
@@ -244,7 +251,7 @@ def main() -> None:
     env = {"EXPLORER_PREVIEWS": "0"} if args.no_previews else {}
     with harness.Server("standalone", extra_args=extra, env=env) as server:
         print(f"server up; waiting for {pool} warm kernels and a quiet machine …")
-        wait_quiet(server, pool)
+        wait_quiet(server, pool, args.max_load)
         if args.soak:
             rss0 = server.rss()[0]
             r = run_round(server, args.students, args.spread, args.soak, False, 3)
@@ -259,7 +266,7 @@ def main() -> None:
         if args.spread:
             print("\nwaiting for the pool to refill and the machine to settle …")
             time.sleep(10)
-            wait_quiet(server, pool)
+            wait_quiet(server, pool, args.max_load)
             r = run_round(server, args.students, args.spread, 0.0, not args.no_tab, 2)
             report(f"spread over {args.spread:.0f} s", r, server, pool)
 

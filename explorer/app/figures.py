@@ -70,6 +70,7 @@ class PanelFigure(Blitted):
                                     fontsize=FONT["note"])  # fmt: skip
         self._handles = legend_handles(channel)
         self._legend, self._legend_keys = None, ()
+        self._legend_pixels = self._legend_stamp = None  # the legend's last drawn pixels
         self.off_left = ax.text(0.01, 0.1, "", transform=ax.transAxes, ha="left", va="bottom",
                                 fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
@@ -202,7 +203,7 @@ class PanelFigure(Blitted):
             self._legend_keys,
         )
         if self._background is None or key != self._bg_key:
-            canvas.draw()
+            self._draw_static_layer(canvas)
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             self._bg_key = key
         else:
@@ -211,6 +212,28 @@ class PanelFigure(Blitted):
             if a.get_visible():
                 self.figure.draw_artist(a)
         return encode_png(canvas)
+
+    def _draw_static_layer(self, canvas) -> None:
+        """A full draw, except that a legend drawn before at this resolution is pasted, not
+        drawn again: it sits below the axes, apart from every other artist, and changes only
+        when it is rebuilt (:meth:`_mark_off_scale`), while its ten texts and their layout cost a
+        third of a full draw (most of which follow a new dσ/dT axis range and nothing else)."""
+        legend = self._legend
+        stamp = (legend, self.figure.dpi, canvas.get_width_height())
+        if legend is not None and self._legend_stamp == stamp:
+            legend.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                legend.set_visible(True)
+            canvas.restore_region(self._legend_pixels)
+            return
+        canvas.draw()
+        if legend is not None:
+            # two pixels round the legend's box: its anti-aliased edges, nothing else's
+            box = legend.get_window_extent(canvas.get_renderer()).padded(2)
+            self._legend_pixels = canvas.copy_from_bbox(box)
+            self._legend_stamp = stamp
 
     @staticmethod
     def _vline(line: Line2D, x: float, show: bool) -> None:

@@ -40,6 +40,35 @@ def test_blitted_render_equals_full_draw(channel, changes):
     assert np.array_equal(blit, full)
 
 
+@pytest.mark.parametrize("channel", ["electron", "nucleus"])
+def test_a_new_y_range_pastes_the_legend_and_gives_the_pixels_of_a_full_draw(channel, monkeypatch):
+    """μν 3·10⁻¹¹ → 10⁻¹⁰ μB moves the dσ/dT axis (the static layer is drawn again) and leaves the
+    legend as it was: its pixels are pasted from the last full draw, and the frame is still a full
+    draw's."""
+    from matplotlib.legend import Legend
+
+    fig = PanelFigure(channel)
+    s = ExplorerState()
+    s.update(mu=3e-11)
+    fig.update(compute_view(channel, s))
+    fig.render()
+    ylim, keys = fig.ax.get_ylim(), fig._legend_keys
+    drawn = []
+    original = Legend.draw
+    monkeypatch.setattr(
+        Legend,
+        "draw",
+        lambda self, r: (self.get_visible() and drawn.append(self), original(self, r)),
+    )
+    s.update(mu=1e-10)
+    fig.update(compute_view(channel, s))
+    blit = _pixels(fig.render())
+    assert fig.ax.get_ylim() != ylim and fig._legend_keys == keys  # the case of this test
+    assert drawn == []  # pasted, not drawn
+    assert np.array_equal(blit, _pixels(render_png(fig.figure)))
+    assert drawn  # (the full draw for the comparison did draw it)
+
+
 def test_y_range_keeps_its_decades_while_curves_stay_in_view():
     fig = PanelFigure("electron")
     s = ExplorerState()
