@@ -100,7 +100,7 @@ def page_head() -> str:
     """The ``<script>`` put at the top of every dashboard page's ``<head>``.
 
     The session watcher (``explorer/page/session.js``) and the pixel-ratio reporter
-    (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.dom` and
+    (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.declare.dom` and
     :data:`SESSION_CONFIG`. It must run before Voila's own scripts
     (it watches the kernel websocket they open).
 
@@ -108,7 +108,7 @@ def page_head() -> str:
     >>> head.startswith("<script>") and "nac-view-link" in head and "__nacSession" in head
     True
     """
-    from explorer.app import dom
+    from explorer.app.declare import dom
 
     timings = dict(SESSION_CONFIG, startTimeout=start_timeout())
     config = {

@@ -72,7 +72,7 @@ def _renice(pid: int | None, niceness: int) -> bool:
 
 def _is_warm(kernel_id: str) -> bool:
     """Whether a pre-heated kernel has reached ``wait_for_page_request`` (it then connects to
-    Voila's request-info websocket, :mod:`explorer.app.page_request`)."""
+    Voila's request-info websocket, :mod:`explorer.app.control.page_request`)."""
     from voila.request_info_handler import RequestInfoSocketHandler
 
     return kernel_id in RequestInfoSocketHandler._waiters

@@ -27,13 +27,13 @@ PREVIEW_PAGE_WAIT = 0.25
 
 
 def _plan(query: str):
-    from explorer.app import preview
+    from explorer.app.render import preview
 
     return preview.plan(query)
 
 
 def _render(channel: str, view) -> bytes:
-    from explorer.app import preview
+    from explorer.app.render import preview
 
     return preview.render(channel, view)
 
@@ -49,7 +49,7 @@ def preview_html(base_url: str, query: str, alts: dict, size: tuple) -> str:
     >>> 'alt="A &lt;plot&gt;"' in out, 'width="648" height="540"' in out, preview_html("/", "", {}, (1, 1))
     (True, True, '')
     """
-    from explorer.app import dom
+    from explorer.app.declare import dom
 
     if not alts:
         return ""
@@ -96,7 +96,7 @@ class Previews:
             return fut
 
     def plan_future(self, query: str) -> Future:
-        """The plan of ``query`` (:func:`explorer.app.preview.plan`), made once."""
+        """The plan of ``query`` (:func:`explorer.app.render.preview.plan`), made once."""
         return self._cached(self._plans, query, lambda: self._planner.submit(_plan, query))
 
     def png_future(self, channel: str, plan) -> Future:
@@ -146,8 +146,8 @@ class Previews:
         When the plan is not ready within :data:`PREVIEW_PAGE_WAIT` seconds (a server still
         warming up) the page does not wait: it gets an image for every panel, titled, and the
         page script drops any that the server then refuses (a panel the view does not show)."""
-        from explorer.app import preview
-        from explorer.app.panels import TITLES
+        from explorer.app.render import preview
+        from explorer.app.widgets.panels import TITLES
 
         plan = await self.plan(query, PREVIEW_PAGE_WAIT)
         if plan is None:  # not planned yet (a server still warming up): every panel, in case

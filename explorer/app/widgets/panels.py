@@ -1,6 +1,6 @@
 """One panel per channel: the figure (as a PNG in an ``Image`` widget) and its readouts.
 
-A panel shows a :class:`~explorer.app.model.PanelView` and nothing else: it never reads the state.
+A panel shows a :class:`~explorer.app.view.model.PanelView` and nothing else: it never reads the state.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import html
 
 import ipywidgets as widgets
 
-from . import dom
-from .controls import make
-from .figures import PanelFigure
-from .mapfigure import MapFigure
-from .model import PanelView
-from .pins import MAX_PINS
-from .ratefigure import RatesFigure
-from .readouts import readouts_html
+from explorer.app.declare import dom
+from explorer.app.render.figures import PanelFigure
+from explorer.app.render.mapfigure import MapFigure
+from explorer.app.render.ratefigure import RatesFigure
+from explorer.app.state.pins import MAX_PINS
+from explorer.app.view.model import PanelView
+from explorer.app.view.readouts import readouts_html
+from explorer.app.widgets.controls import make
 
 TITLES = {
     "electron": "ν–e scattering on an atom (eqs. 5–11)",
@@ -100,7 +100,7 @@ class ChannelPanel(widgets.VBox):
             self.pin_button.disabled = full
 
     def show_map(self, data) -> None:
-        """Draw the |EM|/SM map ``data`` (a :class:`~.emmap.MapData`) under the plot, or hide the
+        """Draw the |EM|/SM map ``data`` (a :class:`~explorer.app.view.emmap.MapData`) under the plot, or hide the
         map (``None``). Call before :meth:`show`, which puts the map's description in the alt text."""
         if data is None:
             self.map_alt = ""

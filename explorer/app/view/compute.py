@@ -5,11 +5,11 @@ the units. Curves are dσ/dT in cm²/keV on a log grid of T in keV (``N_POINTS``
 
 * :data:`PHYSICS` maps a channel to ``f(state) → PanelPhysics`` (the 2000-point curves, the
   crossover, T_max, edges, target constants);
-* :func:`view` turns a :class:`~.model.PanelPhysics` and the view inputs into a
-  :class:`~.model.PanelView` (threshold readouts, decades), evaluating the physics at one point
+* :func:`view` turns a :class:`~explorer.app.view.model.PanelPhysics` and the view inputs into a
+  :class:`~explorer.app.view.model.PanelView` (threshold readouts, decades), evaluating the physics at one point
   only.
 
->>> from explorer.app.state import ExplorerState
+>>> from explorer.app.state.traits import ExplorerState
 >>> p = compute_electron(ExplorerState())
 >>> p.curves.T.shape, round(p.crossover.value, 2), p.crossover.kind
 ((2000,), 20.61, 'edge')
@@ -24,15 +24,22 @@ import math
 import numpy as np
 from hepunits import MeV, cm2, eV, keV
 
+from explorer.app.declare.fmt import energy, neutrino_label
+from explorer.app.declare.params import FIT_RANGE
+from explorer.app.state import pins
+from explorer.app.state.traits import ExplorerState
+from explorer.app.view.model import (
+    Crossover,
+    Curves,
+    PanelPhysics,
+    PanelView,
+    Pin,
+    Readout,
+    ThresholdFacts,
+)
+from explorer.app.view.readouts import panel_readouts
 from explorer.physics import atomic, constants, electron, kinematics, nucleus, target
 from explorer.physics.constants import ME
-
-from . import pins
-from .fmt import energy, neutrino_label
-from .model import Crossover, Curves, PanelPhysics, PanelView, Pin, Readout, ThresholdFacts
-from .params import FIT_RANGE
-from .readouts import panel_readouts
-from .state import ExplorerState
 
 #: Points per curve (docs/design.md, "Performance targets": 2000 points per panel).
 N_POINTS = 2000
@@ -208,7 +215,7 @@ def _pin(channel: str, spec: str, lo: float, hi: float) -> Pin:
 
 
 def pin_curves(channel: str, pins_param: str, T: np.ndarray, live: dict | None = None) -> tuple:
-    """The pins of a panel (its pins parameter, :mod:`.pins`) computed on the live grid ``T``;
+    """The pins of a panel (its pins parameter, :mod:`explorer.app.state.pins`) computed on the live grid ``T``;
     with the live state's values ``live``, each says what differs from it (``Pin.short``)."""
     lo, hi = float(T[0]), float(T[-1])
     out = []
@@ -237,7 +244,7 @@ def view(
 ) -> PanelView:
     """The panel's view model from its physics and the view inputs (threshold in keV, decades;
     ``y_fit``: the dσ/dT axis spans the curves instead of ``y_decades`` below the top; ``pinned``:
-    :class:`~.model.Pin` records from :func:`pin_curves`)."""
+    :class:`~explorer.app.view.model.Pin` records from :func:`pin_curves`)."""
     pinned = tuple(dataclasses.replace(p, same_as=_coincides(p.total, physics.curves))
                    for p in pinned)  # fmt: skip
     facts = physics.at(threshold) if threshold <= physics.tmax else None

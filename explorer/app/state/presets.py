@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from explorer.app.declare.params import STICKY
+from explorer.app.state.traits import ExplorerState
 from explorer.physics.limits import LIMITS
-
-from .params import STICKY
-from .state import ExplorerState
 
 #: What a set-up button leaves as it is: the sticky parameters (presentation mode, pins) and
 #: which panels are shown (a lecturer on the rates panel stays there).

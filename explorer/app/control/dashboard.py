@@ -22,17 +22,8 @@ import os
 
 import ipywidgets as widgets
 
-from explorer.physics.limits import LIMITS
-
-from . import dom, pins
-from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
-from .controls import TOGGLED_GROUPS, Controls, make, share_models, shared
-from .emmap import compute_map
-from .export import caption, curves_csv, data_link, rates_csv
-from .figstyle import export_png, render_scale
-from .layout import Page
-from .panels import ChannelPanel
-from .params import (
+from explorer.app.declare import dom
+from explorer.app.declare.params import (
     NAMES,
     PAGE_INPUTS,
     PANELS,
@@ -43,18 +34,33 @@ from .params import (
     VIEW_INPUTS,
     applies,
 )  # fmt: skip
-from .presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
-from .ratepanel import compute_rates
-from .readouts import error_html, headline_html, notes_html, page_html, rates_headline_html
-from .state import ExplorerState
-from .urlstate import set_from_query, to_query
+from explorer.app.render.style import export_png, render_scale
+from explorer.app.state import pins
+from explorer.app.state.presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import set_from_query, to_query
+from explorer.app.view.compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
+from explorer.app.view.emmap import compute_map
+from explorer.app.view.export import caption, curves_csv, data_link, rates_csv
+from explorer.app.view.rates import compute_rates
+from explorer.app.view.readouts import (
+    error_html,
+    headline_html,
+    notes_html,
+    page_html,
+    rates_headline_html,
+)
+from explorer.app.widgets.controls import TOGGLED_GROUPS, Controls, make, share_models, shared
+from explorer.app.widgets.layout import Page
+from explorer.app.widgets.panels import ChannelPanel
+from explorer.physics.limits import LIMITS
 
 
 class Dashboard(widgets.VBox):
     """The whole explorer. ``state`` is the model; change it (or a widget) and the page follows.
 
     Attributes useful in tests: ``panels`` (channel → :class:`ChannelPanel`), ``controls``
-    (:class:`Controls`), ``page`` (:class:`~.layout.Page`), ``recomputes`` (refreshes),
+    (:class:`Controls`), ``page`` (:class:`~explorer.app.widgets.layout.Page`), ``recomputes`` (refreshes),
     ``physics_runs`` (channel → physics computations), and the page widgets ``notice``, ``error``,
     ``link``, ``link_text``.
     """
@@ -217,7 +223,7 @@ class Dashboard(widgets.VBox):
 
     def set_pixels(self, report: str) -> None:
         """Render the plots for the page's screen: ``report`` is ``"<pixel ratio>:<plot width in
-        CSS px>"`` (:func:`~.figstyle.render_scale`); a report that cannot be read is ignored."""
+        CSS px>"`` (:func:`~explorer.app.render.style.render_scale`); a report that cannot be read is ignored."""
         try:
             scale = render_scale(report)
         except ValueError:

@@ -4,13 +4,13 @@ A page's kernel can take seconds to start (a cold kernel, a class opening the li
 the page's server (:mod:`explorer.serving`) shows these pictures in place of the plots meanwhile.
 They are the dashboard's own first plots, by the dashboard's own code:
 
-* the state: :func:`~.urlstate.set_from_query`, the dashboard's reading of its link (clamping,
+* the state: :func:`~explorer.app.state.urlstate.set_from_query`, the dashboard's reading of its link (clamping,
   presets, pins; the notes are the same, the page shows them once live);
-* the panels shown: :data:`~.params.SHOWN` for the state's ``channel`` (the two cross-section
+* the panels shown: :data:`~explorer.app.declare.params.SHOWN` for the state's ``channel`` (the two cross-section
   panels; the rates panel has no preview);
-* the view model: :func:`~.compute.compute_view`; the figure: :class:`~.figures.PanelFigure`,
+* the view model: :func:`~explorer.app.view.compute.compute_view`; the figure: :class:`~explorer.app.render.figures.PanelFigure`,
   drawn once for the link's view (a link's first view does not depend on what a figure showed
-  before: :meth:`~.figures.PanelFigure.forget_limits`), rendered at scale 1 (before the page
+  before: :meth:`~explorer.app.render.figures.PanelFigure.forget_limits`), rendered at scale 1 (before the page
   reports its pixel ratio).
 
 >>> p = plan("target=Xe&channel=electron&E=1e9")
@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compute import PHYSICS, compute_view
-from .figstyle import DPI, FIGSIZE
-from .figures import PanelFigure
-from .model import PanelView
-from .params import SHOWN
-from .state import ExplorerState
-from .urlstate import set_from_query
+from explorer.app.declare.params import SHOWN
+from explorer.app.render.figures import PanelFigure
+from explorer.app.render.style import DPI, FIGSIZE
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import set_from_query
+from explorer.app.view.compute import PHYSICS, compute_view
+from explorer.app.view.model import PanelView
 
 #: Width and height in px of a preview, as of the live plot before the page reports its pixel
 #: ratio (figstyle's size at scale 1).

@@ -19,11 +19,10 @@ import io
 import numpy as np
 
 import explorer
-
-from .fmt import energy, neutrino_label, number
-from .params import PARAMS
-from .pins import MAX_PINS
-from .urlstate import to_query
+from explorer.app.declare.fmt import energy, neutrino_label, number
+from explorer.app.declare.params import PARAMS
+from explorer.app.state.pins import MAX_PINS
+from explorer.app.state.urlstate import to_query
 
 CSV_COLUMNS = (
     "channel",
@@ -45,7 +44,7 @@ def caption_params(state, channel: str) -> tuple:
     """The registry entries a figure of ``channel`` depends on, for ``state``: the panel's physics
     inputs that travel in links (not the axis ranges) and apply to the state (no reactor power
     under the Sun), advanced ones only when moved from their default, then the threshold line."""
-    from .params import REGISTRY, applies
+    from explorer.app.declare.params import REGISTRY, applies
 
     defaults = state.defaults()
     out = [

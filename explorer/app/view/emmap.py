@@ -2,11 +2,11 @@
 
 How to call it (the dashboard, on every slider move while a map is shown)::
 
-    from explorer.app.emmap import compute_map
-    from explorer.app.mapfigure import MapFigure
+    from explorer.app.view.emmap import compute_map
+    from explorer.app.render.mapfigure import MapFigure
 
     fig = MapFigure("electron", "mu")              # once per shown map: channel × axis
-    data = compute_map("electron", state, "mu")    # state: an explorer.app.state.ExplorerState
+    data = compute_map("electron", state, "mu")    # state: an explorer.app.state.traits.ExplorerState
     fig.update(data)                               # moves the artists (no figure rebuilt)
     png = fig.render()                             # PNG bytes for a widgets.Image
 
@@ -19,7 +19,7 @@ i.e. 0 when switched off; on the |qν| map the sign of qν is the state's, + whe
 ``mark_T`` (keV, optional) marks a clicked recoil energy on the current row.
 
 What the map holds (:class:`MapData`): the ratio |EM|/SM on a grid of the panel's own T range
-(:func:`explorer.app.compute.t_range`, fitted to T_max as the panel does) × the slider's y range,
+(:func:`explorer.app.view.compute.t_range`, fitted to T_max as the panel does) × the slider's y range,
 with EM = total − SM as everywhere in the app (docs/design.md, "EM term and crossover"); NaN where nothing is detected
 (SM = 0: beyond T_max, and below the first ionisation energy I₁ with stepping, eqs. 10–11). The
 crossover line is T_cross(y) for every row by the panel readout's own definition: the upper edge
@@ -39,11 +39,11 @@ row's bracket on sub-grids (vectorised over rows), then interpolated linearly in
 (log T, log ratio), as :mod:`explorer.physics` does: the current row gets the readout's full
 refinement (two rounds of 129 points), the other rows a cheaper one (enough for drawing).
 
-Limits: on the μν map, the limits of :data:`~explorer.app.params.FEATURED_LIMITS`. On the |qν| map no
+Limits: on the μν map, the limits of :data:`~explorer.app.declare.params.FEATURED_LIMITS`. On the |qν| map no
 limit is drawn: the explorer has no cited qν limit in :mod:`explorer.physics` (the paper quotes
 none), so the map says so rather than show an unchecked number.
 
->>> from explorer.app.state import ExplorerState
+>>> from explorer.app.state.traits import ExplorerState
 >>> d = compute_map("electron", ExplorerState(), "mu", n=50)
 >>> d.ratio.shape, round(d.current_cross, 2)
 ((50, 50), 20.61)
@@ -63,14 +63,13 @@ from dataclasses import dataclass
 import numpy as np
 from hepunits import MeV, keV
 
+from explorer.app.declare.fmt import energy, neutrino_label, sci
+from explorer.app.declare.params import FEATURED_LIMITS, REGISTRY
+from explorer.app.state.traits import R2_UNIT
+from explorer.app.view.compute import t_range
 from explorer.physics import Neutrino, electron, kinematics, nucleus, target
 from explorer.physics.constants import ME
 from explorer.physics.limits import LIMITS
-
-from .compute import t_range
-from .fmt import energy, neutrino_label, sci
-from .params import FEATURED_LIMITS, REGISTRY
-from .state import R2_UNIT
 
 __all__ = ["AXES", "CHANNELS", "MapData", "compute_map"]
 
@@ -94,7 +93,7 @@ LINE_REFINE = (5, 1)
 
 @dataclass(frozen=True)
 class MapData:
-    """One map: everything :class:`~explorer.app.mapfigure.MapFigure` draws (energies in keV).
+    """One map: everything :class:`~explorer.app.render.mapfigure.MapFigure` draws (energies in keV).
 
     ``ratio[i, j]`` is |EM|/SM at ``y[i]``, ``T[j]`` (NaN where SM = 0). ``cross[i]`` is the
     crossover T of row i (0: no region where |EM| ≥ SM; ``t_top``: |EM| ≥ SM up to the end of the

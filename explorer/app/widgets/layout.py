@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from explorer.app.declare import dom
+from explorer.app.declare.fmt import sci
+from explorer.app.declare.params import FEATURED_LIMITS
+from explorer.app.state.presets import EXPERIMENTS, RATE_PRESETS
+from explorer.app.widgets.controls import make
 from explorer.physics.limits import LIMITS
-
-from . import dom
-from .controls import make
-from .fmt import sci
-from .params import FEATURED_LIMITS
-from .presets import EXPERIMENTS, RATE_PRESETS
 
 CSS = """
 <style>
@@ -27,7 +26,7 @@ CSS = """
 .nac-alt {position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 </style>
 """
-#: Presentation mode, the headline and a visible keyboard focus (class names from :mod:`.dom`).
+#: Presentation mode, the headline and a visible keyboard focus (class names from :mod:`explorer.app.declare.dom`).
 CSS += f"""
 <style>
 .{dom.PRESENT} .{dom.ADVANCED}, .{dom.PRESENT} .{dom.INTRO} {{display:none !important}}

@@ -1,6 +1,6 @@
 """The one state model of the dashboard: every parameter of the registry, as traits.
 
-The traits are generated from :data:`explorer.app.params.PARAMS` (default, bounds, choices,
+The traits are generated from :data:`explorer.app.declare.params.PARAMS` (default, bounds, choices,
 help). Widgets are linked to them; the query string, the presets and the tests set them too.
 Whoever changes the state, the view sees exactly one notification per settled change: the
 ``revision`` counter, bumped once per assignment outside a batch and once per :meth:`batch`
@@ -32,9 +32,8 @@ import math
 from hepunits import cm2
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, Unicode, validate
 
+from explorer.app.declare.params import AXIS_PAIRS, BOUNDS, NAMES, PARAMS
 from explorer.physics import Neutrino, available_elements, target
-
-from .params import AXIS_PAIRS, BOUNDS, NAMES, PARAMS
 
 #: ⟨r²⟩ is entered in this unit.
 R2_UNIT = 1e-32 * cm2

@@ -1,7 +1,7 @@
 """The control widgets, generated from the parameter registry and each linked to one state trait.
 
 A widget's kind, label, unit, bounds, step, readout format, options and help text all come from
-its :class:`~explorer.app.params.Param`; this module only builds and links.
+its :class:`~explorer.app.declare.params.Param`; this module only builds and links.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ import math
 
 import ipywidgets as widgets
 
+from explorer.app.declare import dom
+from explorer.app.declare.fmt import number
+from explorer.app.declare.params import FEATURED_LIMITS, PARAMS, REGISTRY
+from explorer.app.state.presets import TARGET_PRESETS
+from explorer.app.state.traits import ExplorerState, elements, isotopes_of
 from explorer.physics.limits import LIMITS
-
-from . import dom
-from .fmt import number
-from .params import FEATURED_LIMITS, PARAMS, REGISTRY
-from .presets import TARGET_PRESETS
-from .state import ExplorerState, elements, isotopes_of
 
 _STYLE = {"description_width": "10.5em"}
 #: A log slider's label carries its value: wide enough for "μν = 2.9×10⁻¹¹ μB", never cut.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .params import FIT_DECADES
+from explorer.app.declare.params import FIT_DECADES
 
 
 def y_limits(c, decades, current=None) -> tuple | None:

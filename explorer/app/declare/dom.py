@@ -32,7 +32,7 @@ INTRO = "nac-intro"
 #: The hidden text widget the page script (explorer/page/pixels.js) writes the screen's pixel
 #: ratio and the plots' width into.
 PIXEL_RATIO = "nac-pixel-ratio"
-#: The serving layer's previews (explorer/serving, explorer.app.preview): the block of the page's
+#: The serving layer's previews (explorer/serving, explorer.app.render.preview): the block of the page's
 #: first plots drawn by the server before the kernel is ready, and its images (with
 #: ``PREVIEW_IMAGE + "-" + channel``); not the live plots' classes.
 PREVIEW = "nac-preview"

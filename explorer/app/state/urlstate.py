@@ -1,7 +1,7 @@
 """State in the URL: read a query string into parameter values, write the state back as one.
 
 Voila passes the page's query string to the kernel as the environment variable ``QUERY_STRING``.
-Every parameter of the registry (:mod:`.params`) has a URL name and a *codec*, a reader and a
+Every parameter of the registry (:mod:`explorer.app.declare.params`) has a URL name and a *codec*, a reader and a
 writer: ``number`` (clamped to the parameter's bounds), ``choice`` (from its options and their URL
 spellings), ``bool``, ``target`` (an element or an isotope), ``switch`` (a number or ``off``,
 which sets the companion ``<name>_on``) and ``signed`` (a signed number or ``off``, into
@@ -24,9 +24,9 @@ from __future__ import annotations
 import math
 from urllib.parse import parse_qsl, urlencode
 
-from .params import PARAMS, REGISTRY
-from .presets import EXPERIMENTS
-from .state import ExplorerState, normalise_target
+from explorer.app.declare.params import PARAMS, REGISTRY
+from explorer.app.state.presets import EXPERIMENTS
+from explorer.app.state.traits import ExplorerState, normalise_target
 
 #: Longest query string read (longer ones are ignored whole, with a note).
 MAX_QUERY = 2048
@@ -111,7 +111,7 @@ def _read_signed(p, raw, notes):
 
 
 def _read_pins(p, raw, notes):
-    from . import pins  # pins write their fields with the codecs of this module
+    from explorer.app.state import pins  # pins write their fields with the codecs of this module
 
     channel = next(iter(p.affects))
     value, why = pins.normalise(channel, raw)
@@ -209,8 +209,8 @@ def parse_query(query: str | None) -> tuple[dict, list]:
 def set_from_query(state, query: str | None) -> list:
     """Set ``state`` (an :class:`ExplorerState`) from a link's query string; return the notes.
 
-    What the dashboard does with its page's link (:meth:`~.dashboard.Dashboard.apply_query`)
-    and what the server's previews of a page do (:mod:`.preview`): :func:`parse_query`, then one
+    What the dashboard does with its page's link (:meth:`~explorer.app.control.dashboard.Dashboard.apply_query`)
+    and what the server's previews of a page do (:mod:`explorer.app.render.preview`): :func:`parse_query`, then one
     update; a combination the validators refuse leaves the defaults, with a note.
 
     >>> s = ExplorerState()

@@ -2,9 +2,9 @@
 
 Physics through :mod:`explorer.physics.sources` and :mod:`explorer.physics.rates` only
 (docs/design.md, "Event rates per kg of material"); this module chooses the grid and the units and makes the view model, which the figure
-(:mod:`.ratefigure`) and the readouts take alone. Rates are per kg of detector material.
+(:mod:`explorer.app.render.ratefigure`) and the readouts take alone. Rates are per kg of detector material.
 
->>> from explorer.app.state import ExplorerState
+>>> from explorer.app.state.traits import ExplorerState
 >>> v = compute_rates(ExplorerState(channel="rates"))
 >>> v.T.shape, v.counts.em > 0, v.sensitivity < 1e-9
 ((200,), True, True)
@@ -19,13 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from hepunits import GW, day, keV, kg, m, s
 
+from explorer.app.declare.fmt import energy, sci
+from explorer.app.state.traits import R2_UNIT
+from explorer.app.view.model import Readout
 from explorer.physics import kinematics, rates, sources
 from explorer.physics.constants import ME
 from explorer.physics.materials import material
-
-from .fmt import energy, sci
-from .model import Readout
-from .state import R2_UNIT
 
 #: Recoil bins of the dR/dT curve and thresholds of the sensitivity curve.
 N_BINS = 200

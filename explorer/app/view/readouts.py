@@ -1,4 +1,4 @@
-"""Readouts: the lines under each panel (as :class:`~.model.Readout` records) and their HTML.
+"""Readouts: the lines under each panel (as :class:`~explorer.app.view.model.Readout` records) and their HTML.
 
 Every number is formatted here; no user text enters the HTML unescaped. A readout that has no
 meaning shows "—" and says why (a ratio above T_max, or below I₁ where nothing is ionised).
@@ -9,10 +9,9 @@ from __future__ import annotations
 import html
 import traceback
 
+from explorer.app.declare.fmt import energy, sci
+from explorer.app.view.model import PanelPhysics, Readout, ThresholdFacts
 from explorer.physics.limits import LIMITS
-
-from .fmt import energy, sci
-from .model import PanelPhysics, Readout, ThresholdFacts
 
 _EQ = {"electron": "eq. 9", "nucleus": "eq. 16"}
 
@@ -127,7 +126,7 @@ _SHORT = {"electron": "ν–e", "nucleus": "CEvNS"}
 
 def headline_html(physics: dict) -> str:
     """The crossover of each shown channel in one line (large in presentation mode):
-    ``physics`` maps a channel to its :class:`~.model.PanelPhysics`."""
+    ``physics`` maps a channel to its :class:`~explorer.app.view.model.PanelPhysics`."""
     parts = [
         f"<b>{_SHORT[ch]}</b> on {html.escape(p.title.split(' on ', 1)[-1])}: "
         + _headline_crossover(p)
@@ -138,7 +137,7 @@ def headline_html(physics: dict) -> str:
 
 def rates_headline_html(v) -> str:
     """The rates panel's answer in one line (large in presentation mode): counts in the window
-    and the μν the detector would exclude. ``v`` is a :class:`~.ratepanel.RatesView`."""
+    and the μν the detector would exclude. ``v`` is a :class:`~explorer.app.view.rates.RatesView`."""
     lo, hi = v.window
     if not lo < hi:
         return f"<b>Event rates</b>: no recoils above the threshold {html.escape(energy(lo))}"

@@ -1,5 +1,5 @@
 """The look of the panel figures: sizes, colours, tick labels, the fixed frame, the legend, and
-the PNG encoder. :mod:`.figures` builds the moving artists on top of :func:`new_figure`.
+the PNG encoder. :mod:`explorer.app.render.figures` builds the moving artists on top of :func:`new_figure`.
 
 One encoder, :func:`encode_png`, with fixed settings, serves the dashboard, the export and the
 benchmark floor.
@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from PIL import Image
 
-from .fmt import sup
+from explorer.app.declare.fmt import sup
 
 #: Figure size in inches and resolution (648 × 540 px). Text on the plot is at least
 #: ``MIN_FONT`` pt, and a pt is ``1/72`` of an inch of the figure, so on screen a pt measures
@@ -151,7 +151,7 @@ def caption_lines(caption: str, width_in: float, fontsize: float = CAPTION_FONT)
 
 def export_png(figure: Figure, caption: str, dpi: int = EXPORT_DPI) -> bytes:
     """The figure at ``dpi`` under a caption strip (what the view shows: exactly the inputs of
-    this figure, :func:`~.export.caption`), wrapped to the figure's width so that it is never cut
+    this figure, :func:`~explorer.app.view.export.caption`), wrapped to the figure's width so that it is never cut
     and never overlaps the figure's title. The figure is left as it was."""
     old = figure.get_dpi()
     figure.set_dpi(dpi)

@@ -6,7 +6,7 @@ True
 
 from __future__ import annotations
 
-from .params import PARAMS
+from explorer.app.declare.params import PARAMS
 
 #: Buttons, curves and readouts (not parameters): label → what it is.
 OTHERS = {

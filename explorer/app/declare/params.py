@@ -4,8 +4,8 @@ Each :class:`Param` says what a parameter is (default, bounds, unit, label, help
 shown (widget kind, group), how it travels in a link (URL name, aliases, codec) and what it
 changes (the panels it affects, and whether it is a physics input or only a view setting).
 Everything else is generated from this table: the state traits and their clamping
-(:mod:`.state`), the widgets (:mod:`.controls`), the legend (:mod:`.legend`), the link reader and
-writer (:mod:`.urlstate`), the CSV header (:mod:`.export`) and the dependency sets below. Adding a
+(:mod:`explorer.app.state.traits`), the widgets (:mod:`explorer.app.widgets.controls`), the legend (:mod:`explorer.app.declare.legend`), the link reader and
+writer (:mod:`explorer.app.state.urlstate`), the CSV header (:mod:`explorer.app.view.export`) and the dependency sets below. Adding a
 control is one entry here plus its physics.
 
 Values are in display units (μB, e, 10⁻³² cm², MeV, keV, eV).
@@ -63,7 +63,7 @@ class Param:
     ``affects`` names the panels (and ``"page"``) whose display it changes; ``physics`` says
     whether it is a physics input (its change recomputes those panels' curves) or a view setting
     (its change rebuilds the view from the physics already computed). ``codec`` names the link
-    reader/writer in :mod:`.urlstate`; ``url=None`` means the parameter travels inside another
+    reader/writer in :mod:`explorer.app.state.urlstate`; ``url=None`` means the parameter travels inside another
     one's URL value (``mu_on`` in ``mu=off``).
     """
 

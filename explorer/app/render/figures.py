@@ -3,10 +3,10 @@
 A :class:`PanelFigure` owns a :class:`matplotlib.figure.Figure` on an Agg canvas (no pyplot, no
 backend switching). Every artist is made once in ``__init__``; :meth:`PanelFigure.update` moves
 them with ``set_data``/``set_verts``/``set_segments``; :meth:`PanelFigure.render` draws and
-encodes (:mod:`.figstyle` has the look, the frame and the encoder).
+encodes (:mod:`explorer.app.render.style` has the look, the frame and the encoder).
 
->>> from explorer.app.state import ExplorerState
->>> from explorer.app.compute import compute_view
+>>> from explorer.app.state.traits import ExplorerState
+>>> from explorer.app.view.compute import compute_view
 >>> fig = PanelFigure("electron")
 >>> fig.update(compute_view("electron", ExplorerState()))
 >>> fig.render()[:8]
@@ -24,8 +24,9 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from .figdata import bands, y_limits
-from .figstyle import (
+from explorer.app.declare.fmt import energy
+from explorer.app.render.figdata import bands, y_limits
+from explorer.app.render.style import (
     COLORS,
     FONT,
     N_EDGE_LABELS,
@@ -39,7 +40,6 @@ from .figstyle import (
     new_figure,
     render_png,
 )
-from .fmt import energy
 
 __all__ = ["PanelFigure", "encode_png", "render_png"]
 
@@ -221,7 +221,7 @@ class PanelFigure(Blitted):
             line.set_visible(False)
 
     def update(self, view) -> None:
-        """Move every artist to ``view`` (a :class:`~explorer.app.model.PanelView`).
+        """Move every artist to ``view`` (a :class:`~explorer.app.view.model.PanelView`).
 
         When the view's physics is the one already shown (a view-only change: threshold,
         decades), the curves and everything else the physics fixes are left alone, so their

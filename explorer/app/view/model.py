@@ -1,6 +1,6 @@
 """The view model: everything a panel shows, as plain typed records (no state, no widgets).
 
-:mod:`.compute` fills these from the state in two steps: :class:`PanelPhysics` holds what the
+:mod:`explorer.app.view.compute` fills these from the state in two steps: :class:`PanelPhysics` holds what the
 physics gives for the physics inputs (curves, crossover, T_max, edges, constants of the target),
 and :class:`PanelView` adds what the view inputs decide (threshold readouts, y range). Figures and
 readouts take a :class:`PanelView` only, so they can be tested with a hand-made one and a

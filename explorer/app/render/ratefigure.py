@@ -1,7 +1,7 @@
 """The rates panel's figure, made once and mutated in place: dR/dT (left) and the μν a counting
 experiment excludes against its threshold (right), with the experimental limits.
 
-It takes a :class:`~explorer.app.ratepanel.RatesView` only.
+It takes a :class:`~explorer.app.view.rates.RatesView` only.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+from explorer.app.render.style import COLORS, DPI, FONT, STYLES, Blitted, decade_label, encode_png
 from explorer.physics.limits import LIMITS, best
 
-from .figstyle import COLORS, DPI, FONT, STYLES, Blitted, decade_label, encode_png
-
 #: Figure size in inches (1134 × 567 px at DPI 135): the whole page width, text in the
-#: panel figures' sizes (:data:`~.figstyle.FONT`).
+#: panel figures' sizes (:data:`~explorer.app.render.style.FONT`).
 FIGSIZE = (8.4, 4.2)
 #: Limits drawn on the sensitivity plot: the paper's reactor limit and the best direct and
 #: astrophysical limits of the table (computed by :func:`explorer.physics.limits.best`).

@@ -20,10 +20,10 @@ grid, so that a pin can be compared point by point (and exported in the same CSV
 
 from __future__ import annotations
 
-from .fmt import neutrino_label, number
-from .params import PHYSICS_INPUTS, REGISTRY
-from .state import ExplorerState
-from .urlstate import CODECS, Skip
+from explorer.app.declare.fmt import neutrino_label, number
+from explorer.app.declare.params import PHYSICS_INPUTS, REGISTRY
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import CODECS, Skip
 
 #: At most this many pins per panel.
 MAX_PINS = 3
