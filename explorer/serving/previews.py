@@ -146,12 +146,15 @@ class Previews:
         When the plan is not ready within :data:`PREVIEW_PAGE_WAIT` seconds (a server still
         warming up) the page does not wait: it gets an image for every panel, titled, and the
         page script drops any that the server then refuses (a panel the view does not show)."""
+        from explorer.app.declare.channels import CHANNELS
         from explorer.app.render import preview
-        from explorer.app.widgets.panels import TITLES
 
         plan = await self.plan(query, PREVIEW_PAGE_WAIT)
         if plan is None:  # not planned yet (a server still warming up): every panel, in case
-            alts = {c: f"Preview (the live plot follows): {TITLES[c]}" for c in preview.CHANNELS}
+            alts = {
+                c: f"Preview (the live plot follows): {CHANNELS[c].title}"
+                for c in preview.PREVIEWED
+            }
         else:
             for c in plan.views:
                 self.png_future(c, plan)

@@ -252,12 +252,14 @@ def test_slider_echo_within_half_a_step_is_ignored(dash):
 
 
 def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
-    from explorer.app.control import dashboard as mod
+    real = dash.physics
 
-    def boom(state):
-        raise RuntimeError("kaboom <b>")
+    def boom(name, state):
+        if name == "electron":
+            raise RuntimeError("kaboom <b>")
+        return real(name, state)
 
-    monkeypatch.setitem(mod._PHYSICS, "electron", boom)
+    monkeypatch.setattr(dash, "physics", boom)
     dash.state.mu = 1e-10  # must not raise
     assert dash.error.layout.display == "block"
     assert "kaboom &lt;b&gt;" in dash.error.value and '<b>"' not in dash.error.value
@@ -269,7 +271,7 @@ def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
 def test_button_errors_are_shown_on_the_page(dash, monkeypatch):
     from explorer.app.control import dashboard as mod
 
-    monkeypatch.setattr(mod, "curves_csv", lambda *a: 1 / 0)
+    monkeypatch.setattr(mod, "views_csv", lambda *a: 1 / 0)
     dash.page.export_button.click()
     assert "ZeroDivisionError" in dash.error.value
 

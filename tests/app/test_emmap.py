@@ -17,16 +17,9 @@ from scipy import constants as sc
 
 from explorer.app.declare.fmt import energy
 from explorer.app.declare.params import REGISTRY
+from explorer.app.render.loop import export_png, render_png
 from explorer.app.render.mapfigure import MapFigure
-from explorer.app.render.style import (
-    DPI,
-    EXPORT_DPI,
-    FIGSIZE,
-    FONT,
-    MIN_FONT,
-    export_png,
-    render_png,
-)
+from explorer.app.render.style import DPI, EXPORT_DPI, FIGSIZE, FONT, MIN_FONT
 from explorer.app.state.presets import EXPERIMENTS
 from explorer.app.state.traits import ExplorerState
 from explorer.app.view.compute import compute_view

@@ -23,33 +23,26 @@ import os
 import ipywidgets as widgets
 
 from explorer.app.declare import dom
+from explorer.app.declare.channels import CHANNELS, SHOWN
 from explorer.app.declare.params import (
     NAMES,
     PAGE_INPUTS,
     PANELS,
     PARAMS,
     PHYSICS_INPUTS,
-    SHOWN,
     STICKY,
     VIEW_INPUTS,
     applies,
-)  # fmt: skip
-from explorer.app.render.style import export_png, render_scale
+)
+from explorer.app.render.loop import export_png
+from explorer.app.render.style import render_scale
 from explorer.app.state import pins
 from explorer.app.state.presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from explorer.app.state.traits import ExplorerState
 from explorer.app.state.urlstate import set_from_query, to_query
-from explorer.app.view.compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
-from explorer.app.view.emmap import compute_map
-from explorer.app.view.export import caption, curves_csv, data_link, rates_csv
-from explorer.app.view.rates import compute_rates
-from explorer.app.view.readouts import (
-    error_html,
-    headline_html,
-    notes_html,
-    page_html,
-    rates_headline_html,
-)
+from explorer.app.view.compute import compute_view, dirac_moment, physics_of
+from explorer.app.view.export import caption, data_link, views_csv
+from explorer.app.view.readouts import error_html, headline_html, notes_html, page_html
 from explorer.app.widgets.controls import TOGGLED_GROUPS, Controls, make, share_models, shared
 from explorer.app.widgets.layout import Page
 from explorer.app.widgets.panels import ChannelPanel
@@ -103,8 +96,8 @@ class Dashboard(widgets.VBox):
     def _toggled(self) -> list:
         """The widgets whose ``layout.display`` is set after the build (see :func:`_display`)."""
         conditional = [self.controls.widgets[p.name] for p in _CONDITIONAL]
-        pin_maps = [w for name in THRESHOLD for w in (*self.panels[name].unpin_buttons,
-                                                      self.panels[name].map_image)]  # fmt: skip
+        pin_maps = [w for p in self.panels.values() for w in (*getattr(p, "unpin_buttons", ()),
+                                                              *p.map_images())]  # fmt: skip
         return [*self.panels.values(), *(self.groups[k] for k in TOGGLED_GROUPS), self.notice, self.error,
                 *conditional, *pin_maps, self.pixels]  # fmt: skip
 
@@ -116,8 +109,9 @@ class Dashboard(widgets.VBox):
             b.on_click(self._guard(lambda _b, v=v: self.state.update(mu_on=True, mu=v)))
         for key, b in page.rate_buttons.items():
             b.on_click(self._guard(lambda _b, k=key: self.apply_rate_preset(k)))
-        for name in ("electron", "nucleus"):
-            panel = self.panels[name]
+        for name, panel in self.panels.items():
+            if not panel.record.pins:
+                continue
             panel.pin_button.on_click(self._guard(lambda _b, n=name: self.pin(n)))
             for i, b in enumerate(panel.unpin_buttons):
                 b.on_click(self._guard(lambda _b, n=name, i=i: self.unpin(n, i)))
@@ -135,7 +129,7 @@ class Dashboard(widgets.VBox):
             query = os.environ.get("QUERY_STRING", "")
         # a link's first view is the same whatever the figures showed before (the defaults, in a
         # pre-heated kernel): its dσ/dT axes from its curves alone, also for a panel drawn later
-        figures = [self.panels[name].figure for name in THRESHOLD]
+        figures = [panel.figure for panel in self.panels.values()]
         for f in figures:
             f.forget_limits()
         revision = self.state.revision
@@ -162,7 +156,8 @@ class Dashboard(widgets.VBox):
                 _display(panel, name in shown)
                 if name in shown:
                     self._bring_up_to_date(name)
-            _display(self.groups["rates"], "rates" in shown)
+            for group in TOGGLED_GROUPS:  # a panel's own controls, shown with it
+                _display(self.groups[group], any(CHANNELS[n].controls == group for n in shown))
             for p in _CONDITIONAL:
                 _display(self.controls.widgets[p.name], applies(p, self.state))
             if changed & PAGE_INPUTS:
@@ -175,29 +170,25 @@ class Dashboard(widgets.VBox):
             self._set_error(exc)
 
     def _bring_up_to_date(self, name: str) -> None:
-        """Recompute ``name``'s physics if stale, rebuild its view if stale, and show it."""
+        """Recompute ``name``'s physics if stale, rebuild its view if stale, and show it: the
+        one state → view path (:func:`~explorer.app.view.compute.compute_view`), given the
+        physics it keeps while only view inputs change."""
         if name in self._stale_physics:
-            self._physics[name] = _PHYSICS[name](self.state)
+            self._physics[name] = self.physics(name, self.state)
             self.physics_runs[name] += 1
             self._stale_physics.discard(name)
             self._stale_view.add(name)
         if name in self._stale_view:
-            p = self._physics[name]
-            if name in THRESHOLD:
-                s = self.state
-                pinned = pin_curves(name, getattr(s, pins.PIN_PARAM[name]), p.curves.T,
-                                    s.as_dict())  # fmt: skip
-                p = view(p, getattr(s, THRESHOLD[name]), s.y_decades, s.axes == "fit", pinned)
-                self.panels[name].show_map(None if s.map == "off" else compute_map(name, s, s.map))
-            self.panels[name].show(p)
+            view = compute_view(name, self.state, physics=self._physics[name])
+            self.panels[name].show(view)
             self._stale_view.discard(name)
+
+    #: the physics step of a channel (:func:`~explorer.app.view.compute.physics_of`)
+    physics = staticmethod(physics_of)
 
     def _show_headline(self, shown: tuple) -> None:
         """The crossover line above the plots, and presentation mode's class on the page."""
-        views = {n: self.panels[n].view.physics for n in shown if n in THRESHOLD}
-        text = headline_html(views)
-        if "rates" in shown:
-            text = rates_headline_html(self.panels["rates"].view)
+        text = headline_html(self.panels[n].view for n in shown)
         if self.page.headline.value != text:
             self.page.headline.value = text
         (self.add_class if self.state.present else self.remove_class)(dom.PRESENT)
@@ -241,13 +232,13 @@ class Dashboard(widgets.VBox):
 
     def pin(self, channel: str) -> None:
         """Pin the current curves of ``channel`` (the oldest pin goes when there are too many)."""
-        name = pins.PIN_PARAM[channel]
+        name = CHANNELS[channel].pins
         spec = pins.encode(channel, self.state.as_dict())
         setattr(self.state, name, pins.added(getattr(self.state, name), spec))
 
     def unpin(self, channel: str, index: int) -> None:
         """Remove pin ``index`` (from 0) of ``channel``."""
-        name = pins.PIN_PARAM[channel]
+        name = CHANNELS[channel].pins
         setattr(self.state, name, pins.removed(getattr(self.state, name), index))
 
     def _show_preset_note(self) -> None:
@@ -277,18 +268,14 @@ class Dashboard(widgets.VBox):
         shown = SHOWN[self.state.channel]
         for name in shown:  # make sure nothing shown is stale
             self._bring_up_to_date(name)
-        params = self.state.as_dict()
-        if shown == ("rates",):
-            csv = rates_csv(params, self.panels["rates"].view).encode("utf-8")
-            links = [data_link("neutrino_atom_rates.csv", "text/csv", csv, "Rates (CSV)")]
-        else:
-            views = {n: self.panels[n].view for n in shown}
-            csv = curves_csv(params, views).encode("utf-8")
-            links = [data_link("neutrino_atom_curves.csv", "text/csv", csv, "Curves (CSV)")]
+        views = {n: self.panels[n].view for n in shown}
+        csv = views_csv(self.state.as_dict(), views).encode("utf-8")
+        filename, label = CHANNELS[shown[0]].csv
+        links = [data_link(filename, "text/csv", csv, label)]
         for n in shown:
             panel = self.panels[n]
             figures = {f"neutrino_atom_{n}": panel.figure}
-            if n in THRESHOLD and self.state.map != "off":
+            if panel.record.map and self.state.map != "off":
                 figures[f"neutrino_atom_{n}_map_{self.state.map}"] = panel.map_figures[
                     self.state.map
                 ]
@@ -345,9 +332,6 @@ def _display(widget, visible: bool) -> None:
 
 #: controls shown only in some case (Param.only_when)
 _CONDITIONAL = tuple(p for p in PARAMS if p.only_when)
-
-#: panel → its physics step (the rates panel's view model comes out of it whole)
-_PHYSICS = {**PHYSICS, "rates": compute_rates}
 
 
 def build_dashboard(query: str | None = None, **values) -> Dashboard:

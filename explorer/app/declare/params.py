@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from explorer.app.declare.channels import CHANNELS, SHOWN
 from explorer.physics.constants import SIN2W_DEFAULT
 from explorer.physics.electron import BINDINGS
 from explorer.physics.limits import LIMITS, best
@@ -35,15 +36,8 @@ FEATURED_LIMITS = tuple(
     dict.fromkeys(("gemma", "red-giant", best("astrophysical").key, "borexino", best("direct").key))
 )
 
-#: The panels: the two channels' cross sections, and event rates in a detector.
-PANELS = ("electron", "nucleus", "rates")
-#: channel choice → the panels shown.
-SHOWN = {
-    "both": ("electron", "nucleus"),
-    "electron": ("electron",),
-    "nucleus": ("nucleus",),
-    "rates": ("rates",),
-}
+#: The panels, in page order: one record each (:mod:`.channels`).
+PANELS = tuple(CHANNELS)
 #: Readouts of the page outside the panels (eq. 1 and the limits).
 PAGE = "page"
 _BOTH = frozenset({"electron", "nucleus"})
@@ -126,10 +120,8 @@ PARAMS: tuple[Param, ...] = (
        "with the link.", "view", {PAGE}, physics=False, url="preset", codec="preset"),
     _p("channel", "both", "toggle", "Show", "Both panels, or only ν–e, or only CEvNS.", "view",
        set(), physics=False, url="channel", codec="choice",
-       options=(("both", "both"), ("ν–e", "electron"), ("CEvNS", "nucleus"),
-                ("event rates", "rates")),
-       value_aliases={"all": "both", "e": "electron", "nuclear": "nucleus", "cevns": "nucleus",
-                      "n": "nucleus", "rate": "rates", "counts": "rates"}),
+       options=(("both", "both"), *((c.short, c.name) for c in CHANNELS.values())),
+       value_aliases={"all": "both", **{a: c.name for c in CHANNELS.values() for a in c.aliases}}),
     _p("present", False, "check", "Presentation mode",
        "For a projector: the advanced controls fold away and the crossover is shown in large "
        "type (the plots' text is projector-sized at any width).", "header", {PAGE},
@@ -295,11 +287,14 @@ NAMES: tuple[str, ...] = tuple(p.name for p in PARAMS)
 BOUNDS: dict[str, tuple] = {p.name: p.bounds for p in PARAMS if p.bounds}
 #: Each panel's physics inputs: a change recomputes its curves.
 PHYSICS_INPUTS: dict[str, frozenset] = {
-    panel: frozenset(p.name for p in PARAMS if p.physics and panel in p.affects) for panel in PANELS
+    panel: frozenset(p.name for p in PARAMS if p.physics and panel in p.affects)
+    | CHANNELS[panel].inputs
+    for panel in PANELS
 }
 #: Each panel's view inputs: a change rebuilds its view from the physics already computed.
 VIEW_INPUTS: dict[str, frozenset] = {
     panel: frozenset(p.name for p in PARAMS if not p.physics and panel in p.affects)
+    - PHYSICS_INPUTS[panel]
     for panel in PANELS
 }
 #: Inputs of the page's own readouts (eq. 1, limits).
@@ -320,6 +315,8 @@ AXIS_PAIRS = (
     ("TN_min", "TN_max", 10.0),
     ("r_threshold", "r_window", 1.1),
 )
+
+assert set(SHOWN) == set(REGISTRY["channel"].values)
 
 # The slider domains lie inside what the physics accepts (one definition of each domain).
 assert REGISTRY["mu"].bounds[1] <= MU_MAX and REGISTRY["q"].bounds[1] <= Q_MAX

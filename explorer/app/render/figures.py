@@ -3,7 +3,8 @@
 A :class:`PanelFigure` owns a :class:`matplotlib.figure.Figure` on an Agg canvas (no pyplot, no
 backend switching). Every artist is made once in ``__init__``; :meth:`PanelFigure.update` moves
 them with ``set_data``/``set_verts``/``set_segments``; :meth:`PanelFigure.render` draws and
-encodes (:mod:`explorer.app.render.style` has the look, the frame and the encoder).
+encodes on the render loop every figure shares (:mod:`explorer.app.render.loop`);
+:mod:`explorer.app.render.style` has the look and the frame.
 
 >>> from explorer.app.state.traits import ExplorerState
 >>> from explorer.app.view.compute import compute_view
@@ -24,8 +25,10 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
+from explorer.app.declare.channels import channel as as_channel
 from explorer.app.declare.fmt import energy
 from explorer.app.render.figdata import bands, y_limits
+from explorer.app.render.loop import Blitted, encode_png, render_png
 from explorer.app.render.style import (
     COLORS,
     FONT,
@@ -33,12 +36,9 @@ from explorer.app.render.style import (
     PIN_COLORS,
     PIN_STYLE,
     STYLES,
-    Blitted,
     add_legend,
-    encode_png,
     legend_handles,
     new_figure,
-    render_png,
 )
 
 __all__ = ["PanelFigure", "encode_png", "render_png"]
@@ -58,9 +58,10 @@ class PanelFigure(Blitted):
     most slider moves keep the static layer.
     """
 
-    def __init__(self, channel: str):
-        self.channel = channel
-        self.figure, self.ax = fig, ax = new_figure(channel)
+    def __init__(self, channel):
+        ch = as_channel(channel)
+        self.channel = ch.name
+        self.figure, self.ax = fig, ax = new_figure(ch)
         xy = blended_transform_factory(ax.transData, ax.transAxes)
         self._xy = xy
         self._make_regions(ax, xy)
@@ -68,7 +69,7 @@ class PanelFigure(Blitted):
         self.title = fig.text(0.012, 0.96, "", ha="left", va="center", fontsize=FONT["title"])
         self.energy_text = fig.text(0.985, 0.96, "", ha="right", va="center",
                                     fontsize=FONT["note"])  # fmt: skip
-        self._handles = legend_handles(channel)
+        self._handles = legend_handles(ch)
         self._legend, self._legend_keys = None, ()
         self.off_left = ax.text(0.01, 0.1, "", transform=ax.transAxes, ha="left", va="bottom",
                                 fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
@@ -100,8 +101,6 @@ class PanelFigure(Blitted):
         self._dynamic.sort(key=lambda a: (a is self.energy_text, a.get_zorder()))
         for a in self._dynamic:
             a.set_animated(True)
-        self._background = None
-        self._bg_key = None
         self._edges_key = ()
         self._physics = None  # the PanelPhysics on display
         self._fresh_limits = True  # the next update sets the dσ/dT axis from its curves alone
@@ -191,26 +190,12 @@ class PanelFigure(Blitted):
             zorder=7,
         )
 
-    def render(self) -> bytes:
-        """Draw the current state and return PNG bytes (blitting over the cached static layer)."""
-        canvas = self.figure.canvas
-        key = (
-            self.ax.get_xlim(),
-            self.ax.get_ylim(),
-            self.title.get_text(),
-            self._edges_key,
-            self._legend_keys,
-        )
-        if self._background is None or key != self._bg_key:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._bg_key = key
-        else:
-            canvas.restore_region(self._background)
-        for a in self._dynamic:
-            if a.get_visible():
-                self.figure.draw_artist(a)
-        return encode_png(canvas)
+    def frame_key(self) -> tuple:
+        return (self.ax.get_xlim(), self.ax.get_ylim(), self.title.get_text(), self._edges_key,
+                self._legend_keys)  # fmt: skip
+
+    def moving(self) -> list:
+        return self._dynamic
 
     @staticmethod
     def _vline(line: Line2D, x: float, show: bool) -> None:

@@ -28,7 +28,6 @@ import math
 import numpy as np
 from matplotlib import colormaps
 from matplotlib import patheffects as pe
-from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
@@ -38,9 +37,12 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, NullLocator
 from matplotlib.transforms import Bbox
 
+from explorer.app.declare.channels import channel as as_channel
 from explorer.app.declare.fmt import energy, sci
-from explorer.app.render.style import COLORS, DPI, FIGSIZE, FONT, Blitted, decade_label, encode_png
-from explorer.app.view.emmap import AXES, CHANNELS
+from explorer.app.render.loop import Blitted
+from explorer.app.render.mapartists import TEXT_BOX, Cells, Name
+from explorer.app.render.style import COLORS, DPI, FIGSIZE, FONT, decade_label
+from explorer.app.view.emmap import AXES
 
 __all__ = ["RATIO_DECADES", "MapFigure"]
 
@@ -57,8 +59,6 @@ NO_EVENTS = "#e4e4e4"
 CMAP = "viridis"
 
 _HALO = [pe.withStroke(linewidth=3.6, foreground="white")]
-#: Texts drawn over the image sit on a half-transparent white box (cheaper than a halo).
-_TEXT_BOX = dict(boxstyle="square,pad=0.15", facecolor="white", alpha=0.75, edgecolor="none")
 
 _Y_LABEL = {"mu": "magnetic moment μν (μB)", "q": "millicharge |qν| (e)"}
 _CURRENT = {"mu": "current μν", "q": "current |qν|"}
@@ -97,148 +97,16 @@ def _log_tick(x, _pos=None) -> str:
     return decade_label(10.0**x)
 
 
-class _Cells(Artist):
-    """The map's cells, coloured once per update, drawn straight into the axes box: each screen
-    pixel takes the colour of the cell under its centre (nearest cell; transparent outside the
-    cells). The pixel → cell lookup is kept while the axes box and limits stay, so a render
-    costs one fancy index and one ``draw_image`` — no resampling of the 200 × 200 grid."""
-
-    def __init__(self, ax):
-        super().__init__()
-        self.axes = ax
-        self.set_figure(ax.figure)
-        self.set_zorder(1)
-        self._rgba = None  # (ny, nx, 4) uint8, row 0 at the lowest y
-        self._edges = None
-        self._lookup_key, self._lookup = None, None
-        self._screen_key, self._screen = None, None
-        self._version = 0
-
-    def set_cells(self, rgba, x_edges, y_edges) -> None:
-        """New colours (ny × nx × 4 bytes) on cells bounded by the given data-coordinate edges."""
-        self._rgba = np.ascontiguousarray(rgba)
-        self._edges = (x_edges, y_edges)
-        self._version += 1
-        self.stale = True
-
-    def _pixel_cells(self, bbox, xlim, ylim):
-        """(x0, y0, index): the screen pixels covering ``bbox`` from (x0, y0) up, each with the
-        flat index of its cell (rows × columns + 1 for pixels outside the cells: transparent)."""
-        x0, y0 = math.floor(bbox.x0), math.floor(bbox.y0)
-        w, h = math.ceil(bbox.x1) - x0, math.ceil(bbox.y1) - y0
-        xc = xlim[0] + (x0 + 0.5 + np.arange(w) - bbox.x0) / bbox.width * (xlim[1] - xlim[0])
-        yc = ylim[0] + (y0 + 0.5 + np.arange(h) - bbox.y0) / bbox.height * (ylim[1] - ylim[0])
-        xe, ye = self._edges
-        nx, ny = len(xe) - 1, len(ye) - 1
-        cols = np.searchsorted(xe, xc) - 1
-        rows = np.searchsorted(ye, yc) - 1  # Agg's draw_image: row 0 at the bottom (y0)
-        index = rows[:, None] * nx + cols[None, :]
-        outside = ((rows < 0) | (rows >= ny))[:, None] | ((cols < 0) | (cols >= nx))[None, :]
-        index[outside] = nx * ny
-        return x0, y0, index
-
-    def draw(self, renderer):
-        if not self.get_visible() or self._rgba is None:
-            return
-        ax = self.axes
-        bbox = ax.bbox
-        key = (tuple(bbox.bounds), ax.get_xlim(), ax.get_ylim(), *map(bytes, self._edges))
-        if key != self._lookup_key:
-            self._lookup_key, self._lookup = key, self._pixel_cells(bbox, *key[1:3])
-        x0, y0, index = self._lookup
-        if (key, self._version) != self._screen_key:
-            flat = np.concatenate((self._rgba.reshape(-1, 4), np.zeros((1, 4), np.uint8)))
-            self._screen_key, self._screen = (key, self._version), flat[index]
-        gc = renderer.new_gc()
-        gc.set_clip_rectangle(bbox)
-        renderer.draw_image(gc, x0, y0, self._screen)
-        gc.restore()
-        self.stale = False
-
-
-class _Name(Artist):
-    """A short text on a white box (``_TEXT_BOX``'s opacity) over the map, drawn as a stamp: the text is laid out
-    and rasterised once per resolution (on a figure of its own), then each draw is one
-    ``draw_image`` — the names of the limits are drawn on every render, over the image, and
-    rasterising text each time cost more than the rest of the render. The box's right (``side``
-    1) or left (``side`` 0) edge sits ``offset[0]`` pt from the point (``side`` in axes
-    coordinates, ``y`` in data), the box centred on the line through it."""
-
-    def __init__(self, ax, text: str, side: float, y: float, offset: tuple, fontsize: float,
-                 color: str, zorder: float):  # fmt: skip
-        super().__init__()
-        self.axes = ax
-        self.set_figure(ax.figure)
-        self.set_zorder(zorder)
-        self._text, self._side, self._y, self._offset = text, side, y, offset
-        self._fontsize, self._color = fontsize, color
-        self._stamp, self._stamp_dpi = None, None
-
-    def get_text(self) -> str:
-        return self._text
-
-    def get_fontsize(self) -> float:
-        return self._fontsize
-
-    def _make_stamp(self, dpi: float):
-        """The box with its text as (rows, columns, RGBA) bytes, row 0 at the top."""
-        pad = 0.2 * self._fontsize / 72.0  # in
-        probe = Figure(dpi=dpi)
-        FigureCanvasAgg(probe)
-        t = probe.text(0, 0, self._text, fontsize=self._fontsize)
-        ext = t.get_window_extent(probe.canvas.get_renderer())
-        w, h = ext.width / dpi + 2 * pad, ext.height / dpi + 2 * pad
-        fig = Figure(figsize=(math.ceil(w * dpi) / dpi, math.ceil(h * dpi) / dpi), dpi=dpi,
-                     facecolor="none")  # fmt: skip
-        FigureCanvasAgg(fig)
-        fig.text(0.5, 0.5, self._text, ha="center", va="center", fontsize=self._fontsize,
-                 color=self._color)  # fmt: skip
-        fig.canvas.draw()
-        # the text (Agg: straight alpha) over a white box of _TEXT_BOX's opacity
-        rgba = np.asarray(fig.canvas.buffer_rgba()).astype(float)
-        cover = rgba[..., 3:] / 255.0
-        out = np.empty_like(rgba)
-        out[..., :3] = rgba[..., :3] * cover + 255.0 * (1.0 - cover)
-        out[..., 3:] = 255.0 * (cover + _TEXT_BOX["alpha"] * (1.0 - cover))
-        return np.round(out).astype(np.uint8)
-
-    def _corner(self, renderer):
-        """Stamp and its lower left pixel."""
-        dpi = self.figure.dpi
-        if self._stamp_dpi != dpi:
-            self._stamp, self._stamp_dpi = self._make_stamp(dpi), dpi
-        w = self._stamp.shape[1]
-        x, y = self.axes.get_yaxis_transform().transform((self._side, self._y))
-        dx = self._offset[0] * dpi / 72.0
-        x0 = round(x + dx - (w if self._side else 0))
-        # centred on its line (issue 23: a name above its line seemed to belong to the next one)
-        return self._stamp, x0, round(y - self._stamp.shape[0] / 2)
-
-    def get_window_extent(self, renderer=None):
-        stamp, x0, y0 = self._corner(renderer)
-        h, w = stamp.shape[:2]
-        return Bbox.from_bounds(x0, y0, w, h)
-
-    def draw(self, renderer):
-        if not self.get_visible():
-            return
-        stamp, x0, y0 = self._corner(renderer)
-        gc = renderer.new_gc()
-        gc.set_clip_rectangle(self.axes.bbox)
-        renderer.draw_image(gc, x0, y0, stamp[::-1])
-        gc.restore()
-        self.stale = False
-
-
 class MapFigure(Blitted):
     """The map of one channel (``"electron"``/``"nucleus"``) over one axis (``"mu"``/``"q"``)."""
 
-    def __init__(self, channel: str, axis: str):
-        if channel not in CHANNELS:
-            raise ValueError(f"channel must be one of {CHANNELS}, got {channel!r}")
+    def __init__(self, channel, axis: str):
+        ch = as_channel(channel)
+        if not ch.map:
+            raise ValueError(f"channel {ch.name!r} has no map")
         if axis not in AXES:
             raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
-        self.channel, self.axis = channel, axis
+        self.record, self.channel, self.axis = ch, ch.name, axis
         self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
         FigureCanvasAgg(fig)
         fig.subplots_adjust(**_AXES)
@@ -248,7 +116,7 @@ class MapFigure(Blitted):
         cmap = colormaps[CMAP].with_extremes(bad=NO_EVENTS)
         norm = Normalize(-RATIO_DECADES, RATIO_DECADES)
         self._cmap, self._norm = cmap, norm
-        self.image = ax.add_artist(_Cells(ax))
+        self.image = ax.add_artist(Cells(ax))
         cb = fig.colorbar(ScalarMappable(norm, cmap), cax=cax, extend="both")
         cb.set_ticks(FixedLocator(range(-RATIO_DECADES, RATIO_DECADES + 1, 2)))
         cb.ax.yaxis.set_major_formatter(FuncFormatter(_log_tick))
@@ -262,7 +130,7 @@ class MapFigure(Blitted):
                              color="#333333")  # fmt: skip
         self.notice = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                               fontsize=FONT["note"], visible=False, zorder=8,
-                              bbox=_TEXT_BOX)  # fmt: skip
+                              bbox=TEXT_BOX)  # fmt: skip
         self._legend = self._make_legend(fig)
         self._limit_artists: list = []
         self.limit_names: list = []
@@ -285,12 +153,11 @@ class MapFigure(Blitted):
         self._shown_ratio = None
         for a in [self.image, *self.ax.spines.values(), *self._lines]:
             a.set_animated(True)
-        self._background, self._bg_key = None, None
 
     # ------------------------------------------------------------------------------------
     def _frame(self, fig, ax) -> None:
         """Axis labels at fixed places (no automatic layout), decade ticks."""
-        what = "electron" if self.channel == "electron" else "nuclear"
+        what = self.record.recoil
         x_mid = (_AXES["left"] + _AXES["right"]) / 2
         y_mid = (_AXES["bottom"] + _AXES["top"]) / 2
         fig.text(x_mid, _X_LABEL_Y, f"{what} recoil energy T (keV)", ha="center", va="center",
@@ -317,14 +184,14 @@ class MapFigure(Blitted):
         (self.marker_mark,) = ax.plot(*nan2, ls="none", marker="X", ms=10, mfc="white",
                                       mec="black", mew=1.2, zorder=6)  # fmt: skip
         kw = dict(transform=ax.transAxes, fontsize=FONT["small"], color="#222222", zorder=7,
-                  bbox=_TEXT_BOX)  # fmt: skip
+                  bbox=TEXT_BOX)  # fmt: skip
         # off-scale markers at the top corners, notes at the bottom: they never meet
         self.off_left = ax.text(0.015, 0.975, "", ha="left", va="top", **kw)
         self.off_right = ax.text(0.985, 0.975, "", ha="right", va="top", **kw)
         self.note = ax.text(0.015, 0.025, "", ha="left", va="bottom", **kw)
 
     def _make_legend(self, fig):
-        est = "eq. 9 scale" if self.channel == "electron" else "eq. 16 scale"
+        est = f"{self.record.estimate_eq} scale"
         if self.axis == "q":
             est += " (μν only)"
         handles = [
@@ -377,7 +244,7 @@ class MapFigure(Blitted):
             groups.append([label, ly, side])
         for label, ly, side in groups:
             off = (-3.0 if side else 3.0, _LIMIT_GAP)
-            name = _Name(self.ax, label, side, ly, off, FONT["small"], "#222222", zorder=5.5)
+            name = Name(self.ax, label, side, ly, off, FONT["small"], "#222222", zorder=5.5)
             self.ax.add_artist(name)
             name.set_animated(True)
             self._limit_artists.append(name)
@@ -459,22 +326,21 @@ class MapFigure(Blitted):
             note = f"{name} is off: the live plot\n({name} = 0) is not on this map"
         self.note.set_text(note)
 
-    def render(self) -> bytes:
-        """Draw and encode as PNG (blitting over the cached frame while ranges and texts stay)."""
+    def frame_key(self) -> tuple:
+        return (self.ax.get_xlim(), self.ax.get_ylim(), self._limits_key, self.figure.dpi)
+
+    def moving(self) -> list:
+        # the image would cover the inner half of the frame's lines: they are drawn after it
+        return [self.image, *self.ax.spines.values(), *self._drawn]
+
+    def after_blit(self, new_frame: bool) -> None:
+        """The title and the held parameters, each from its kept strip of pixels when its text
+        was drawn before (drawing text costs more than the rest of a render)."""
         canvas, fig = self.figure.canvas, self.figure
-        key = (self.ax.get_xlim(), self.ax.get_ylim(), self._limits_key, fig.dpi)
-        if self._background is None or key != self._bg_key:
-            canvas.draw()
-            self._background, self._bg_key = canvas.copy_from_bbox(fig.bbox), key
+        if new_frame:
             self._strips.clear()
             self._texts = [(a, _strip(fig, a.get_position()[1], a.get_fontsize()))
                            for a in (self.title, self.held)]  # fmt: skip
-        else:
-            canvas.restore_region(self._background)
-        # the image would cover the inner half of the frame's lines: they are drawn after it
-        for a in [self.image, *self.ax.spines.values(), *self._drawn]:
-            if a.get_visible():
-                self.ax.draw_artist(a)
         for a, bbox in self._texts:
             k = (bbox.y0, a.get_text())
             strip = self._strips.get(k)
@@ -485,4 +351,3 @@ class MapFigure(Blitted):
                 strip = self._strips[k] = canvas.copy_from_bbox(bbox)
             else:
                 canvas.restore_region(strip)
-        return encode_png(canvas)

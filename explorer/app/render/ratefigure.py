@@ -13,7 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from explorer.app.render.style import COLORS, DPI, FONT, STYLES, Blitted, decade_label, encode_png
+from explorer.app.render.loop import Blitted
+from explorer.app.render.style import COLORS, DPI, FONT, STYLES, decade_label
 from explorer.physics.limits import LIMITS, best
 
 #: Figure size in inches (1134 × 567 px at DPI 135): the whole page width, text in the
@@ -40,7 +41,7 @@ def _log_axes(ax, xlabel: str, ylabel: str) -> None:
 class RatesFigure(Blitted):
     """Both plots of the rates panel; :meth:`update` moves the artists, :meth:`render` encodes."""
 
-    def __init__(self):
+    def __init__(self, channel=None):  # one figure for the rates channel
         self.figure = fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
         FigureCanvasAgg(fig)
         # the legends sit under the plots (never on the curves): room for three rows of them
@@ -78,7 +79,6 @@ class RatesFigure(Blitted):
         for a in self._dynamic:
             a.set_animated(True)
             a.set_zorder(10 + a.get_zorder())  # above the legends, as blitting draws them
-        self._background, self._bg_key = None, None
 
     def update(self, v) -> None:
         """Move every artist to the view model ``v``."""
@@ -129,20 +129,12 @@ class RatesFigure(Blitted):
                       bbox_to_anchor=(-0.12, -0.19), ncols=3 if ax is self.ax_rate else 2,
                       handlelength=1.8, columnspacing=0.8, handletextpad=0.4, labelspacing=0.25)  # fmt: skip
 
-    def render(self) -> bytes:
-        """Draw and encode as PNG (blitting over the cached frame when the ranges are unchanged)."""
-        canvas = self.figure.canvas
-        key = (self.ax_rate.get_xlim(), self.ax_rate.get_ylim(), self.ax_sens.get_xlim(),
-               self.ax_sens.get_ylim(), self.title.get_text(), self._legend_keys)  # fmt: skip
-        if self._background is None or key != self._bg_key:
-            canvas.draw()
-            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
-        else:
-            canvas.restore_region(self._background)
-        for a in self._dynamic:
-            if a.get_visible():
-                a.axes.draw_artist(a)
-        return encode_png(canvas)
+    def frame_key(self) -> tuple:
+        return (self.ax_rate.get_xlim(), self.ax_rate.get_ylim(), self.ax_sens.get_xlim(),
+                self.ax_sens.get_ylim(), self.title.get_text(), self._legend_keys)  # fmt: skip
+
+    def moving(self) -> list:
+        return self._dynamic
 
 
 def _drawn(artist) -> bool:

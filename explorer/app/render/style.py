@@ -7,15 +7,12 @@ benchmark floor.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-from PIL import Image
 
 from explorer.app.declare.fmt import sup
 
@@ -102,30 +99,6 @@ def decade_label(x, _pos=None) -> str:
     return "10" + sup(e)
 
 
-def encode_png(canvas) -> bytes:
-    """Encode what ``canvas`` (Agg) holds now as PNG, with the fixed encoder settings."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    buf = io.BytesIO()
-    # opaque figure: RGB is a quarter less to compress than RGBA, for the same picture
-    Image.fromarray(rgba, "RGBA").convert("RGB").save(
-        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
-    )
-    return buf.getvalue()
-
-
-def render_png(figure: Figure) -> bytes:
-    """Draw every artist of ``figure`` (animated ones too) and encode it as PNG (for export)."""
-    animated = [a for a in figure.findobj() if a.get_animated()]
-    for a in animated:
-        a.set_animated(False)
-    try:
-        figure.canvas.draw()
-        return encode_png(figure.canvas)
-    finally:
-        for a in animated:
-            a.set_animated(True)
-
-
 #: Resolution of exported figures (slide quality).
 EXPORT_DPI = 200
 
@@ -149,52 +122,7 @@ def caption_lines(caption: str, width_in: float, fontsize: float = CAPTION_FONT)
     return [*lines, line]
 
 
-def export_png(figure: Figure, caption: str, dpi: int = EXPORT_DPI) -> bytes:
-    """The figure at ``dpi`` under a caption strip (what the view shows: exactly the inputs of
-    this figure, :func:`~explorer.app.view.export.caption`), wrapped to the figure's width so that it is never cut
-    and never overlaps the figure's title. The figure is left as it was."""
-    old = figure.get_dpi()
-    figure.set_dpi(dpi)
-    try:
-        render_png(figure)
-        body = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
-    finally:
-        figure.set_dpi(old)
-    width_in = figure.get_figwidth()
-    lines = caption_lines(caption, width_in)
-    strip = Figure(figsize=(width_in, (len(lines) * CAPTION_FONT * 1.3 + 8) / 72), dpi=dpi)
-    FigureCanvasAgg(strip)
-    strip.text(0.006, 0.5, "\n".join(lines), ha="left", va="center", fontsize=CAPTION_FONT,
-               color="#333333", linespacing=1.3)  # fmt: skip
-    strip.canvas.draw()
-    top = np.asarray(strip.canvas.buffer_rgba())[..., :3]
-    if top.shape[1] != body.shape[1]:  # rounding of the widths: the strip follows the figure
-        top = np.asarray(Image.fromarray(top).resize((body.shape[1], top.shape[0])))
-    buf = io.BytesIO()
-    Image.fromarray(np.vstack([top, body])).save(
-        buf, format="png", compress_level=PNG_COMPRESS_LEVEL
-    )
-    return buf.getvalue()
-
-
-class Blitted:
-    """What the dashboard's figures share: ``self.figure`` on an Agg canvas, its static frame
-    cached as ``self._background`` between renders."""
-
-    figure: Figure
-    _background: object = None
-
-    def set_scale(self, scale: float) -> None:
-        """Render at ``scale`` × DPI from now on (the screen's pixel ratio, :func:`render_scale`)."""
-        self.figure.set_dpi(DPI * scale)
-        self.forget_frame()
-
-    def forget_frame(self) -> None:
-        """Drop the cached frame (after the figure was drawn at another resolution)."""
-        self._background = None
-
-
-def new_figure(channel: str):
+def new_figure(channel):
     """A figure on an Agg canvas with its log–log axes, fixed labels and ticks: ``(fig, ax)``."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
     FigureCanvasAgg(fig)
@@ -207,9 +135,7 @@ def new_figure(channel: str):
     fig.text(
         0.58,
         0.245,
-        "electron recoil energy T (keV)"
-        if channel == "electron"
-        else "nuclear recoil energy T (keV)",
+        f"{channel.recoil} recoil energy T (keV)",
         ha="center",
         va="center",
         fontsize=FONT["axis"],
@@ -233,9 +159,10 @@ def new_figure(channel: str):
     return fig, ax
 
 
-def legend_handles(channel: str) -> dict:
-    """Every legend entry a panel can show, key → handle, in legend order."""
-    est = "eq. 9 scale" if channel == "electron" else "eq. 16 scale"
+def legend_handles(channel) -> dict:
+    """Every legend entry of the panel of ``channel`` (its record), key → handle, in legend
+    order."""
+    est = f"{channel.estimate_eq} scale"
     return {
         "sm": Line2D([], [], color=COLORS["sm"], **STYLES["sm"], label="SM (weak)"),
         "em_pos": Line2D([], [], color=COLORS["em"], **STYLES["em_pos"], label="|EM|, EM > 0"),

@@ -20,18 +20,14 @@ grid, so that a pin can be compared point by point (and exported in the same CSV
 
 from __future__ import annotations
 
+from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import neutrino_label, number
 from explorer.app.declare.params import PHYSICS_INPUTS, REGISTRY
+from explorer.app.state.codecs import CODECS, Skip
 from explorer.app.state.traits import ExplorerState
-from explorer.app.state.urlstate import CODECS, Skip
 
 #: At most this many pins per panel.
 MAX_PINS = 3
-#: panel → the state parameter that holds its pins.
-PIN_PARAM = {"electron": "pins_e", "nucleus": "pins_n"}
-
-#: The panels' names in notes.
-_PANEL = {"electron": "ν–e", "nucleus": "CEvNS"}
 
 #: Separators: between pins, between a pin's fields, between a field's name and value.
 _PINS, _FIELDS, _KV = ",", ";", ":"
@@ -95,7 +91,7 @@ def decode(channel: str, spec: str) -> tuple[dict, list]:
         key, _, raw = field.partition(_KV)
         p = by_url.get(key.strip().lower())
         if p is None:
-            notes.append(f"pin field {key!r} is not a physics input of the {_PANEL[channel]} "
+            notes.append(f"pin field {key!r} is not a physics input of the {CHANNELS[channel].short} "
                          "panel; ignored.")  # fmt: skip
             continue
         try:
@@ -136,7 +132,7 @@ def label(channel: str, values: dict) -> str:
 
 def _parts(channel: str, values: dict) -> list:
     parts = [values["target"]]
-    if channel == "electron":
+    if "flavour" in PHYSICS_INPUTS[channel]:  # the panel's physics depends on the flavour
         parts.append(neutrino_label(values["flavour"], values["anti"]))
     parts.append(f"Eν = {number(values['E'], '.4g')} MeV")
     parts.append(f"μν = {number(values['mu'], '.2g')} μB" if values["mu_on"] else "μν off")

@@ -21,12 +21,14 @@ the page (the view escapes it).
 
 from __future__ import annotations
 
-import math
 from urllib.parse import parse_qsl, urlencode
 
 from explorer.app.declare.params import PARAMS, REGISTRY
+from explorer.app.state import pins
+from explorer.app.state.codecs import CODECS as FIELD_CODECS
+from explorer.app.state.codecs import Skip, short, write_plain
 from explorer.app.state.presets import EXPERIMENTS
-from explorer.app.state.traits import ExplorerState, normalise_target
+from explorer.app.state.traits import ExplorerState
 
 #: Longest query string read (longer ones are ignored whole, with a note).
 MAX_QUERY = 2048
@@ -34,135 +36,29 @@ MAX_QUERY = 2048
 MAX_VALUE = 64
 MAX_PINS_VALUE = 600
 
-_TRUE = {"1", "true", "yes", "on", "y", "t"}
-_FALSE = {"0", "false", "no", "off", "n", "f"}
-_OFF = {"0", "off", "none", "false", "no"}
-
 # lower-case URL name or alias → parameter
 _BY_URL = {n.lower(): p for p in PARAMS if p.url for n in (p.url, *p.aliases)}
 
 
-class Skip(Exception):
-    """A value that cannot be used; its message is the note for the page."""
-
-
-def _short(value: str) -> str:
-    return value if len(value) <= 40 else value[:37] + "…"
-
-
-def _number(p, raw: str, notes: list) -> float:
-    """A finite float clamped to the parameter's bounds (a note when clamped)."""
-    try:
-        v = float(raw)
-    except ValueError:
-        raise Skip(f"{p.url}={_short(raw)!r} is not a number; ignored.") from None
-    if not math.isfinite(v):
-        raise Skip(f"{p.url}={_short(raw)!r} is not a finite number; ignored.")
-    lo, hi = p.bounds
-    c = min(max(v, lo), hi)
-    if c != v:
-        unit = f" {p.unit}" if p.unit else ""
-        notes.append(f"{p.url}={_short(raw)} is outside {lo:g}…{hi:g}{unit}; using {c:g}.")
-    return c
-
-
-def _read_number(p, raw, notes):
-    return {p.name: _number(p, raw, notes)}
-
-
-def _read_choice(p, raw, notes):
-    spellings = {str(v).lower(): v for v in p.values} | p.value_aliases
-    v = spellings.get(raw.lower())
-    if v is None:
-        raise Skip(
-            f"{p.url}={_short(raw)!r} is not one of {', '.join(map(str, p.values))}; ignored."
-        )
-    return {p.name: v}
-
-
-def _read_bool(p, raw, notes):
-    if raw.lower() in _TRUE:
-        return {p.name: True}
-    if raw.lower() in _FALSE:
-        return {p.name: False}
-    raise Skip(f"{p.url}={_short(raw)!r} is not 1 or 0; ignored.")
-
-
-def _read_target(p, raw, notes):
-    try:
-        return {p.name: normalise_target(raw)}
-    except ValueError:
-        raise Skip(
-            f"{p.url}={_short(raw)!r} is not an element or isotope with data; ignored."
-        ) from None
-
-
-def _read_switch(p, raw, notes):
-    if raw.lower() in _OFF:
-        return {f"{p.name}_on": False}
-    return {f"{p.name}_on": True, p.name: _number(p, raw, notes)}
-
-
-def _read_signed(p, raw, notes):
-    if raw.lower() in _OFF:
-        return {f"{p.name}_sign": 0}
-    v = _number(p, raw.lstrip("+-"), notes)
-    return {f"{p.name}_sign": -1 if raw.startswith("-") else 1, p.name: v}
-
-
 def _read_pins(p, raw, notes):
-    from explorer.app.state import pins  # pins write their fields with the codecs of this module
-
     channel = next(iter(p.affects))
     value, why = pins.normalise(channel, raw)
     notes += why
     return {p.name: value}
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.6g}"
-
-
-def _write_plain(p, params, defaults):
-    v, d = params[p.name], defaults[p.name]
-    if isinstance(v, bool):
-        return None if v == d else ("1" if v else "0")
-    if isinstance(v, float):
-        return None if _fmt(v) == _fmt(d) else _fmt(v)
-    return None if v == d else str(v)
-
-
-def _write_switch(p, params, defaults):
-    on = f"{p.name}_on"
-    if params[on] == defaults[on] and (not params[on] or params[p.name] == defaults[p.name]):
-        return None
-    return _fmt(params[p.name]) if params[on] else "off"
-
-
-def _write_signed(p, params, defaults):
-    sign = f"{p.name}_sign"
-    if params[sign] == defaults[sign] and (not params[sign] or params[p.name] == defaults[p.name]):
-        return None
-    return _fmt(params[sign] * params[p.name]) if params[sign] else "off"
-
-
-#: codec → (reader, writer)
+#: codec → (reader, writer): the field codecs (:mod:`.codecs`), the preset and the pins
 CODECS = {
-    "number": (_read_number, _write_plain),
-    "choice": (_read_choice, _write_plain),
-    "bool": (_read_bool, _write_plain),
-    "target": (_read_target, _write_plain),
-    "switch": (_read_switch, _write_switch),
-    "signed": (_read_signed, _write_signed),
-    "preset": (None, _write_plain),  # read in parse_query: it expands before the others
-    "pins": (_read_pins, _write_plain),
+    **FIELD_CODECS,
+    "preset": (None, write_plain),  # read in parse_query: it expands before the others
+    "pins": (_read_pins, write_plain),
 }
 
 
 def _preset(raw: str) -> dict:
     exp = EXPERIMENTS.get(raw.lower())
     if exp is None:
-        raise Skip(f"preset={_short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored.")
+        raise Skip(f"preset={short(raw)!r} is unknown (known: {', '.join(EXPERIMENTS)}); ignored.")
     return exp.values
 
 
@@ -197,9 +93,9 @@ def parse_query(query: str | None) -> tuple[dict, list]:
                 continue
             p = _BY_URL.get(k)
             if p is None:
-                raise Skip(f"Unknown parameter {_short(key)!r}; ignored.")
+                raise Skip(f"Unknown parameter {short(key)!r}; ignored.")
             if len(raw) > (MAX_PINS_VALUE if p.codec == "pins" else MAX_VALUE):
-                raise Skip(f"The value of {_short(key)!r} is too long; ignored.")
+                raise Skip(f"The value of {short(key)!r} is too long; ignored.")
             values.update(CODECS[p.codec][0](p, raw, notes))
         except Skip as why:
             notes.append(str(why))

@@ -13,16 +13,19 @@ demand (a button), not on every slider move.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 
 import numpy as np
 
 import explorer
+from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import energy, neutrino_label, number
-from explorer.app.declare.params import PARAMS
+from explorer.app.declare.params import PARAMS, REGISTRY, applies
 from explorer.app.state.pins import MAX_PINS
 from explorer.app.state.urlstate import to_query
+from explorer.app.view.model import PanelView, RatesView
 
 CSV_COLUMNS = (
     "channel",
@@ -34,8 +37,6 @@ CSV_COLUMNS = (
 )
 
 
-#: The view input a panel's figure draws besides its physics (its threshold line).
-CAPTION_VIEW = {"electron": ("thr_e",), "nucleus": ("thr_n",), "rates": ()}
 #: Short names in captions where the control's label is a sentence.
 _SHORT = {"target": "target", "q": "qν", "form_factor": "F(q)", "binding": "binding"}
 
@@ -44,8 +45,6 @@ def caption_params(state, channel: str) -> tuple:
     """The registry entries a figure of ``channel`` depends on, for ``state``: the panel's physics
     inputs that travel in links (not the axis ranges) and apply to the state (no reactor power
     under the Sun), advanced ones only when moved from their default, then the threshold line."""
-    from explorer.app.declare.params import REGISTRY, applies
-
     defaults = state.defaults()
     out = [
         p for p in PARAMS
@@ -53,7 +52,8 @@ def caption_params(state, channel: str) -> tuple:
         and applies(p, state)
         and not (p.advanced and getattr(state, p.name) == defaults[p.name])
     ]  # fmt: skip
-    return (*out, *(REGISTRY[n] for n in CAPTION_VIEW[channel]))
+    threshold = CHANNELS[channel].threshold  # the view input the figure draws: its threshold line
+    return (*out, *((REGISTRY[threshold],) if threshold else ()))
 
 
 def _value_text(p, state) -> str:
@@ -166,3 +166,26 @@ def rates_csv(params: dict, v) -> str:
     for row in np.column_stack([v.T, v.sm, v.em, v.total]):
         out.write(",".join(f"{x:.8e}" for x in row) + "\n")
     return out.getvalue()
+
+
+@functools.singledispatch
+def table_csv(view, params: dict, views: dict) -> str:
+    """The CSV of the shown panels ``views`` (channel → view model), by the type of their first
+    view model ``view``: each kind of view model registers its writer (``table_csv.register``)."""
+    raise TypeError(f"no CSV writer for {type(view).__name__}")
+
+
+@table_csv.register
+def _(view: PanelView, params: dict, views: dict) -> str:
+    return curves_csv(params, views)
+
+
+@table_csv.register
+def _(view: RatesView, params: dict, views: dict) -> str:
+    return rates_csv(params, view)
+
+
+def views_csv(params: dict, views: dict) -> str:
+    """The CSV text of the shown panels ``views`` (channel → view model) for the state values
+    ``params``: the one export path of the page (:func:`table_csv`)."""
+    return table_csv(next(iter(views.values())), params, views)

@@ -1,12 +1,14 @@
-"""The view model: everything a panel shows, as plain typed records (no state, no widgets).
+"""The view models: everything a panel shows, as plain typed records (no state, no widgets).
 
-:mod:`explorer.app.view.compute` fills these from the state in two steps: :class:`PanelPhysics` holds what the
-physics gives for the physics inputs (curves, crossover, T_max, edges, constants of the target),
-and :class:`PanelView` adds what the view inputs decide (threshold readouts, y range). Figures and
-readouts take a :class:`PanelView` only, so they can be tested with a hand-made one and a
-view-only change (threshold, decades) needs no physics recomputed.
+The one home of every view model of the app. :func:`explorer.app.view.compute.compute_view` fills
+them from the state: for the dσ/dT panels in two steps, :class:`PanelPhysics` (what the physics
+gives for the physics inputs: curves, crossover, T_max, edges, constants of the target) and
+:class:`PanelView` (what the view inputs add: threshold readouts, y range, pins, the map);
+:class:`RatesView` for the event rates; :class:`MapData` for a map of |EM|/SM. Figures and
+readouts take a view model only, so they can be tested with a hand-made one, and a view-only
+change (threshold, decades) needs no physics recomputed.
 
-Energies are in keV, cross sections in cm²/keV per atom.
+Energies are in keV, cross sections in cm²/keV per atom, rates per (kg · day · keV).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from explorer.app.declare.fmt import energy, sci
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ class PanelView:
     alt_text: str
     y_fit: bool = False  # the dσ/dT axis spans the curves (else y_decades below the top)
     pins: tuple = ()  # (Pin, ...) drawn faintly beside the live curves
+    map: MapData | None = None  # the |EM|/SM map under the plot, when one is shown
+    headline: str = ""  # the crossover in one line above the plots (HTML)
 
     # shortcuts, so that views read as the panel reads
     @property
@@ -124,3 +130,81 @@ class PanelView:
     @property
     def curves(self) -> Curves:
         return self.physics.curves
+
+
+@dataclass(frozen=True)
+class RatesView:
+    """Everything the rates panel shows. Energies in keV, rates per (kg·day·keV)."""
+
+    title: str
+    T: np.ndarray
+    sm: np.ndarray
+    em: np.ndarray
+    total: np.ndarray
+    background: float
+    window: tuple  # (threshold, upper end) in keV
+    t_end: float  # kinematic end of the recoil spectrum, keV
+    counts: object  # explorer.physics.rates.Counts: sm, em, total events in the window
+    n_background: float
+    sensitivity: float  # μν in μB excluded at 90 % CL (inf: none)
+    thresholds: np.ndarray  # keV, for the sensitivity curve
+    sens_curve: np.ndarray  # μν in μB
+    readouts: tuple
+    #: reactor only: (low, high) of the EM counts and of the μν reach when everything below
+    #: 2 MeV moves by ∓/± LOW_ENERGY_REL_UNCERTAINTY (sources.reactor_band); None otherwise
+    em_band: tuple | None = None
+    sens_band: tuple | None = None
+    headline: str = ""  # counts and reach in one line above the plots (HTML)
+    pins: tuple = ()  # the rates panel has no pins
+    map: MapData | None = None  # nor maps
+
+
+@dataclass(frozen=True)
+class MapData:
+    """One map: everything :class:`~explorer.app.render.mapfigure.MapFigure` draws (energies in keV).
+
+    ``ratio[i, j]`` is |EM|/SM at ``y[i]``, ``T[j]`` (NaN where SM = 0). ``cross[i]`` is the
+    crossover T of row i (0: no region where |EM| ≥ SM; ``t_top``: |EM| ≥ SM up to the end of the
+    search). ``scale[i]`` is eq. 9 (ν–e) or eq. 16 (CEvNS) for row i's μν on the μν map, and for
+    the current μν on every row of the |qν| map (it is a magnetic-moment scale). ``current`` is the
+    y of the live plot (None when that parameter is switched off), ``current_cross`` its crossover
+    (the panel readout's value). ``limits`` are (short label, value) pairs.
+    """
+
+    channel: str
+    axis: str
+    T: np.ndarray
+    y: np.ndarray
+    ratio: np.ndarray
+    cross: np.ndarray
+    t_top: float
+    scale: np.ndarray
+    threshold: float
+    tmax: float
+    floor: float  # I₁ with stepping (keV), else 0
+    limits: tuple
+    current: float | None
+    current_cross: float
+    mark: tuple | None  # (T keV, y) of a clicked point
+    title: str
+    held: str
+    notice: str = ""
+
+    @property
+    def alt(self) -> str:
+        """A description of the map for the image's alt text (what it shows, where the current
+        value's crossover is)."""
+        what = "μν" if self.axis == "mu" else "|qν|"
+        unit = "μB" if self.axis == "mu" else "e"
+        text = (f"{self.title}: map of |EM|/SM against the recoil energy T and {what} "
+                f"({sci(self.y[0])} to {sci(self.y[-1])} {unit}), held {self.held}.")  # fmt: skip
+        if self.current is None:
+            return text + f" {what} is switched off."
+        c = self.current_cross
+        if c == 0.0:
+            where = "nowhere"
+        elif c >= self.t_top * (1 - 1e-9):
+            where = "everywhere up to Tmax"
+        else:
+            where = f"below {energy(c)}"
+        return text + f" At the current {what} = {sci(self.current)} {unit}, |EM| ≥ SM {where}."

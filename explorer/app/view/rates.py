@@ -12,18 +12,19 @@ Physics through :mod:`explorer.physics.sources` and :mod:`explorer.physics.rates
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from hepunits import GW, day, keV, kg, m, s
 
+from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import energy, sci
 from explorer.app.state.traits import R2_UNIT
-from explorer.app.view.model import Readout
+from explorer.app.view.model import RatesView, Readout
+from explorer.app.view.readouts import rates_headline_html
 from explorer.physics import kinematics, rates, sources
-from explorer.physics.constants import ME
 from explorer.physics.materials import material
 
 #: Recoil bins of the dR/dT curve and thresholds of the sensitivity curve.
@@ -33,30 +34,6 @@ N_SENS = 16
 RATE_UNIT = 1.0 / (kg * day * keV)
 #: The proton rate parameter is in this unit.
 PROTONS = 1e15 / s
-
-
-@dataclass(frozen=True)
-class RatesView:
-    """Everything the rates panel shows. Energies in keV, rates per (kg·day·keV)."""
-
-    title: str
-    T: np.ndarray
-    sm: np.ndarray
-    em: np.ndarray
-    total: np.ndarray
-    background: float
-    window: tuple  # (threshold, upper end) in keV
-    t_end: float  # kinematic end of the recoil spectrum, keV
-    counts: rates.Counts
-    n_background: float
-    sensitivity: float  # μν in μB excluded at 90 % CL (inf: none)
-    thresholds: np.ndarray  # keV, for the sensitivity curve
-    sens_curve: np.ndarray  # μν in μB
-    readouts: tuple
-    #: reactor only: (low, high) of the EM counts and of the μν reach when everything below
-    #: 2 MeV moves by ∓/± LOW_ENERGY_REL_UNCERTAINTY (sources.reactor_band); None otherwise
-    em_band: tuple | None = None
-    sens_band: tuple | None = None
 
 
 def make_source(kind: str, power_gw: float, protons: float, distance_m: float):
@@ -76,11 +53,11 @@ def _source(kind, power_gw, protons, distance_m):
 
 
 def _t_end(src, mat, channel: str) -> float:
-    """Largest recoil energy of the source on the material (eq. 4), in keV."""
-    if channel == "electron":
-        lightest = ME
-    else:  # ¹H takes no part in CEvNS (explorer.physics.rates)
-        lightest = min(float(t.arrays["mass"].min()) for t, _n in mat.atoms if t.Z > 1)
+    """Largest recoil energy of the source on the material (eq. 4), in keV: the lightest body
+    that recoils in ``channel`` (its record's recoil mass) among the atoms the channel does not
+    refuse (¹H takes no part in CEvNS: explorer.physics.rates)."""
+    ch = CHANNELS[channel]
+    lightest = min(ch.recoil_mass(t) for t, _n in mat.atoms if not ch.refused(t))
     return kinematics.t_max(src.E_max, lightest) / keV
 
 
@@ -156,15 +133,16 @@ def compute_rates(state) -> RatesView:
     thresholds = np.geomspace(hi_w * 1e-4, hi_w * 0.9, N_SENS)
     curve = _sens_curve(key, tuple(thresholds), hi_w)
     sens = float(_sens_curve(key, (lo_w,), hi_w)[0]) if open_window else math.inf
-    title = f"{src_label(state)} on {state.r_material} ({'e⁻' if channel == 'electron' else 'nuclear'} recoils)"
+    title = f"{src_label(state)} on {state.r_material} ({CHANNELS[channel].recoils} recoils)"
     em_band = sens_band = None
     if state.r_source == "reactor" and open_window:
         em_band, sens_band = _reactor_band(state, mat, channel, exposure, bkg, (lo_w, hi_w), kw)
     readouts = _readouts(n, n_bkg, sens, (lo_w, hi_w), t_end, open_window, em_band, sens_band)
-    return RatesView(
+    v = RatesView(
         title, T, r.sm / RATE_UNIT, r.em / RATE_UNIT, r.total / RATE_UNIT, state.r_background,
         (lo_w, hi_w), t_end, n, n_bkg, sens, thresholds, curve, readouts, em_band, sens_band,
     )  # fmt: skip
+    return dataclasses.replace(v, headline=rates_headline_html(v))
 
 
 def src_label(state) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import html
 import traceback
 
+from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import energy, sci
 from explorer.app.view.model import PanelPhysics, Readout, ThresholdFacts
 from explorer.physics.limits import LIMITS
-
-_EQ = {"electron": "eq. 9", "nucleus": "eq. 16"}
 
 
 def crossover_text(p: PanelPhysics, crossings: bool = True) -> str:
@@ -62,7 +61,8 @@ def _ratio(p: PanelPhysics, thr: float, facts: ThresholdFacts | None) -> str:
 
 def panel_readouts(p: PanelPhysics, thr: float, facts: ThresholdFacts | None) -> tuple:
     """The readout lines of a panel, for its physics and a threshold ``thr`` in keV."""
-    eq = _EQ[p.channel]
+    ch = CHANNELS[p.channel]
+    eq = ch.estimate_eq
     rows = [
         Readout("Crossover |EM| = SM (exact)", crossover_text(p),
                 "Edge of the low-T region where |EM| ≥ SM; EM = total − SM.", strong=True),
@@ -72,7 +72,7 @@ def panel_readouts(p: PanelPhysics, thr: float, facts: ThresholdFacts | None) ->
         Readout("EM/SM at threshold", _ratio(p, thr, facts),
                 "Ratio of the electromagnetic to the weak term at the detector threshold."),
     ]  # fmt: skip
-    if p.channel == "electron":
+    if "binding" in ch.model:  # atomic binding: the electrons a recoil of T can free
         n = "—" if facts is None else f"{facts.electrons:g} of {p.Z}"
         how = " (stepping, eqs. 10–11)" if p.stepping else " (free: all)"
         rows.append(Readout("Electrons ionisable at threshold", n + how,
@@ -121,18 +121,17 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
     )
 
 
-_SHORT = {"electron": "ν–e", "nucleus": "CEvNS"}
+def headline(p: PanelPhysics) -> str:
+    """A dσ/dT panel's crossover in one line (HTML; large in presentation mode)."""
+    short = CHANNELS[p.channel].short
+    return f"<b>{short}</b> on {html.escape(p.title.split(' on ', 1)[-1])}: " + _headline_crossover(
+        p
+    )
 
 
-def headline_html(physics: dict) -> str:
-    """The crossover of each shown channel in one line (large in presentation mode):
-    ``physics`` maps a channel to its :class:`~explorer.app.view.model.PanelPhysics`."""
-    parts = [
-        f"<b>{_SHORT[ch]}</b> on {html.escape(p.title.split(' on ', 1)[-1])}: "
-        + _headline_crossover(p)
-        for ch, p in physics.items()
-    ]
-    return " &nbsp;·&nbsp; ".join(parts)
+def headline_html(views) -> str:
+    """The headlines of the shown panels' view models, in one line."""
+    return " &nbsp;·&nbsp; ".join(v.headline for v in views)
 
 
 def rates_headline_html(v) -> str:

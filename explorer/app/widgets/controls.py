@@ -12,6 +12,7 @@ import math
 import ipywidgets as widgets
 
 from explorer.app.declare import dom
+from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import number
 from explorer.app.declare.params import FEATURED_LIMITS, PARAMS, REGISTRY
 from explorer.app.state.presets import TARGET_PRESETS
@@ -129,7 +130,7 @@ def share_models(root, own_layout=()) -> int:
 _GROUP_LAYOUT = dict(flex="1 1 30%", min_width="280px", margin="0 0.5% 0.5em 0.5%", padding="4px",
                      border="1px solid #ddd")  # fmt: skip
 #: Control groups that the dashboard shows or hides (their Layout is their own).
-TOGGLED_GROUPS = ("rates",)
+TOGGLED_GROUPS = tuple(ch.controls for ch in CHANNELS.values() if ch.controls)
 
 #: Control groups, in page order, with their titles.
 GROUPS = {

@@ -1,6 +1,7 @@
 """One panel per channel: the figure (as a PNG in an ``Image`` widget) and its readouts.
 
-A panel shows a :class:`~explorer.app.view.model.PanelView` and nothing else: it never reads the state.
+A panel is made from its channel's record (:mod:`explorer.app.declare.channels`: title, figure,
+pins, maps, width) and shows a view model and nothing else: it never reads the state.
 """
 
 from __future__ import annotations
@@ -10,35 +11,30 @@ import html
 import ipywidgets as widgets
 
 from explorer.app.declare import dom
-from explorer.app.render.figures import PanelFigure
+from explorer.app.declare.channels import channel as as_channel
+from explorer.app.declare.channels import resolve
 from explorer.app.render.mapfigure import MapFigure
-from explorer.app.render.ratefigure import RatesFigure
 from explorer.app.state.pins import MAX_PINS
-from explorer.app.view.model import PanelView
 from explorer.app.view.readouts import readouts_html
 from explorer.app.widgets.controls import make
-
-TITLES = {
-    "electron": "ν–e scattering on an atom (eqs. 5–11)",
-    "nucleus": "Coherent elastic ν–nucleus scattering, CEvNS (eqs. 12–16)",
-    "rates": "Event rates in a detector: counts and the μν it can exclude (eq. 9 made quantitative)",
-}
 
 
 class ChannelPanel(widgets.VBox):
     """A channel's title, figure image and readout table. :meth:`show` redraws in place."""
 
-    def __init__(self, channel: str):
-        self.channel = channel
-        self.figure = RatesFigure() if channel == "rates" else PanelFigure(channel)
+    def __init__(self, channel):
+        self.record = ch = as_channel(channel)
+        self.channel = ch.name
+        self.figure = resolve(ch.figure)(ch)
         self.image = make(widgets.Image, format="png", layout=dict(width="100%", height="auto"))
         self.readout = make(widgets.HTML)
-        self.heading = make(widgets.HTML, f"<b>{html.escape(TITLES[channel])}</b>")
-        self.view: PanelView | None = None
+        self.heading = make(widgets.HTML, f"<b>{html.escape(ch.title)}</b>")
+        self.view = None  # the view model on display
         self.draws = 0
         self.scale = 1.0
         children = [self.heading, self.image, self.readout]
-        if channel != "rates":  # pins: the controller wires the buttons
+        self.map_alt = ""
+        if ch.pins:  # pins: the controller wires the buttons
             self.pin_button = make(
                 widgets.Button, description="Pin these curves", icon="thumb-tack",
                 layout=dict(width="auto"),
@@ -52,7 +48,7 @@ class ChannelPanel(widgets.VBox):
             bar = make(widgets.HBox, [self.pin_button, *self.unpin_buttons],
                        layout=dict(flex_flow="row wrap"))  # fmt: skip
             children.insert(2, bar)
-            # the |EM|/SM map (issue 11.2), shown when the state's ``map`` is not "off"
+        if ch.map:  # the |EM|/SM map (issue 11.2), shown when the state's ``map`` is not "off"
             self.map_image = make(
                 widgets.Image,
                 format="png",
@@ -60,26 +56,28 @@ class ChannelPanel(widgets.VBox):
                 own_layout=True,
             )
             self.map_figures: dict = {}  # axis → MapFigure, made on first use
-            self.map_alt = ""
             children.insert(2, self.map_image)
         super().__init__(
             children,
             layout=widgets.Layout(
-                flex="1 1 45%" if channel != "rates" else "1 1 95%",
+                flex=ch.width,
                 min_width="300px",
                 margin="0 0.5% 1em 0.5%",
             ),
-            _dom_classes=(dom.PANEL, f"{dom.PANEL}-{channel}"),
+            _dom_classes=(dom.PANEL, f"{dom.PANEL}-{ch.name}"),
         )
 
-    def show(self, view: PanelView) -> None:  # or a RatesView for the rates panel
-        """Move the figure to ``view``, render it into the image, refresh the readout."""
+    def show(self, view) -> None:
+        """Move the figure to ``view`` (the channel's view model), render it into the image,
+        show its map, refresh the readout."""
         self.view = view
+        if self.record.map:
+            self.show_map(view.map)
         self.figure.update(view)
         self.image.value = self.figure.render()
-        if self.channel != "rates":
+        if self.record.pins:
             self._show_pin_buttons(view.pins)
-        alt = (getattr(view, "alt_text", "") or view.title) + getattr(self, "map_alt", "")
+        alt = (getattr(view, "alt_text", "") or view.title) + self.map_alt
         text = f"<span class='nac-alt' role='note'>{html.escape(alt)}</span>" + readouts_html(
             view.readouts
         )
@@ -100,8 +98,8 @@ class ChannelPanel(widgets.VBox):
             self.pin_button.disabled = full
 
     def show_map(self, data) -> None:
-        """Draw the |EM|/SM map ``data`` (a :class:`~explorer.app.view.emmap.MapData`) under the plot, or hide the
-        map (``None``). Call before :meth:`show`, which puts the map's description in the alt text."""
+        """Draw the |EM|/SM map ``data`` (a :class:`~explorer.app.view.model.MapData`) under the
+        plot, or hide the map (``None``); :meth:`show` calls it with its view's map."""
         if data is None:
             self.map_alt = ""
             if self.map_image.layout.display != "none":
@@ -109,7 +107,7 @@ class ChannelPanel(widgets.VBox):
             return
         fig = self.map_figures.get(data.axis)
         if fig is None:
-            fig = self.map_figures[data.axis] = MapFigure(self.channel, data.axis)
+            fig = self.map_figures[data.axis] = MapFigure(self.record, data.axis)
             if self.scale != 1.0:
                 fig.set_scale(self.scale)
         fig.update(data)
@@ -117,6 +115,10 @@ class ChannelPanel(widgets.VBox):
         self.map_alt = " Map: " + data.alt
         if self.map_image.layout.display != "flex":
             self.map_image.layout.display = "flex"
+
+    def map_images(self) -> list:
+        """The map's image widget, if the panel has maps (its display toggles)."""
+        return [self.map_image] if self.record.map else []
 
     def set_scale(self, scale: float) -> None:
         """Render every figure of the panel at ``scale`` × DPI (the screen's pixel ratio)."""

@@ -1,5 +1,17 @@
 """Locate the upper edge of the low-T region where |EM| ≥ SM (docs/design.md, "EM term and
-crossover")."""
+crossover"): the one crossover search of the package.
+
+:func:`low_t_edge` is the search of ``electron.crossover`` and ``nucleus.crossover``;
+:func:`search_grid`, :func:`first_below` and :func:`refine_rows` are its steps, public so that a
+caller searching many rows at once (the app's |EM|/SM map: one row per μν) runs the same search
+vectorised over rows instead of a copy of it. No argument checks: the checked outer functions
+(``electron.crossover``, ``nucleus.crossover``) validate.
+
+>>> import numpy as np
+>>> f = lambda T: np.log(1e-3 / T)      # |EM|/SM = 10⁻³/T: the edge is at T = 10⁻³
+>>> round(low_t_edge(f, 1.0) * 1e3, 9)
+1.0
+"""
 
 from __future__ import annotations
 
@@ -36,7 +48,13 @@ def candidates(A, B, d_values) -> np.ndarray:
     return np.multiply.outer(t, _OFFSETS).ravel()
 
 
-def _grid(t_lo: float, t_hi: float, extra, n: int = _GRID) -> np.ndarray:
+#: Points of the search grid of :func:`low_t_edge`, and of its refinement sub-grids and rounds.
+GRID, SUB, ROUNDS = _GRID, _SUB, _ROUNDS
+
+
+def search_grid(t_lo: float, t_hi: float, extra=None, n: int = _GRID) -> np.ndarray:
+    """The search grid: ``n`` log-spaced points from ``t_lo`` to ``t_hi`` plus the ``extra``
+    candidate points that lie between them."""
     grid = np.geomspace(t_lo, t_hi, n)
     if extra is not None and len(extra):
         extra = np.asarray(extra, dtype=float)
@@ -44,24 +62,55 @@ def _grid(t_lo: float, t_hi: float, extra, n: int = _GRID) -> np.ndarray:
     return grid
 
 
-def _refine(log_ratio, a: float, b: float, fa: float, fb: float) -> float:
-    """The point where ``log_ratio < 0`` changes truth value first in [a, b] (it differs at a and b).
+def interpolate_root(a, b, fa, fb):
+    """The root of the log ratio in [a, b], linear in (log T, log ratio); the finite end where
+    the ratio is not finite at both (arrays or scalars)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        la, lb = np.log(a), np.log(b)
+        t = np.exp(la + (lb - la) * fa / (fa - fb))
+    return np.where(np.isfinite(fa) & np.isfinite(fb), t, np.where(np.isfinite(fb), b, a))
 
-    Successive 129-point sub-grids narrow the bracket, then the root is interpolated linearly in
-    (log T, log ratio).
+
+def refine_rows(log_ratio_rows, a, b, fa, fb, points: int = _SUB, rounds: int = _ROUNDS):
+    """For each row k, the point where ``log ratio < 0`` changes truth value first in
+    [a[k], b[k]] (it differs at the two ends): ``rounds`` successive sub-grids of ``points``
+    log-spaced points narrow the bracket, then :func:`interpolate_root`.
+
+    ``log_ratio_rows(sub, rows)`` gives the log ratio of the rows ``rows`` (indices) on ``sub``,
+    an array (len(rows), points). A row whose change lies at its bracket's start within rounding
+    ends there.
     """
+    a, b, fa, fb = (np.array(x, dtype=float, ndmin=1) for x in (a, b, fa, fb))
     neg_a = fa < 0
-    for _ in range(_ROUNDS):
-        sub = np.geomspace(a, b, _SUB)
-        fs = log_ratio(sub)
-        j = np.flatnonzero((fs < 0) != neg_a)[0]  # fs[-1] differs from fa by construction
-        if j == 0:  # the change is at a within rounding
-            return float(a)
-        a, b, fa, fb = sub[j - 1], sub[j], fs[j - 1], fs[j]
-    if not (np.isfinite(fa) and np.isfinite(fb)):
-        return float(b if np.isfinite(fb) else a)
-    la, lb = np.log(a), np.log(b)
-    return float(np.exp(la + (lb - la) * fa / (fa - fb)))
+    out = np.full(a.shape, np.nan)
+    live = np.arange(a.size)
+    for _ in range(rounds):
+        if not live.size:
+            break
+        sub = np.geomspace(a[live], b[live], points, axis=1)
+        fs = np.asarray(log_ratio_rows(sub, live), dtype=float)
+        # fs[:, -1] differs from fa by construction
+        j = np.argmax((fs < 0) != neg_a[live, None], axis=1)
+        at_start = j == 0  # the change is at a within rounding
+        out[live[at_start]] = a[live[at_start]]
+        k, j, live = np.flatnonzero(~at_start), j[~at_start], live[~at_start]
+        a[live], b[live] = sub[k, j - 1], sub[k, j]
+        fa[live], fb[live] = fs[k, j - 1], fs[k, j]
+    out[live] = interpolate_root(a[live], b[live], fa[live], fb[live])
+    return out
+
+
+def first_below(f):
+    """For log ratios ``f`` (rows × grid points): the index of each row's first point where
+    ``f < 0``, and whether the row has one."""
+    neg = np.asarray(f) < 0
+    return np.argmax(neg, axis=-1), neg.any(axis=-1)
+
+
+def _refine(log_ratio, a: float, b: float, fa: float, fb: float) -> float:
+    """The point where ``log_ratio < 0`` changes truth value first in [a, b] (it differs at a and
+    b): :func:`refine_rows` for one row."""
+    return float(refine_rows(lambda sub, _rows: log_ratio(sub[0])[None], a, b, fa, fb)[0])
 
 
 def low_t_edge(log_ratio, t_hi: float, extra=None, t_lo: float | None = None) -> float:
@@ -79,7 +128,7 @@ def low_t_edge(log_ratio, t_hi: float, extra=None, t_lo: float | None = None) ->
         t_lo = t_hi * T_FLOOR_FRACTION
     if not t_lo < t_hi:
         return 0.0
-    grid = _grid(t_lo, t_hi, extra)
+    grid = search_grid(t_lo, t_hi, extra)
     f = log_ratio(grid)
     neg = np.flatnonzero(f < 0)
     if neg.size == 0:
@@ -103,7 +152,7 @@ def all_crossings(log_ratio, t_lo: float, t_hi: float, extra=None) -> np.ndarray
     """
     if not t_lo < t_hi:
         return np.empty(0)
-    grid = _grid(t_lo, t_hi, extra, SCAN)
+    grid = search_grid(t_lo, t_hi, extra, SCAN)
     f = log_ratio(grid)
     neg = f < 0
     idx = np.flatnonzero(neg[1:] != neg[:-1])
