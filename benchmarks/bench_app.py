@@ -30,7 +30,7 @@ import numpy as np
 
 from explorer.app import build_dashboard
 from explorer.app.render.figures import render_png
-from explorer.app.view.compute import compute_electron, compute_nucleus
+from explorer.app.view.spectra import compute_electron, compute_nucleus
 
 
 def _median_ms(samples):

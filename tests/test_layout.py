@@ -1,7 +1,7 @@
 """The package's layout rules (issue 20), checked on the source text with the ast module:
 
 * no module of ``explorer`` imports a private name (``_x``) from another module of the package,
-  or reaches one as ``module._x``. A private *module* (``_validate``, ``_crossing``) is a helper
+  or reaches one as ``module._x``. A private *module* (``_validate``) is a helper
   of its own package: its siblings may import its public names.
 * in the whole package: no module over 400 lines except data tables, and no function over 60
   lines of code (its docstring not counted: a formula's documentation is never cut to fit).
@@ -266,3 +266,80 @@ def test_the_cycle_check_has_teeth():
 
 def test_no_import_cycle():
     assert _cycles(import_graph()) == []
+
+
+# -- the server ----------------------------------------------------------------------------------
+def _third_party_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_one_module_of_the_server_touches_voila():
+    touching = [p.name for p in _modules(PACKAGE / "serving") if "voila" in _third_party_imports(p)]
+    assert touching == ["voila_internals.py"]
+
+
+#: What the server reads of the app (explorer.serving imports them lazily, when it serves).
+SERVER_READS = (
+    "explorer.serving",
+    "explorer.serving.previews",
+    "explorer.serving.pages",
+    "explorer.app",
+    "explorer.app.declare.channels",
+    "explorer.app.declare.dom",
+    "explorer.app.render.preview",
+    "explorer.app.render.style",
+)
+
+
+def test_the_server_never_imports_ipywidgets():
+    import subprocess
+
+    code = (
+        "import importlib, sys\n"
+        f"for m in {SERVER_READS!r}: importlib.import_module(m)\n"
+        "from explorer.app.render import preview\n"
+        "preview.render('electron', preview.plan('target=Xe').views['electron'])\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'ipykernel'))\n"
+        "assert not bad, bad\n"
+        "import explorer.app\n"
+        "assert 'explorer.app.control.dashboard' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+# -- the channel records -------------------------------------------------------------------------
+def test_each_channel_names_its_code_in_the_right_layer():
+    from explorer.app.declare.channels import CHANNELS, resolve
+
+    for ch in CHANNELS.values():
+        for field, layer in (("compute", "view"), ("present", "view"), ("figure", "render")):
+            module = getattr(ch, field).partition(":")[0]
+            assert module.startswith(f"explorer.app.{layer}."), (ch.name, field, module)
+            assert callable(resolve(getattr(ch, field))), (ch.name, field)
+
+
+def test_no_code_tests_a_channel_by_its_name():
+    """Outside the records, code asks a channel's record, never compares its name."""
+    names = {"electron", "nucleus", "rates"}
+    bad = []
+    for path in _modules(PACKAGE / "app"):
+        if path.name in ("channels.py", "params.py", "presets.py"):  # the declarations
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare):
+                consts = [c for c in (node.left, *node.comparators) if isinstance(c, ast.Constant)]
+                if any(c.value in names for c in consts):
+                    bad.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+                for c in node.comparators:
+                    if isinstance(c, ast.Tuple | ast.Set | ast.List) and any(
+                        isinstance(e, ast.Constant) and e.value in names for e in c.elts
+                    ):
+                        bad.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert bad == []

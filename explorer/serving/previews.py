@@ -199,21 +199,20 @@ def install_previews() -> None:
     started with ``EXPLORER_PREVIEWS=0`` in its environment.
     """
     from jupyter_server.utils import url_path_join
-    from voila.app import Voila
 
-    if getattr(Voila.init_handlers, "_explorer_previews", False):
-        return
-    original = Voila.init_handlers
+    from explorer.serving.voila_internals import wrap
 
-    def init_handlers(self):
-        handlers = original(self)
-        if os.environ.get("EXPLORER_PREVIEWS", "1") == "0":  # switched off (a before/after)
-            return handlers
-        previews = Previews()
-        self.app.settings[PREVIEWS_SETTING] = previews
-        previews.warm_up()
-        route = url_path_join(self.server_url, PREVIEW_PATH, r"([a-z]+)\.png")
-        return [(route, _preview_handler()), *handlers]
+    def with_previews(original):
+        def init_handlers(self):
+            handlers = original(self)
+            if os.environ.get("EXPLORER_PREVIEWS", "1") == "0":  # switched off (a before/after)
+                return handlers
+            previews = Previews()
+            self.app.settings[PREVIEWS_SETTING] = previews
+            previews.warm_up()
+            route = url_path_join(self.server_url, PREVIEW_PATH, r"([a-z]+)\.png")
+            return [(route, _preview_handler()), *handlers]
 
-    init_handlers._explorer_previews = True
-    Voila.init_handlers = init_handlers
+        return init_handlers
+
+    wrap("Voila", "init_handlers", with_previews)

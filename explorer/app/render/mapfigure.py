@@ -1,6 +1,6 @@
 """The figure of a "where EM wins" map, made once and mutated in place (Agg canvas, no pyplot).
 
-A :class:`MapFigure` shows one :class:`~explorer.app.view.emmap.MapData`: |EM|/SM as cells in
+A :class:`MapFigure` shows one :class:`~explorer.app.view.model.MapData`: |EM|/SM as cells in
 (log₁₀ T, log₁₀ y) coordinates (colour map ``viridis``: perceptually uniform and readable with the
 common colour-vision deficiencies; a fixed log colour scale, 10⁻⁴…10⁴, so that a colour means the
 same ratio after every update), the crossover line (the readout's |EM| = SM edge, black with a
@@ -11,7 +11,7 @@ stepping) are light grey. Every line has a white halo, so it reads on any colour
 
 :meth:`MapFigure.update` moves the artists (new cell colours, ``set_data`` on the lines);
 :meth:`MapFigure.render` blits them over a cached static layer (frame, ticks, colour bar, legend)
-and encodes the PNG with :func:`~explorer.app.render.style.encode_png`.
+and encodes the PNG on the render loop every figure shares (:mod:`explorer.app.render.loop`).
 
 >>> from explorer.app.state.traits import ExplorerState
 >>> from explorer.app.view.emmap import compute_map
@@ -254,7 +254,7 @@ class MapFigure(Blitted):
 
     # ------------------------------------------------------------------------------------
     def update(self, d) -> None:
-        """Move every artist to the map ``d`` (a :class:`~explorer.app.view.emmap.MapData`)."""
+        """Move every artist to the map ``d`` (a :class:`~explorer.app.view.model.MapData`)."""
         if (d.channel, d.axis) != (self.channel, self.axis):
             raise ValueError(
                 f"this figure shows {self.channel}/{self.axis}, got data for {d.channel}/{d.axis}"

@@ -32,7 +32,7 @@ from explorer.app.view.compute import compute_view
 from explorer.app.view.model import PanelView
 
 #: Width and height in px of a preview, as of the live plot before the page reports its pixel
-#: ratio (figstyle's size at scale 1).
+#: ratio (the size of render.style at scale 1).
 SIZE = (round(FIGSIZE[0] * DPI), round(FIGSIZE[1] * DPI))
 #: The panels that have previews (their record's ``preview``), in page order.
 PREVIEWED = tuple(name for name, ch in CHANNELS.items() if ch.preview)

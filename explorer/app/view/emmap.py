@@ -1,6 +1,7 @@
 """Where EM wins, in one picture: |EM|/SM over (T, μν) or (T, |qν|) for one channel.
 
-How to call it (the dashboard, on every slider move while a map is shown)::
+How to call it (the view step of a channel with maps, :func:`explorer.app.view.compute.panel_view`,
+on every change while a map is shown; the panel draws it)::
 
     from explorer.app.view.emmap import compute_map
     from explorer.app.render.mapfigure import MapFigure
@@ -10,8 +11,9 @@ How to call it (the dashboard, on every slider move while a map is shown)::
     fig.update(data)                               # moves the artists (no figure rebuilt)
     png = fig.render()                             # PNG bytes for a widgets.Image
 
-``channel`` is ``"electron"`` (ν–e per atom of ``state.target``, stepping or free electrons as
-``state.binding``) or ``"nucleus"`` (CEvNS per atom, isotope sum, ``state.form_factor``);
+``channel`` is a channel whose record has maps (:mod:`explorer.app.declare.channels`): ν–e per
+atom of ``state.target`` (stepping or free electrons as ``state.binding``) or CEvNS per atom
+(isotope sum, ``state.form_factor``), through the record's physics functions;
 ``axis`` is ``"mu"`` (y = μν in μB over the μν slider's bounds) or ``"q"`` (y = |qν| in e over the
 |qν| slider's bounds). Everything else — target, flavour, ν/ν̄, Eν, sin²θ_W, the other
 electromagnetic parameters — is held at its current value in ``state`` (μν as used by the physics,
@@ -19,7 +21,7 @@ i.e. 0 when switched off; on the |qν| map the sign of qν is the state's, + whe
 ``mark_T`` (keV, optional) marks a clicked recoil energy on the current row.
 
 What the map holds (:class:`~explorer.app.view.model.MapData`): the ratio |EM|/SM on a grid of the panel's own T range
-(:func:`explorer.app.view.compute.t_range`, fitted to T_max as the panel does) × the slider's y range,
+(:func:`explorer.app.view.spectra.t_range`, fitted to T_max as the panel does) × the slider's y range,
 with EM = total − SM as everywhere in the app (docs/design.md, "EM term and crossover"); NaN where nothing is detected
 (SM = 0: beyond T_max, and below the first ionisation energy I₁ with stepping, eqs. 10–11). The
 crossover line is T_cross(y) for every row by the panel readout's own definition: the upper edge

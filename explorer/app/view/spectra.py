@@ -120,6 +120,16 @@ class _Setup:
     def energy_label(self) -> str:
         return f"Eν = {self.state.E:.4g} MeV"
 
+    def panel(self, at, **fields) -> PanelPhysics:
+        """The panel's physics: the curves, the crossover, the scale, with the channel's own
+        ``fields`` (title, T_max shown, edges, I₁, facts …) and its point evaluation ``at``."""
+        curves = self.curves()
+        return PanelPhysics(
+            channel=self.ch.name, energy_label=self.energy_label(), curves=curves,
+            crossover=self.crossover(curves, lambda t: at(t).sm), estimate=self.estimate(),
+            Z=self.tgt.Z, at=at, **fields,
+        )  # fmt: skip
+
 
 def compute_electron(state, t_lim: tuple | None = None) -> PanelPhysics:
     """ν–e scattering per atom of ``state.target`` (stepping or free), eqs. 5–11; on the T range
@@ -132,18 +142,12 @@ def compute_electron(state, t_lim: tuple | None = None) -> PanelPhysics:
         n = atomic.step_factor(t_kev * keV, tgt) if stepping else float(tgt.Z)
         return ThresholdFacts(float(x.sm / XS_UNIT), float(x.em / XS_UNIT), float(n))
 
-    curves = s.curves()
-    return PanelPhysics(
-        channel="electron",
+    return s.panel(
+        at,
         title=f"{neutrino_label(state.flavour, state.anti)}–e⁻ on {tgt.label} ({s.ch.model_label(state)})",
-        energy_label=s.energy_label(),
-        curves=curves,
-        crossover=s.crossover(curves, lambda t: at(t).sm),
-        estimate=s.estimate(),
         tmax=s.t_light / keV,
         edges=tuple((sh.name, sh.binding / keV) for sh in tgt.shells
                     if s.lo <= sh.binding / keV <= s.hi),
-        Z=tgt.Z,
         ionisation=tgt.ionization_energy / keV,
         stepping=stepping,
         facts=(
@@ -152,7 +156,6 @@ def compute_electron(state, t_lim: tuple | None = None) -> PanelPhysics:
             Readout("Atomic-recoil scale 2Z⁴ᐟ³·E_h·mₑ/M_N", energy(atomic.recoil_scale(tgt) / keV),
                     "Where atomic recoil suppresses the steps (paper, after eq. 11; E_h = α²m_e = 27.2 eV, the Hartree energy)."),
         ),
-        at=at,
     )  # fmt: skip
 
 
@@ -187,19 +190,13 @@ def compute_nucleus(state, t_lim: tuple | None = None) -> PanelPhysics:
         x = s.xs(t_kev)
         return ThresholdFacts(float(x.sm / XS_UNIT), float(x.em / XS_UNIT))
 
-    curves = s.curves()
     cv = nucleus.weak_charge(tgt, sin2w=state.sin2w)
     mass = "M_N" if tgt.single_isotope else "M_N (isotope mean)"
-    return PanelPhysics(
-        channel="nucleus",
+    return s.panel(
+        at,
         title=f"CEvNS on {tgt.label} ({ch.model_label(state)})",
-        energy_label=s.energy_label(),
-        curves=curves,
-        crossover=s.crossover(curves, lambda t: at(t).sm),
-        estimate=s.estimate(),
         tmax=kinematics.t_max(s.E, tgt.mass) / keV,
         edges=(),
-        Z=tgt.Z,
         ionisation=0.0,
         stepping=False,
         facts=(
@@ -208,7 +205,6 @@ def compute_nucleus(state, t_lim: tuple | None = None) -> PanelPhysics:
             Readout(f"Nuclear mass {mass}", f"{tgt.mass / (1e3 * MeV):.2f} GeV",
                     "Atomic mass minus Z electron masses (AME2020 via periodictable)."),
         ),
-        at=at,
     )  # fmt: skip
 
 
