@@ -96,8 +96,7 @@ class Dashboard(widgets.VBox):
     def _toggled(self) -> list:
         """The widgets whose ``layout.display`` is set after the build (see :func:`_display`)."""
         conditional = [self.controls.widgets[p.name] for p in _CONDITIONAL]
-        pin_maps = [w for p in self.panels.values() for w in (*getattr(p, "unpin_buttons", ()),
-                                                              *p.map_images())]  # fmt: skip
+        pin_maps = [w for p in self.panels.values() for w in p.toggled()]
         return [*self.panels.values(), *(self.groups[k] for k in TOGGLED_GROUPS), self.notice, self.error,
                 *conditional, *pin_maps, self.pixels]  # fmt: skip
 

@@ -116,9 +116,10 @@ class ChannelPanel(widgets.VBox):
         if self.map_image.layout.display != "flex":
             self.map_image.layout.display = "flex"
 
-    def map_images(self) -> list:
-        """The map's image widget, if the panel has maps (its display toggles)."""
-        return [self.map_image] if self.record.map else []
+    def toggled(self) -> list:
+        """The panel's widgets whose display toggles: its unpin buttons and its map."""
+        unpin = self.unpin_buttons if self.record.pins else []
+        return [*unpin, *([self.map_image] if self.record.map else [])]
 
     def set_scale(self, scale: float) -> None:
         """Render every figure of the panel at ``scale`` × DPI (the screen's pixel ratio)."""
