@@ -51,7 +51,8 @@ class Channel:
     threshold: str = ""  # the view parameter of the detector threshold on the recoil axis
     pins: str = ""  # the state parameter of the panel's pins ("" : no pins)
     t_range: tuple = ()  # the (lower, upper) parameters of the recoil axis in "fixed" axes
-    inputs: frozenset = frozenset()  # physics inputs besides those the registry names for it
+    physics_inputs: frozenset = frozenset()  # physics inputs besides the registry's for it
+    view_inputs: frozenset = frozenset()  # view inputs besides the registry's for it
     dsigma: Callable | None = None  # dσ/dT(T, E, nu, target, **model) of explorer.physics
     crossover: Callable | None = None  # crossover(E, nu, target, **model)
     search_range: Callable | None = None  # (E, target, **model) → where crossover searches

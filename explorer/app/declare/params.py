@@ -288,12 +288,15 @@ BOUNDS: dict[str, tuple] = {p.name: p.bounds for p in PARAMS if p.bounds}
 #: Each panel's physics inputs: a change recomputes its curves.
 PHYSICS_INPUTS: dict[str, frozenset] = {
     panel: frozenset(p.name for p in PARAMS if p.physics and panel in p.affects)
-    | CHANNELS[panel].inputs
+    | CHANNELS[panel].physics_inputs
     for panel in PANELS
 }
 #: Each panel's view inputs: a change rebuilds its view from the physics already computed.
 VIEW_INPUTS: dict[str, frozenset] = {
-    panel: frozenset(p.name for p in PARAMS if not p.physics and panel in p.affects)
+    panel: (
+        frozenset(p.name for p in PARAMS if not p.physics and panel in p.affects)
+        | CHANNELS[panel].view_inputs
+    )
     - PHYSICS_INPUTS[panel]
     for panel in PANELS
 }

@@ -35,10 +35,11 @@ _PINS, _FIELDS, _KV = ",", ";", ":"
 
 def _pin_params(channel: str) -> tuple:
     """The registry entries a pin of ``channel`` records: the panel's physics inputs that have a
-    URL name and are not axis settings (a pin is drawn on the live axes)."""
-    names = PHYSICS_INPUTS[channel]
+    URL name and are not axis settings (a pin is drawn on the live axes), and the physics inputs
+    its record adds (a threshold, for a panel whose physics depends on one)."""
+    names, own = PHYSICS_INPUTS[channel], CHANNELS[channel].physics_inputs
     return tuple(REGISTRY[n] for n in REGISTRY if n in names and REGISTRY[n].url
-                 and REGISTRY[n].group != "view")  # fmt: skip
+                 and (REGISTRY[n].group != "view" or n in own))  # fmt: skip
 
 
 def split(pins: str) -> list:
