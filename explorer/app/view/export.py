@@ -88,6 +88,26 @@ def caption(state, channel: str = "electron") -> str:
     return ", ".join(parts) + " — Kouzakov & Studenikin, arXiv:1603.02462"
 
 
+def csv_params(params: dict) -> list:
+    """The header lines of every CSV that restore the view: each parameter (display units,
+    with its label), then the link."""
+    lines = []
+    for p in PARAMS:
+        unit = f" [{p.unit}]" if p.unit else ""
+        lines.append(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})")
+    return [*lines, f"# link: ?{to_query(params)}"]
+
+
+def csv_header(params: dict, what: str) -> list:
+    """The header of a CSV that shows ``what``: the explorer's version and the paper, then
+    :func:`csv_params`."""
+    return [
+        f"# explorer {explorer.__version__}: neutrino–atom collisions "
+        f"(Kouzakov & Studenikin, arXiv:1603.02462); {what}",
+        *csv_params(params),
+    ]
+
+
 def data_link(filename: str, mime: str, payload: bytes, label: str) -> str:
     """An HTML anchor that downloads ``payload`` as ``filename`` (attribute values escaped)."""
     b64 = base64.b64encode(payload).decode("ascii")
@@ -113,10 +133,7 @@ def curves_csv(params: dict, views: dict) -> str:
     out.write(
         "# electron: ν–e scattering eqs. 5–11 (binding as given); nucleus: CEvNS eqs. 12–15\n"
     )
-    for p in PARAMS:
-        unit = f" [{p.unit}]" if p.unit else ""
-        out.write(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})\n")
-    out.write(f"# link: ?{to_query(params)}\n")
+    out.write("\n".join(csv_params(params)) + "\n")
     out.write(
         "# per panel: crossover_keV = edge of the low-T region where |EM| >= SM, with its kind "
         "(edge: a finite region; all: up to T_max; none: no region); estimate_keV = the paper's "
@@ -152,10 +169,7 @@ def rates_csv(params: dict, v) -> str:
     out = io.StringIO()
     out.write(f"# explorer {explorer.__version__}: event rates, {v.title}\n")
     out.write("# dR/dT per kg of detector material per day per keV; T in keV; EM = total − SM\n")
-    for p in PARAMS:
-        unit = f" [{p.unit}]" if p.unit else ""
-        out.write(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})\n")
-    out.write(f"# link: ?{to_query(params)}\n")
+    out.write("\n".join(csv_params(params)) + "\n")
     c = v.counts
     out.write(
         f"# window_keV = {v.window[0]:.6g} .. {v.window[1]:.6g}; events SM = {c.sm:.6g}, "
