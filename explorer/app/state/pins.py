@@ -127,7 +127,9 @@ def short_label(channel: str, values: dict, live: dict) -> str:
 
 
 def label(channel: str, values: dict) -> str:
-    """A pin's legend text: target, ν (ν–e only), Eν and the EM properties that are on."""
+    """A pin's legend text: target, ν (where the panel depends on the flavour), Eν (where it is
+    a physics input of the panel), the EM properties that are on, and the physics inputs the
+    panel's record adds (a threshold)."""
     return ", ".join(_parts(channel, values))
 
 
@@ -135,10 +137,19 @@ def _parts(channel: str, values: dict) -> list:
     parts = [values["target"]]
     if "flavour" in PHYSICS_INPUTS[channel]:  # the panel's physics depends on the flavour
         parts.append(neutrino_label(values["flavour"], values["anti"]))
-    parts.append(f"Eν = {number(values['E'], '.4g')} MeV")
+    if "E" in PHYSICS_INPUTS[channel]:
+        parts.append(f"Eν = {number(values['E'], '.4g')} MeV")
     parts.append(f"μν = {number(values['mu'], '.2g')} μB" if values["mu_on"] else "μν off")
     if values["q_sign"]:
         parts.append(f"qν = {number(values['q_sign'] * values['q'], '.2g')} e")
     if values["r2"]:
         parts.append(f"⟨r²⟩ = {number(values['r2'], '.3g')}×10⁻³² cm²")
+    own = CHANNELS[channel].physics_inputs
+    for p in _pin_params(channel):
+        if p.name in own:
+            v = values[p.name]
+            text = (
+                next((lb for lb, x in p.options if x == v), None) or f"{number(v, p.fmt)} {p.unit}"
+            )
+            parts.append(f"{p.label} = {text}".strip())
     return parts
