@@ -3,8 +3,8 @@ presets, links, export.
 
 >>> from explorer.app import build_dashboard
 >>> dash = build_dashboard(query="")
->>> dash.state.target, sorted(dash.panels)
-('Ge', ['electron', 'nucleus', 'rates'])
+>>> dash.state.target, sorted(dash.panels)   # the panels shown so far (others: when shown)
+('Ge', ['electron', 'nucleus'])
 
 The application is six layers, one subpackage each; a module imports only from its own layer and
 the layers below it (``tests/test_layout.py`` holds the rule; docs/design.md, "Layers"):

@@ -23,13 +23,14 @@ import os
 import ipywidgets as widgets
 
 from explorer.app.declare import dom
-from explorer.app.declare.channels import CHANNELS, SHOWN
+from explorer.app.declare.channels import CHANNELS, SHOWN, resolve
 from explorer.app.declare.params import (
     NAMES,
     PAGE_INPUTS,
     PANELS,
     PARAMS,
     PHYSICS_INPUTS,
+    REGISTRY,
     STICKY,
     VIEW_INPUTS,
     applies,
@@ -52,7 +53,8 @@ from explorer.physics.limits import LIMITS
 class Dashboard(widgets.VBox):
     """The whole explorer. ``state`` is the model; change it (or a widget) and the page follows.
 
-    Attributes useful in tests: ``panels`` (channel → :class:`ChannelPanel`), ``controls``
+    Attributes useful in tests: ``panels`` (channel → :class:`ChannelPanel`, for the panels
+    shown so far: a panel's widgets are made when it is first shown), ``controls``
     (:class:`Controls`), ``page`` (:class:`~explorer.app.widgets.layout.Page`), ``recomputes`` (refreshes),
     ``physics_runs`` (channel → physics computations), and the page widgets ``notice``, ``error``,
     ``link``, ``link_text``.
@@ -64,7 +66,14 @@ class Dashboard(widgets.VBox):
         self.physics_runs = dict.fromkeys(PANELS, 0)
         self._physics: dict = {}
         self._stale_physics, self._stale_view = set(PANELS), set(PANELS)
-        self.panels = {name: ChannelPanel(name) for name in PANELS}
+        self.scale = 1.0
+        # every panel's figure is made now (a pre-heated kernel does it before the page asks);
+        # a panel's widgets when it is first shown, so that a page sends the browser only the
+        # widget models of the panels it shows (the default view's are made now)
+        self._figures = {name: resolve(CHANNELS[name].figure)(CHANNELS[name]) for name in PANELS}
+        self.panels: dict = {}
+        for name in SHOWN[REGISTRY["channel"].default]:
+            self._panel(name)
         self.controls = Controls(state)
         self.page = page = Page()
         for name in ("notice", "error", "link", "link_text", "preset_info", "export_links"):
@@ -75,7 +84,6 @@ class Dashboard(widgets.VBox):
                               _dom_classes=(dom.PANELS,))  # fmt: skip
         self.groups = self.controls.boxes(extra={"rates": page.rate_presets()})
         # the page script (explorer/page/pixels.js) writes the screen's pixel ratio in here
-        self.scale = 1.0
         self.pixels = make(widgets.Text, layout=dict(display="none"), own_layout=True,
                            _dom_classes=(dom.PIXEL_RATIO,))  # fmt: skip
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
@@ -109,13 +117,26 @@ class Dashboard(widgets.VBox):
         for key, b in page.rate_buttons.items():
             b.on_click(self._guard(lambda _b, k=key: self.apply_rate_preset(k)))
         for name, panel in self.panels.items():
-            if not panel.record.pins:
-                continue
+            self._wire_panel(name, panel)
+        page.reset.on_click(self._guard(lambda _b: self.reset()))
+        page.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
+
+    def _wire_panel(self, name: str, panel: ChannelPanel) -> None:
+        if panel.record.pins:
             panel.pin_button.on_click(self._guard(lambda _b, n=name: self.pin(n)))
             for i, b in enumerate(panel.unpin_buttons):
                 b.on_click(self._guard(lambda _b, n=name, i=i: self.unpin(n, i)))
-        page.reset.on_click(self._guard(lambda _b: self.reset()))
-        page.export_button.on_click(self._guard(lambda _b: self.prepare_downloads()))
+
+    def _panel(self, name: str) -> ChannelPanel:
+        """The panel ``name``, its widgets made (and put on the page in page order) on first use."""
+        panel = self.panels.get(name)
+        if panel is None:
+            panel = self.panels[name] = ChannelPanel(name, figure=self._figures.pop(name))
+            panel.scale = self.scale
+            if hasattr(self, "panel_box"):  # after the build: wired and shown now
+                self._wire_panel(name, panel)
+                self.panel_box.children = tuple(self.panels[n] for n in PANELS if n in self.panels)
+        return panel
 
     def apply_query(self, query: str | None = None) -> None:
         """Set the state from a link's query string (default: ``QUERY_STRING`` from Voila).
@@ -128,7 +149,7 @@ class Dashboard(widgets.VBox):
             query = os.environ.get("QUERY_STRING", "")
         # a link's first view is the same whatever the figures showed before (the defaults, in a
         # pre-heated kernel): its dσ/dT axes from its curves alone, also for a panel drawn later
-        figures = [panel.figure for panel in self.panels.values()]
+        figures = [*(p.figure for p in self.panels.values()), *self._figures.values()]
         for f in figures:
             f.forget_limits()
         revision = self.state.revision
@@ -151,6 +172,8 @@ class Dashboard(widgets.VBox):
                 if changed & VIEW_INPUTS[name]:
                     self._stale_view.add(name)
             shown = SHOWN[self.state.channel]
+            for name in shown:
+                self._panel(name)
             for name, panel in self.panels.items():
                 _display(panel, name in shown)
                 if name in shown:
@@ -222,6 +245,8 @@ class Dashboard(widgets.VBox):
             self.scale = scale
             for panel in self.panels.values():
                 panel.set_scale(scale)
+            for fig in self._figures.values():  # the panels not made yet
+                fig.set_scale(scale)
             self._stale_view |= set(PANELS)
             self.refresh(frozenset())
 

@@ -22,10 +22,10 @@ from explorer.app.widgets.controls import make
 class ChannelPanel(widgets.VBox):
     """A channel's title, figure image and readout table. :meth:`show` redraws in place."""
 
-    def __init__(self, channel):
+    def __init__(self, channel, figure=None):
         self.record = ch = as_channel(channel)
         self.channel = ch.name
-        self.figure = resolve(ch.figure)(ch)
+        self.figure = figure if figure is not None else resolve(ch.figure)(ch)
         self.image = make(widgets.Image, format="png", layout=dict(width="100%", height="auto"))
         self.readout = make(widgets.HTML)
         self.heading = make(widgets.HTML, f"<b>{html.escape(ch.title)}</b>")
