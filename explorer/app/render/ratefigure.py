@@ -11,10 +11,9 @@ import math
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from explorer.app.render.loop import Blitted
-from explorer.app.render.style import COLORS, DPI, FONT, STYLES, decade_label
+from explorer.app.render.style import COLORS, DPI, FONT, STYLES, log_axes
 from explorer.physics.limits import LIMITS, best
 
 #: Figure size in inches (1134 × 567 px at DPI 135): the whole page width, text in the
@@ -26,16 +25,9 @@ SHOWN_LIMITS = ("gemma", best("direct").key, best("astrophysical").key)
 
 
 def _log_axes(ax, xlabel: str, ylabel: str) -> None:
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(LogLocator(base=10.0, numticks=8))
-        axis.set_minor_locator(NullLocator())
-        axis.set_major_formatter(FuncFormatter(decade_label))
+    log_axes(ax)
     ax.set_xlabel(xlabel, fontsize=FONT["axis"])
     ax.set_ylabel(ylabel, fontsize=FONT["axis"])
-    ax.tick_params(labelsize=FONT["tick"])
-    ax.grid(True, which="major", alpha=0.25)
 
 
 class RatesFigure(Blitted):

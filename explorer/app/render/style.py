@@ -128,8 +128,6 @@ def new_figure(channel):
     FigureCanvasAgg(fig)
     fig.subplots_adjust(left=0.19, right=0.965, top=0.905, bottom=0.32)
     ax = fig.add_subplot()
-    ax.set_xscale("log")
-    ax.set_yscale("log")
     # Axis labels and the title are plain texts at fixed places: matplotlib's automatic
     # placement measures every tick label on each draw, which costs more than the curves.
     fig.text(
@@ -149,14 +147,22 @@ def new_figure(channel):
         va="center",
         fontsize=FONT["axis"],
     )
+    log_axes(ax, numticks=12)
+    ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
+    return fig, ax
+
+
+def log_axes(ax, numticks: int = 8) -> None:
+    """Log–log axes with a tick at each decade (at most ``numticks``), labelled 10ⁿ, no minor
+    ticks, and a light grid: the axes of every figure of the app."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(LogLocator(base=10.0, numticks=12))
+        axis.set_major_locator(LogLocator(base=10.0, numticks=numticks))
         axis.set_minor_locator(NullLocator())
         axis.set_major_formatter(FuncFormatter(decade_label))
     ax.tick_params(labelsize=FONT["tick"])
     ax.grid(True, which="major", alpha=0.25)
-    ax.set_axisbelow(True)  # static layer entirely under the moving artists (zorder ≥ 3)
-    return fig, ax
 
 
 def legend_handles(channel) -> dict:
