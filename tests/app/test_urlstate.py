@@ -52,6 +52,8 @@ PARAMS = {
     "pin_e": ("target:Xe;mu:off,E:2", {"pins_e": "target:Xe;mu:off,E:2"}),
     "pin_n": ("ff:helm", {"pins_n": "ff:helm"}),
     "map": ("q", {"map": "q"}),
+    "xrec": ("nucleus", {"x_recoil": "nucleus"}),
+    "pin_t": ("thr_n:0.1;xrec:nucleus", {"pins_t": "thr_n:0.1;xrec:nucleus"}),
 }
 
 

@@ -132,6 +132,18 @@ CHANNELS: dict[str, Channel] = {
             aliases=("rate", "counts"), controls="rates", width="1 1 95%",
             csv=("neutrino_atom_rates.csv", "Rates (CSV)"),
         ),
+        Channel(
+            "total",
+            "Total cross section above the threshold against Eν: SM, EM and the EM share "
+            "(eqs. 5–11 or 12–15 integrated over T)",
+            "σ above threshold",
+            compute="explorer.app.view.total:compute_total",
+            present="explorer.app.view.total:total_view",
+            figure="explorer.app.render.totalfigure:TotalFigure",
+            aliases=("sigma", "cross-section"), pins="pins_t",
+            physics_inputs=frozenset({"x_recoil", "thr_e", "thr_n"}), view_inputs=frozenset({"E"}),
+            preview=True, csv=("neutrino_atom_sigma.csv", "σ above threshold (CSV)"),
+        ),
     )
 }  # fmt: skip
 

@@ -109,7 +109,7 @@ def _p(name, default, kind, label, help, group, affects, **kw) -> Param:
     return Param(name, default, kind, label, help, group, frozenset(affects), **kw)
 
 
-_E, _N, _R = {"electron"}, {"nucleus"}, {"rates"}
+_E, _N, _R, _S = {"electron"}, {"nucleus"}, {"rates"}, {"total"}
 
 # The table is laid out by hand, one entry per block (ruff format would put every field on a line).
 # fmt: off
@@ -129,18 +129,18 @@ PARAMS: tuple[Param, ...] = (
     # -- the target
     _p("target", "Ge", "dropdown", "Element or isotope",
        "Detector target: a natural element (isotope mix, any Z with data) or one isotope "
-       "(Ge72, Xe136, …). Quick buttons: Ge, Si, Ar, Xe, Cs, I, Na.", "target", _BOTH,
+       "(Ge72, Xe136, …). Quick buttons: Ge, Si, Ar, Xe, Cs, I, Na.", "target", _BOTH | _S,
        url="target", codec="target"),
     # -- the neutrino
     _p("flavour", "e", "toggle", "Flavour",
        "νₑ, νμ or ντ at the detector: sets g_V and g_A of eq. 7 (νₑ includes the charged "
-       "current). CEvNS does not depend on it.", "neutrino", _E, url="flavour", codec="choice",
+       "current). CEvNS does not depend on it.", "neutrino", _E | _S, url="flavour", codec="choice",
        aliases=("flavor",), options=(("νₑ", "e"), ("νμ", "mu"), ("ντ", "tau")),
        value_aliases={"electron": "e", "nue": "e", "muon": "mu", "μ": "mu", "numu": "mu",
                       "τ": "tau", "nutau": "tau"}),
     _p("anti", True, "toggle", "Particle",
        "Neutrino or antineutrino (g_A → −g_A in eq. 6). qν and ⟨r²⟩ are the neutrino's; the "
-       "antineutrino carries −qν and −⟨r²⟩, and its g_V shift is the same.", "neutrino", _E,
+       "antineutrino carries −qν and −⟨r²⟩, and its g_V shift is the same.", "neutrino", _E | _S,
        url="anti", codec="bool", options=(("ν", False), ("ν̄ (anti)", True))),
     _p("mu_on", True, "check", "magnetic moment on",
        "Switches the magnetic moment off (μν = 0) without moving its slider.", "moment",
@@ -163,12 +163,12 @@ PARAMS: tuple[Param, ...] = (
     # -- the model
     _p("binding", "stepping", "toggle", "Atomic binding",
        "Stepping approximation (eqs. 10–11: only electrons with binding energy I_j ≤ T count) or "
-       "Z free electrons.", "target", _E | _R, url="binding", codec="choice",
+       "Z free electrons.", "target", _E | _R | _S, url="binding", codec="choice",
        options=(("stepping (eqs. 10–11)", "stepping"), ("free electrons", "free")),
        value_aliases={"step": "stepping", "bound": "stepping"}),
     _p("form_factor", "none", "toggle", "Form factor",
        "Nuclear form factor in CEvNS: F = 1 as in the paper (Eν of a few MeV) or Helm "
-       "(Lewin & Smith) for higher Eν.", "target", _N | _R, url="ff", codec="choice",
+       "(Lewin & Smith) for higher Eν.", "target", _N | _R | _S, url="ff", codec="choice",
        aliases=("form_factor",), advanced=True,
        options=(("F = 1 (paper)", "none"), ("Helm", "helm")),
        value_aliases={"1": "none", "off": "none", "f1": "none"}),
@@ -213,6 +213,17 @@ PARAMS: tuple[Param, ...] = (
        "Reference curves pinned on the CEvNS panel (up to three; each is the physics inputs "
        "of the pinned view, drawn faintly on the live axes).", "view", _N, physics=False,
        url="pin_n", codec="pins", sticky=True),
+    _p("pins_t", "", "none", "σ pins",
+       "Reference curves pinned on the σ-above-threshold panel (up to three; each is the "
+       "physics inputs of the pinned view, drawn faintly on the live axes).", "view", _S,
+       physics=False, url="pin_t", codec="pins", sticky=True),
+    _p("x_recoil", "electron", "toggle", "σ above threshold: recoils",
+       "Which recoils the σ-above-threshold panel integrates: electrons (ν–e with the binding "
+       "model above, threshold 'ν–e threshold') or nuclei (CEvNS with the form factor above, "
+       "threshold 'CEvNS threshold').", "target", _S, url="xrec", codec="choice",
+       options=(("electrons", "electron"), ("nuclei", "nucleus")),
+       value_aliases={"e": "electron", "n": "nucleus", "cevns": "nucleus"},
+       only_when=("channel", "total")),
     _p("m_nu", 0.1, "log", "mν for eq. 1",
        "Neutrino mass for eq. 1's Dirac magnetic moment readout.", "view", {PAGE},
        physics=False, bounds=(1e-3, 10.0), unit="eV", url="m_nu", advanced=True),

@@ -208,3 +208,37 @@ class MapData:
         else:
             where = f"below {energy(c)}"
         return text + f" At the current {what} = {sci(self.current)} {unit}, |EM| ≥ SM {where}."
+
+
+@dataclass(frozen=True)
+class TotalPhysics:
+    """σ above the threshold against Eν (the fourth panel): ``curves.T`` is Eν in MeV and its
+    sm, em, total are σ per atom in cm² over T ≥ ``threshold`` (keV) for the ``recoil`` channel.
+    ``at(Eν in MeV)`` gives (SM, EM) at one energy; ``e_threshold`` (MeV) is where T_max reaches
+    the threshold."""
+
+    channel: str
+    recoil: str
+    title: str
+    curves: Curves
+    threshold: float
+    e_threshold: float
+    at: Callable[[float], tuple]
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class TotalView:
+    """Everything the σ-above-threshold panel shows: its physics, the current Eν (MeV)."""
+
+    physics: TotalPhysics
+    E: float
+    readouts: tuple
+    alt_text: str
+    pins: tuple = ()
+    headline: str = ""
+    map: MapData | None = None
+
+    @property
+    def curves(self) -> Curves:
+        return self.physics.curves
