@@ -68,13 +68,18 @@ def test_the_pool_keeper_hooks_wrap_a_real_voila_kernel_manager():
 
 def test_wrapping_is_idempotent(monkeypatch):
     cls = internals.voila_class("VoilaExporter")
-    monkeypatch.setattr(cls, "_create_environment", cls._create_environment)
+
+    def plain(self):  # a method not wrapped yet (the suite may have wrapped Voila's own)
+        return "environment"
+
+    monkeypatch.setattr(cls, "_create_environment", plain)
     calls = []
 
     def make(original):
         calls.append(original)
-        return lambda self: original(self)
+        return lambda self: original(self).upper()
 
     assert internals.wrap("VoilaExporter", "_create_environment", make)
     assert not internals.wrap("VoilaExporter", "_create_environment", make)
-    assert len(calls) == 1
+    assert calls == [plain]
+    assert cls._create_environment(None) == "ENVIRONMENT"
