@@ -75,12 +75,7 @@ from explorer.serving.pages import (
     set_xsrf_cookie,
     start_timeout,
 )
-from explorer.serving.pool import (
-    POOL_NICENESS,
-    POOL_REFILL_AT_ONCE,
-    POOL_REFILL_QUIET,
-    install_pool_keeper,
-)
+from explorer.serving.pool import PoolKeeper, install_pool_keeper
 from explorer.serving.previews import (
     PREVIEW_PATH,
     PREVIEWS_SETTING,
@@ -92,6 +87,11 @@ from explorer.serving.static import install_compressed_static
 from explorer.serving.templates import install_template_cache
 from explorer.serving.wire import wire_settings
 
+#: The pool keeper's defaults (its settings are options of :class:`PoolKeeper`).
+POOL_NICENESS = PoolKeeper.class_traits()["niceness"].default_value
+POOL_REFILL_AT_ONCE = PoolKeeper.class_traits()["refill_at_once"].default_value
+POOL_REFILL_QUIET = PoolKeeper.class_traits()["refill_quiet"].default_value
+
 __all__ = [
     "LEAN_KERNEL_ARGS",
     "PAGE_SCRIPTS",
@@ -101,6 +101,7 @@ __all__ = [
     "PREVIEWS_SETTING",
     "PREVIEW_PATH",
     "SESSION_CONFIG",
+    "PoolKeeper",
     "Previews",
     "install",
     "install_admission",
@@ -139,9 +140,10 @@ def install() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run standalone Voila as the ``voila`` command does, with pre-heated kernels and the fixes."""
     from traitlets.config import Config
-    from voila.app import Voila
 
-    class CompressedVoila(Voila):
+    from explorer.serving.voila_internals import voila_class
+
+    class CompressedVoila(voila_class("Voila")):
         """Voila whose application compresses the page and the kernel websocket (its
         ``tornado_settings`` come too late for ``compress_response``: Tornado reads that one
         when the application is built)."""

@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 import pytest
 
 from explorer.app import build_dashboard
-from explorer.app.figstyle import DPI, EXPORT_DPI, FIGSIZE
-from explorer.app.params import PARAMS as REGISTRY_PARAMS
-from explorer.app.state import ExplorerState
-from explorer.app.urlstate import parse_query, to_query
+from explorer.app.declare.params import PARAMS as REGISTRY_PARAMS
+from explorer.app.render.style import DPI, EXPORT_DPI, FIGSIZE
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import parse_query, to_query
 
 # one non-default value per URL parameter, and the state it must produce
 PARAMS = {
@@ -52,6 +52,8 @@ PARAMS = {
     "pin_e": ("target:Xe;mu:off,E:2", {"pins_e": "target:Xe;mu:off,E:2"}),
     "pin_n": ("ff:helm", {"pins_n": "ff:helm"}),
     "map": ("q", {"map": "q"}),
+    "xrec": ("nucleus", {"x_recoil": "nucleus"}),
+    "pin_t": ("thr_n:0.1;xrec:nucleus", {"pins_t": "thr_n:0.1;xrec:nucleus"}),
 }
 
 
