@@ -228,6 +228,36 @@ def report(label: str, r: dict, server, pool: int) -> None:
           f"{mb(sum(rss[1])):.0f} MB (pool {pool})")  # fmt: skip
 
 
+def soak(server, args, pool: int) -> None:
+    """The students stay ``args.soak`` seconds, each moving a slider every 2–10 s. The server's
+    resident memory is sampled every 30 s: its growth over the whole run, and over the soak
+    alone (from the first sample after every student arrived, when the one-time costs of the
+    first pages are paid), says whether anything accumulates."""
+    rss0 = server.rss()[0]
+    samples: list = []
+    done = threading.Event()
+
+    def sample():
+        t0 = time.monotonic()
+        while not done.wait(30):
+            samples.append((time.monotonic() - t0, server.rss()[0]))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    r = run_round(server, args.students, args.spread, args.soak, False, 3)
+    done.set()
+    report(f"soak, {args.soak:.0f} s", r, server, pool)
+    time.sleep(10)
+    ks = server.wait_kernels(lambda k: len(k) <= pool, timeout=300)
+    end = server.rss()[0]
+    settled = [rss for t, rss in samples if t > args.spread + 30]
+    print(f"  server RSS growth {mb(end - rss0):+.1f} MB from the warm pool before the first "
+          f"page; {mb(end - settled[0]) if settled else float('nan'):+.1f} MB from the soak's "
+          f"first minute after the last arrival to the end; samples (s, MB): "
+          f"{[(round(t), round(mb(x))) for t, x in samples]}")  # fmt: skip
+    print(f"  kernels after the students left: {len(ks)} (pool {pool})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=30)
@@ -253,13 +283,7 @@ def main() -> None:
         print(f"server up; waiting for {pool} warm kernels and a quiet machine …")
         wait_quiet(server, pool, args.max_load)
         if args.soak:
-            rss0 = server.rss()[0]
-            r = run_round(server, args.students, args.spread, args.soak, False, 3)
-            report(f"soak, {args.soak:.0f} s", r, server, pool)
-            time.sleep(10)
-            ks = server.wait_kernels(lambda k: len(k) <= pool, timeout=300)
-            print(f"  server RSS growth {mb(server.rss()[0] - rss0):+.1f} MB; kernels after the "
-                  f"students left: {len(ks)} (pool {pool})")  # fmt: skip
+            soak(server, args, pool)
             return
         r = run_round(server, args.students, 0.0, 0.0, not args.no_tab, 1)
         report("all at once", r, server, pool)
