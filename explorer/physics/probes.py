@@ -51,6 +51,7 @@ __all__ = [
     "Probe",
     "Region",
     "allowed_region",
+    "counts_with_moments",
     "dR_dT_with_moments",
     "magnetic_source",
     "probe_for",
@@ -262,19 +263,42 @@ def _weighted(c, moments, baseline, mix):
     return replace(c, _shape=shape)
 
 
-def dR_dT_with_moments(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs):
+def dR_dT_with_moments(
+    T, src, material, channel, moments, baseline, q=0.0, r2=0.0, mix=None, **kwargs
+):
     """dR/dT with the effective moment of a moment matrix under the Eν integral.
 
     dR/dT = rates.dR_dT(T, src, …, mu=0, q, r2) + [magnetic rate of μ²_eff(Eν)], the second from
     :func:`magnetic_source` at MU_REF (the magnetic term is ∝ μ² and adds incoherently: paper
     eqs. 8 and 15). Arguments as :func:`explorer.physics.rates.dR_dT` (``kwargs``: binding,
-    form_factor, sin2w, n_E, method); ``moments``, ``baseline`` as :func:`magnetic_source`.
-    Returns a :class:`~explorer.physics.rates.Rate` (em = total − sm).
+    form_factor, sin2w, n_E, method); ``moments``, ``baseline``, ``mix`` as
+    :func:`magnetic_source`. Returns a :class:`~explorer.physics.rates.Rate` (em = total − sm).
     """
     from . import rates
 
     base = rates.dR_dT(T, src, material, channel, mu=0.0, q=q, r2=r2, **kwargs)
     mag = rates.dR_dT(
-        T, magnetic_source(src, moments, baseline), material, channel, mu=MU_REF, **kwargs
+        T, magnetic_source(src, moments, baseline, mix), material, channel, mu=MU_REF, **kwargs
     )
     return rates.Rate(base.sm, base.em + mag.em, base.total + mag.em)
+
+
+def counts_with_moments(
+    src, material, exposure, T_min, T_max, channel, moments, baseline, q=0.0, r2=0.0, mix=None,
+    **options,
+):  # fmt: skip
+    """Expected events in [T_min, T_max] with the effective moment of a moment matrix under the
+    Eν integral: :func:`explorer.physics.rates.counts` at mu = 0 plus the magnetic counts of
+    :func:`magnetic_source` at MU_REF (as :func:`dR_dT_with_moments`, integrated over T).
+    Arguments as :func:`explorer.physics.rates.counts` (``options``: binding, form_factor, sin2w,
+    quenching, efficiency, n_E, n_T …); ``moments``, ``baseline``, ``mix`` as
+    :func:`magnetic_source`. Returns a :class:`~explorer.physics.rates.Counts` (em = total − sm).
+    """
+    from . import rates
+
+    base = rates.counts(src, material, exposure, T_min, T_max, channel, 0.0, q, r2, **options)
+    mag = rates.counts(
+        magnetic_source(src, moments, baseline, mix), material, exposure, T_min, T_max, channel,
+        MU_REF, **options,
+    )  # fmt: skip
+    return rates.Counts(base.sm, base.em + mag.em, base.total + mag.em)

@@ -7,15 +7,16 @@ import math
 
 import numpy as np
 import pytest
-from hepunits import GW, MeV, keV, m
+from hepunits import GW, MeV, day, keV, kg, m
 from numpy.testing import assert_allclose
 
 from explorer.physics import limits, probes, rates, sources
-from explorer.physics.mixing import solar_mass_fractions
+from explorer.physics.mixing import mixing, solar_mass_fractions
 from explorer.physics.moments import MomentMatrix, beam_moment_squared, effective_moment
 from explorer.physics.probes import (
     PROBES,
     allowed_region,
+    counts_with_moments,
     dR_dT_with_moments,
     magnetic_source,
     probe_for,
@@ -93,6 +94,53 @@ def test_rate_with_energy_dependent_moment_is_the_weighted_integral():
     E = np.linspace(0.6, 2.9, 5) * MeV
     ratio = weighted.dphi_dE(E) / spec.dphi_dE(E)
     assert_allclose(ratio * 1e-20, beam_moment_squared(E, L, mm, "e"), rtol=1e-13, atol=0)
+
+
+def test_counts_with_equal_diagonal_moments_equal_the_single_mu_counts():
+    # unitarity: Σ_j |U_ℓj|² μ² = μ² at every Eν, so the counts are those of one μ
+    mu = 2.9e-11
+    mm = MomentMatrix.dirac_diagonal(mu, mu, mu)
+    src = sources.reactor(3 * GW, 13.9 * m)
+    exposure = 1.5 * kg * 365 * day
+    got = counts_with_moments(src, "Ge", exposure, 2.8 * keV, 10 * keV, "electron", mm, 13.9 * m)
+    ref = rates.counts(src, "Ge", exposure, 2.8 * keV, 10 * keV, "electron", mu=mu)
+    assert got.em == pytest.approx(ref.em, rel=1e-12, abs=0)
+    assert got.sm == ref.sm
+
+
+def test_counts_of_a_line_use_the_moment_at_its_energy_and_the_chosen_ordering():
+    # a line at a baseline where Δm²₃₂ matters: the counts are those of one μ = μ_eff(E₀, L) of
+    # the ordering passed (moments.effective_moment, a pointwise route), and the orderings differ
+    mm = MomentMatrix.majorana_from_lambda([2e-11, 3e-11 * cmath.exp(1.0j), 1e-11])
+    E0, L = 3.0 * MeV, 1.0e3 * m
+    src = sources.line(E0, 1e10 / (m * m), flavour="e", anti=True)
+    exposure = 10 * kg * 100 * day
+    seen = {}
+    for order in ("normal", "inverted"):
+        mix = mixing(order)
+        mu = effective_moment(E0, L, mm, "e", anti=True, mix=mix)
+        got = counts_with_moments(src, "Ge", exposure, 1 * keV, 100 * keV, "electron", mm, L,
+                                  mix=mix)  # fmt: skip
+        ref = rates.counts(src, "Ge", exposure, 1 * keV, 100 * keV, "electron", mu=mu)
+        assert got.em == pytest.approx(ref.em, rel=1e-12, abs=0)
+        T = np.geomspace(1, 100, 4) * keV
+        r = dR_dT_with_moments(T, src, "Ge", "electron", mm, L, mix=mix)
+        assert_allclose(r.em, rates.dR_dT(T, src, "Ge", "electron", mu=mu).em, rtol=1e-12, atol=0)
+        seen[order] = got.em
+    assert abs(seen["normal"] / seen["inverted"] - 1) > 1e-3
+
+
+def test_counts_with_moments_are_the_integral_of_the_rate():
+    # a second route: the trapezoid rule over a fine T grid of dR_dT_with_moments
+    mm = MomentMatrix.majorana_from_lambda([2e-11, 3e-11 * cmath.exp(0.5j), 1e-11])
+    src = sources.reactor(3 * GW, 13.9 * m)
+    exposure = 1.0 * kg * 1.0 * day
+    got = counts_with_moments(src, "Ge", exposure, 3 * keV, 30 * keV, "electron", mm, 13.9 * m,
+                              binding="free")  # fmt: skip
+    T = np.geomspace(3, 30, 4001) * keV
+    r = dR_dT_with_moments(T, src, "Ge", "electron", mm, 13.9 * m, binding="free")
+    em = float(np.sum(0.5 * (r.em[1:] + r.em[:-1]) * np.diff(T))) * exposure
+    assert got.em == pytest.approx(em, rel=1e-4, abs=0)
 
 
 @pytest.mark.parametrize(
