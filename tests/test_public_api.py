@@ -36,6 +36,7 @@ SIGNATURES = {
     ("probes", "allowed_region"): (
         "(limit, probe, x, y, fixed=0.0, axes=(1, 2), phases=(0.0, 0.0, 0.0), mix=None)"
     ),
+    ("probes", "allowed_region_dirac"): "(limit, probe, x, y, fixed=0.0, axes=(1, 2), mix=None)",
     ("probes", "magnetic_source"): "(src, moments, baseline, mix=None)",
     ("probes", "dR_dT_with_moments"): (
         "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, mix=None, **kwargs)"

@@ -16,6 +16,7 @@ from explorer.physics.moments import MomentMatrix, beam_moment_squared, effectiv
 from explorer.physics.probes import (
     PROBES,
     allowed_region,
+    allowed_region_dirac,
     counts_with_moments,
     dR_dT_with_moments,
     magnetic_source,
@@ -47,6 +48,27 @@ def test_allowed_region_matches_the_pointwise_moments():
             mu2 = probe_moment_squared(PROBES[key], MomentMatrix.majorana_from_lambda(vec))
             assert region.mu_eff[i, j] == pytest.approx(math.sqrt(mu2), rel=1e-13, abs=0)
             assert region.allowed[i, j] == (math.sqrt(mu2) <= 3e-11)
+
+
+def test_dirac_region_is_the_incoherent_sum_written_by_hand():
+    # diagonal Dirac moments: no interference, so with PDG 2022 literals (sin²θ12 = 0.307,
+    # sin²θ13 = 0.0220) the reactor sees c12²c13² μ11² + s12²c13² μ22² + s13² μ33² at any
+    # baseline; the Sun Σ P_k μ_kk² with P_k of mixing.solar_mass_fractions; stars Σ μ_kk²
+    x, y, fixed = np.array([0.0, 2e-11, 5e-11]), np.array([1e-11, 4e-11]), 3e-11
+    weights = {
+        "gemma": ((1 - 0.307) * (1 - 0.0220), 0.307 * (1 - 0.0220), 0.0220),
+        "borexino": tuple(solar_mass_fractions(0.8613 * MeV)),
+        "red-giant-2020": (1.0, 1.0, 1.0),
+    }
+    for key, (w1, w2, w3) in weights.items():
+        region = allowed_region_dirac(3e-11, PROBES[key], x, y, fixed=fixed, axes=(1, 2))
+        for i, j in ((0, 0), (1, 2), (0, 1)):
+            want = math.sqrt(w1 * x[j] ** 2 + w2 * y[i] ** 2 + w3 * fixed**2)
+            assert region.mu_eff[i, j] == pytest.approx(want, rel=1e-12, abs=0)
+            assert region.allowed[i, j] == (want <= 3e-11)
+    # the axes put the fixed moment where they say: (μ33, μ11) with μ22 fixed
+    r = allowed_region_dirac(1e-11, PROBES["red-giant-2020"], [1e-11], [2e-11], 3e-11, (3, 1))
+    assert r.mu_eff[0, 0] == pytest.approx(math.sqrt(14e-22), rel=1e-12, abs=0)
 
 
 def test_reactor_and_solar_bounds_cut_different_directions():
@@ -150,6 +172,8 @@ def test_counts_with_moments_are_the_integral_of_the_rate():
         (lambda: allowed_region(3e-11, PROBES["gemma"], [-1e-11], [0]), "x must be ≥ 0"),
         (lambda: allowed_region(3e-11, PROBES["gemma"], [0], [0], axes=(1, 1)), "axes"),
         (lambda: allowed_region(3e-11, "gemma", [0], [0]), "Probe"),
+        (lambda: allowed_region_dirac(3e-11, PROBES["gemma"], [0], [-1.0]), "y must be ≥ 0"),
+        (lambda: allowed_region_dirac(-1.0, PROBES["gemma"], [0], [0]), "limit must be > 0"),
         (
             lambda: magnetic_source(
                 sources.line(1 * MeV, 1.0),
