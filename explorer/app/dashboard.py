@@ -24,7 +24,9 @@ import ipywidgets as widgets
 
 from explorer.physics.limits import LIMITS
 
-from . import dom, pins
+from . import dom, moments_mode, pins
+from .allowed_region import INPUTS as REGION_INPUTS
+from .allowed_region import RegionPanel, region_view
 from .compute import PHYSICS, THRESHOLD, dirac_moment, pin_curves, view
 from .controls import TOGGLED_GROUPS, Controls, make, share_models, shared
 from .emmap import compute_map
@@ -66,6 +68,8 @@ class Dashboard(widgets.VBox):
         self._physics: dict = {}
         self._stale_physics, self._stale_view = set(PANELS), set(PANELS)
         self.panels = {name: ChannelPanel(name) for name in PANELS}
+        self.region: RegionPanel | None = None  # made when a matrix mode is first shown
+        self.matrix_readout = make(widgets.HTML)
         self.controls = Controls(state)
         self.page = page = Page()
         for name in ("notice", "error", "link", "link_text", "preset_info", "export_links"):
@@ -82,7 +86,7 @@ class Dashboard(widgets.VBox):
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
         super().__init__(
             [*page.children(self.groups.values(), self.panel_box, self.controls.header(),
-                            self.controls.moment()),
+                            [*self.controls.moment(), self.matrix_readout]),
              self.pixels],
             layout=shared(widgets.Layout, width="100%"),
             _dom_classes=(dom.DASHBOARD,),
@@ -107,7 +111,8 @@ class Dashboard(widgets.VBox):
             b.on_click(self._guard(lambda _b, k=key: self.apply_preset(k)))
         for key, b in page.limit_buttons.items():
             v = LIMITS[key].value
-            b.on_click(self._guard(lambda _b, v=v: self.state.update(mu_on=True, mu=v)))
+            b.on_click(self._guard(lambda _b, v=v: self.state.update(mm_mode="single", mu_on=True,
+                                                                     mu=v)))  # fmt: skip
         for key, b in page.rate_buttons.items():
             b.on_click(self._guard(lambda _b, k=key: self.apply_rate_preset(k)))
         for name in ("electron", "nucleus"):
@@ -145,6 +150,7 @@ class Dashboard(widgets.VBox):
     def refresh(self, changed: frozenset) -> None:
         """Recompute and redraw what ``changed`` affects; show any error on the page."""
         self.recomputes += 1
+        changed = moments_mode.widen(changed, self.state)  # μ_eff of a matrix moves with Eν, L
         try:
             for name in PANELS:
                 if changed & PHYSICS_INPUTS[name]:
@@ -161,6 +167,7 @@ class Dashboard(widgets.VBox):
                 _display(self.controls.widgets[p.name], applies(p, self.state))
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
+            self._show_matrix(changed)
             self._show_headline(shown)
             self._show_preset_note()
             self._show_link()
@@ -198,7 +205,24 @@ class Dashboard(widgets.VBox):
 
     def _show_page_readout(self) -> None:
         s = self.state
-        self.page.global_readout.value = page_html(s.mu_eff, s.m_nu, dirac_moment(s.m_nu))
+        seen = moments_mode.probe_moments(s)
+        self.page.global_readout.value = page_html(s.mu_eff, s.m_nu, dirac_moment(s.m_nu), seen)
+
+    def _show_matrix(self, changed: frozenset) -> None:
+        """The moment-matrix mode's readout and allowed-region figure (hidden in single mode)."""
+        text = moments_mode.matrix_html(self.state)
+        if self.matrix_readout.value != text:
+            self.matrix_readout.value = text
+        view = None
+        if moments_mode.active(self.state):
+            if self.region is None:  # a page that never leaves single mode never builds it
+                self.region = RegionPanel()
+                self.panel_box.children = (*self.panel_box.children, self.region)
+            elif not changed & REGION_INPUTS and self.region.mode == self.state.mm_mode:
+                return  # Eν, the source, the flavour: the plane does not depend on them
+            view = region_view(self.state)
+        if self.region is not None:
+            self.region.show(view)
 
     def _show_link(self) -> None:
         qs = to_query(self.state.as_dict())

@@ -52,7 +52,7 @@ def caption_params(state, channel: str) -> tuple:
         p for p in PARAMS
         if channel in p.affects and p.physics and p.url and p.group != "view"
         and applies(p, state)
-        and not (p.advanced and getattr(state, p.name) == defaults[p.name])
+        and not ((p.advanced or p.silent_default) and getattr(state, p.name) == defaults[p.name])
     ]  # fmt: skip
     return (*out, *(REGISTRY[n] for n in CAPTION_VIEW[channel]))
 

@@ -52,6 +52,16 @@ PARAMS = {
     "pin_e": ("target:Xe;mu:off,E:2", {"pins_e": "target:Xe;mu:off,E:2"}),
     "pin_n": ("ff:helm", {"pins_n": "ff:helm"}),
     "map": ("q", {"map": "q"}),
+    # issue 22: the moment-matrix mode
+    "mm": ("majorana", {"mm_mode": "majorana"}),
+    "mu11": ("2e-11", {"mu11": 2e-11}),
+    "mu22": ("5e-12", {"mu22": 5e-12}),
+    "mu33": ("1e-10", {"mu33": 1e-10}),
+    "lam1": ("4e-11", {"lam1": 4e-11}),
+    "lam2": ("3e-12", {"lam2": 3e-12}),
+    "lam3": ("7e-11", {"lam3": 7e-11}),
+    "zeta": ("90", {"lam_phase": 90.0}),
+    "order": ("inverted", {"ordering": "inverted"}),
 }
 
 
