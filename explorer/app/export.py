@@ -20,6 +20,7 @@ import numpy as np
 
 import explorer
 
+from . import moments_mode
 from .fmt import energy, neutrino_label, number
 from .params import PARAMS
 from .pins import MAX_PINS
@@ -118,6 +119,7 @@ def curves_csv(params: dict, views: dict) -> str:
         unit = f" [{p.unit}]" if p.unit else ""
         out.write(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})\n")
     out.write(f"# link: ?{to_query(params)}\n")
+    out.write(moments_mode.csv_note(params))
     out.write(
         "# per panel: crossover_keV = edge of the low-T region where |EM| >= SM, with its kind "
         "(edge: a finite region; all: up to T_max; none: no region); estimate_keV = the paper's "
@@ -157,6 +159,7 @@ def rates_csv(params: dict, v) -> str:
         unit = f" [{p.unit}]" if p.unit else ""
         out.write(f"# {p.name} = {params[p.name]!r}{unit}  ({p.label})\n")
     out.write(f"# link: ?{to_query(params)}\n")
+    out.write(moments_mode.csv_note(params))
     c = v.counts
     out.write(
         f"# window_keV = {v.window[0]:.6g} .. {v.window[1]:.6g}; events SM = {c.sm:.6g}, "

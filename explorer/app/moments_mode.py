@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 from hepunits import MeV, keV, m
@@ -205,6 +206,19 @@ def matrix_html(state) -> str:
     )
 
 
+def csv_note(params: dict) -> str:
+    """A CSV header line (``# …\n``) naming the effective moment the cross-section panels used,
+    for a parameter dict (:meth:`ExplorerState.as_dict`); empty in single mode."""
+    state = SimpleNamespace(**params)
+    if not active(state):
+        return ""
+    return (
+        f"# mu_eff_muB = {panel_moment(state):.6g}  (moment matrix {state.mm_mode}, "
+        f"{state.ordering} ordering: the effective moment of a {describe_source(state)}, used "
+        "by the ν–e and CEvNS curves; rates integrate mu_eff^2(L, E_nu) over the spectrum)\n"
+    )
+
+
 __all__ = [
     "DIRAC",
     "MAJORANA",
@@ -213,6 +227,7 @@ __all__ = [
     "MatrixRates",
     "active",
     "baseline",
+    "csv_note",
     "describe_source",
     "matrix_html",
     "matrix_rates",
