@@ -228,7 +228,8 @@ class RegionPanel(widgets.VBox):
                        "explorer.physics.probes)</span>")  # fmt: skip
         super().__init__([heading, self.image, self.alt],
                          layout=widgets.Layout(flex="1 1 45%", min_width="300px",
-                                               margin="0 0.5% 1em 0.5%", display="none"),
+                                               max_width="760px", margin="0 0.5% 1em 0.5%",
+                                               display="none"),
                          _dom_classes=("nac-region",))  # fmt: skip
 
     def show(self, v: RegionView | None) -> None:
