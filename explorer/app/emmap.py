@@ -262,8 +262,9 @@ def compute_map(channel: str, state, axis: str, n: int = 200, mark_T: float | No
     tgt = target(state.target)
     E = state.E * MeV
     y = _grid_axis(axis, n)
-    current = state.mu if axis == "mu" else state.q
-    on = (state.mu_on and state.mu > 0) if axis == "mu" else state.q_sign != 0
+    # the μν the physics uses: the slider's, or the moment matrix's effective one (issue 22)
+    current = state.mu_eff if axis == "mu" else state.q
+    on = state.mu_eff > 0 if axis == "mu" else state.q_sign != 0
     nu_now = state.neutrino()
     nuc = channel == "nucleus"
     name = "CEvNS" if nuc else "ν–e"

@@ -50,6 +50,9 @@ SINGLE, DIRAC, MAJORANA = "single", "dirac", "majorana"
 #: Parameters outside the matrix controls that the panels' μ_eff depends on in a matrix mode:
 #: the flavour, ν/ν̄ and Eν of the cross-section panels, the rates panel's source and baseline.
 SEEN_BY = frozenset({"E", "flavour", "anti", "r_source", "r_distance"})
+#: The rates source and its baseline: what a pin of a matrix view records besides its panel's
+#: own inputs (the μ_eff it was drawn with depends on them).
+BASELINE = frozenset({"r_source", "r_distance"})
 #: Pseudo-change that marks every panel stale (``mm_mode`` is a physics input of all of them).
 _STALE = "mm_mode"
 
@@ -57,6 +60,16 @@ _STALE = "mm_mode"
 def active(state) -> bool:
     """Whether ``state`` uses a moment matrix (not the single effective μν)."""
     return state.mm_mode != SINGLE
+
+
+def active_in(values: dict) -> bool:
+    """:func:`active` for a parameter dict (a pin's values, an export's parameters)."""
+    return values.get("mm_mode", SINGLE) != SINGLE
+
+
+def as_state(values: dict) -> SimpleNamespace:
+    """A parameter dict read as a state (attribute access) by the functions of this module."""
+    return SimpleNamespace(**values)
 
 
 def moment_matrix(state) -> MomentMatrix:
@@ -209,7 +222,7 @@ def matrix_html(state) -> str:
 def csv_note(params: dict) -> str:
     """A CSV header line (``# …\n``) naming the effective moment the cross-section panels used,
     for a parameter dict (:meth:`ExplorerState.as_dict`); empty in single mode."""
-    state = SimpleNamespace(**params)
+    state = as_state(params)
     if not active(state):
         return ""
     return (
@@ -220,12 +233,15 @@ def csv_note(params: dict) -> str:
 
 
 __all__ = [
+    "BASELINE",
     "DIRAC",
     "MAJORANA",
     "SEEN_BY",
     "SINGLE",
     "MatrixRates",
     "active",
+    "active_in",
+    "as_state",
     "baseline",
     "csv_note",
     "describe_source",

@@ -20,6 +20,7 @@ grid, so that a pin can be compared point by point (and exported in the same CSV
 
 from __future__ import annotations
 
+from . import moments_mode
 from .fmt import neutrino_label, number
 from .params import PHYSICS_INPUTS, REGISTRY
 from .state import ExplorerState
@@ -40,7 +41,7 @@ _PINS, _FIELDS, _KV = ",", ";", ":"
 def _pin_params(channel: str) -> tuple:
     """The registry entries a pin of ``channel`` records: the panel's physics inputs that have a
     URL name and are not axis settings (a pin is drawn on the live axes)."""
-    names = PHYSICS_INPUTS[channel]
+    names = PHYSICS_INPUTS[channel] | moments_mode.BASELINE  # a matrix's μ_eff: the baseline too
     return tuple(REGISTRY[n] for n in REGISTRY if n in names and REGISTRY[n].url
                  and REGISTRY[n].group != "view")  # fmt: skip
 
@@ -80,6 +81,8 @@ def encode(channel: str, values: dict) -> str:
     defaults = ExplorerState.defaults()
     out = []
     for p in _pin_params(channel):
+        if p.name in moments_mode.BASELINE and not moments_mode.active_in(values):
+            continue  # single μν: the panels do not depend on the rates source
         text = CODECS[p.codec][1](p, values, defaults)
         if text is not None:
             out.append(f"{p.url}{_KV}{text}")
@@ -139,7 +142,11 @@ def _parts(channel: str, values: dict) -> list:
     if channel == "electron":
         parts.append(neutrino_label(values["flavour"], values["anti"]))
     parts.append(f"Eν = {number(values['E'], '.4g')} MeV")
-    parts.append(f"μν = {number(values['mu'], '.2g')} μB" if values["mu_on"] else "μν off")
+    if values["mu_on"] and moments_mode.active_in(values):
+        mu = moments_mode.panel_moment(moments_mode.as_state(values))
+        parts.append(f"μ_eff = {number(mu, '.2g')} μB ({values['mm_mode']})")
+    else:
+        parts.append(f"μν = {number(values['mu'], '.2g')} μB" if values["mu_on"] else "μν off")
     if values["q_sign"]:
         parts.append(f"qν = {number(values['q_sign'] * values['q'], '.2g')} e")
     if values["r2"]:
