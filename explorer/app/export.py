@@ -87,6 +87,7 @@ def caption(state, channel: str = "electron") -> str:
             parts.append(neutrino_label(state.flavour, state.anti))
             continue
         parts.append(f"{_SHORT.get(p.name, p.label)} = {_value_text(p, state)}")
+    parts += moments_mode.caption_parts(state, channel)
     return ", ".join(parts) + " — Kouzakov & Studenikin, arXiv:1603.02462"
 
 

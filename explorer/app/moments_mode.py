@@ -219,6 +219,16 @@ def matrix_html(state) -> str:
     )
 
 
+def caption_parts(state, channel: str) -> list:
+    """What a figure caption adds in a matrix mode: the μ_eff the cross sections used and whose
+    it is, or how the rates used the matrix; nothing in single mode."""
+    if not active(state) or not state.mu_on:
+        return []
+    if channel == "rates":
+        return ["rates with μ²_eff(L, Eν) of each component under the Eν integral"]
+    return [f"μ_eff = {sci(panel_moment(state), 3)} μB ({describe_source(state)})"]
+
+
 def csv_note(params: dict) -> str:
     """A CSV header line (``# …\n``) naming the effective moment the cross-section panels used,
     for a parameter dict (:meth:`ExplorerState.as_dict`); empty in single mode."""
@@ -243,6 +253,7 @@ __all__ = [
     "active_in",
     "as_state",
     "baseline",
+    "caption_parts",
     "csv_note",
     "describe_source",
     "matrix_html",

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from explorer.app import build_dashboard
 from explorer.app.allowed_region import REGION_LIMITS, region_view
 from explorer.app.compute import compute_electron, compute_nucleus
-from explorer.app.export import curves_csv
+from explorer.app.export import caption, curves_csv
 from explorer.app.ratepanel import compute_rates
 from explorer.app.state import ExplorerState
 from explorer.app.urlstate import parse_query, to_query
@@ -176,3 +176,12 @@ def test_a_pin_of_a_matrix_view_keeps_its_baseline_and_says_its_moment():
 def _t_lim(dash):
     T = dash.panels["electron"].view.physics.curves.T
     return float(T[0]), float(T[-1])
+
+
+def test_a_caption_names_the_effective_moment_and_whose_it_is():
+    s = ExplorerState(mm_mode="dirac", mu11=2e-11, mu22=2e-11, mu33=2e-11, r_distance=20.0)
+    text = caption(s, "electron")
+    assert "μ_eff = 2×10⁻¹¹ μB (ν̄ₑ of Eν = 1 MeV, 20 m from the reactor)" in text, text
+    assert "μν =" not in text and "μ₁₁ = 2×10⁻¹¹ μB" in text
+    assert "under the Eν integral" in caption(s, "rates")
+    assert "μ_eff" not in caption(ExplorerState(), "electron")
