@@ -44,6 +44,7 @@ from explorer.physics.moments import MomentMatrix, effective_moment
 
 from .fmt import neutrino_label, sci
 from .model import Readout
+from .params import PAGE, REGISTRY
 
 #: The μν model choices of the registry's ``mm_mode``.
 SINGLE, DIRAC, MAJORANA = "single", "dirac", "majorana"
@@ -53,8 +54,12 @@ SEEN_BY = frozenset({"E", "flavour", "anti", "r_source", "r_distance"})
 #: The rates source and its baseline: what a pin of a matrix view records besides its panel's
 #: own inputs (the μ_eff it was drawn with depends on them).
 BASELINE = frozenset({"r_source", "r_distance"})
-#: Pseudo-change that marks every panel stale (``mm_mode`` is a physics input of all of them).
-_STALE = "mm_mode"
+#: Pseudo-changes that mark what the cross sections' μ_eff feeds stale, from the registry's
+#: dependency sets: ``E`` is a physics input of the two cross-section panels only, ``m_nu`` an
+#: input of the page's readouts only (the rates integrate over Eν and do not depend on them).
+_STALE = frozenset({"E", "m_nu"})
+assert REGISTRY["E"].affects == {"electron", "nucleus"} and REGISTRY["E"].physics
+assert REGISTRY["m_nu"].affects == {PAGE}
 
 
 def active(state) -> bool:
@@ -120,7 +125,7 @@ def widen(changed: frozenset, state) -> frozenset:
     """``changed`` plus a change of every panel's physics when, in a matrix mode, something the
     effective moment depends on moved (Eν, flavour, the source or its baseline; :data:`SEEN_BY`)."""
     if active(state) and changed & SEEN_BY:
-        return changed | {_STALE}
+        return changed | _STALE
     return changed
 
 

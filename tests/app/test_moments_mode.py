@@ -124,6 +124,14 @@ def test_eν_and_the_baseline_move_the_matrix_moment_but_not_the_region():
     assert dash.region.draws == draws  # the plane depends on neither
     dash.state.lam_phase = 0.0
     assert dash.region.draws == draws + 1
+    # the flavour moves the CEvNS panel's μ_eff too; the rates (Eν-integrated) are not redone
+    runs = dict(dash.physics_runs)
+    dash.state.update(flavour="mu", anti=False)
+    assert dash.physics_runs["nucleus"] == runs["nucleus"] + 1
+    dash.state.update(channel="rates")
+    runs = dict(dash.physics_runs)
+    dash.state.E = 10.0
+    assert dash.physics_runs["rates"] == runs["rates"]
 
 
 def test_region_view_marks_the_current_point_and_names_each_probe():
