@@ -17,7 +17,8 @@ one effective μν (``"single"``, the paper's view and the default), a Dirac mat
   (:data:`explorer.physics.probes.PROBES`).
 
 All physics comes from :mod:`explorer.physics`; this module picks the inputs from the state.
-Nothing here imports the state module (the state's ``mu_eff`` calls :func:`panel_moment`).
+The state's ``mu_eff`` calls :func:`.matrix.panel_moment` (the moment matrix a state stands
+for, in :mod:`.matrix`, which imports nothing of the app); this module re-exports it.
 
 >>> from explorer.app.state import ExplorerState
 >>> s = ExplorerState(mm_mode="dirac", mu11=1e-11, mu22=1e-11, mu33=1e-11)
@@ -29,25 +30,32 @@ Nothing here imports the state module (the state's ``mu_eff`` calls :func:`panel
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
-from hepunits import MeV, keV, m
+from hepunits import keV
 
 from explorer.physics import probes, rates
 from explorer.physics.limits import LIMITS
-from explorer.physics.mixing import mixing
-from explorer.physics.moments import MomentMatrix, effective_moment
+from explorer.physics.moments import MomentMatrix
 
 from .fmt import neutrino_label, sci
+from .matrix import (
+    DIRAC,
+    MAJORANA,
+    SINGLE,
+    active,
+    active_in,
+    as_state,
+    baseline,
+    mix_of,
+    moment_matrix,
+    panel_moment,
+)
 from .model import Readout
 from .params import PAGE, REGISTRY
 
-#: The μν model choices of the registry's ``mm_mode``.
-SINGLE, DIRAC, MAJORANA = "single", "dirac", "majorana"
 #: Parameters outside the matrix controls that the panels' μ_eff depends on in a matrix mode:
 #: the flavour, ν/ν̄ and Eν of the cross-section panels, the rates panel's source and baseline.
 SEEN_BY = frozenset({"E", "flavour", "anti", "r_source", "r_distance"})
@@ -60,65 +68,6 @@ BASELINE = frozenset({"r_source", "r_distance"})
 _STALE = frozenset({"E", "m_nu"})
 assert REGISTRY["E"].affects == {"electron", "nucleus"} and REGISTRY["E"].physics
 assert REGISTRY["m_nu"].affects == {PAGE}
-
-
-def active(state) -> bool:
-    """Whether ``state`` uses a moment matrix (not the single effective μν)."""
-    return state.mm_mode != SINGLE
-
-
-def active_in(values: dict) -> bool:
-    """:func:`active` for a parameter dict (a pin's values, an export's parameters)."""
-    return values.get("mm_mode", SINGLE) != SINGLE
-
-
-def as_state(values: dict) -> SimpleNamespace:
-    """A parameter dict read as a state (attribute access) by the functions of this module."""
-    return SimpleNamespace(**values)
-
-
-def moment_matrix(state) -> MomentMatrix:
-    """The :class:`~explorer.physics.moments.MomentMatrix` of the state's matrix controls
-    (μ_B): Dirac diag(μ₁₁, μ₂₂, μ₃₃), or Majorana Λ = (|Λ₁|, |Λ₂| e^{iζ}, |Λ₃|), ζ in degrees."""
-    return _matrix(state.mm_mode, *(float(getattr(state, n)) for n in _MATRIX_NAMES))
-
-
-_MATRIX_NAMES = ("mu11", "mu22", "mu33", "lam1", "lam2", "lam3", "lam_phase")
-
-
-@functools.lru_cache(maxsize=64)
-def _matrix(mode, mu11, mu22, mu33, lam1, lam2, lam3, phase_deg):
-    if mode == DIRAC:
-        return MomentMatrix.dirac_diagonal(mu11, mu22, mu33)
-    if mode == MAJORANA:
-        zeta = math.radians(phase_deg)
-        return MomentMatrix.majorana_from_lambda([lam1, lam2 * complex(math.cos(zeta),
-                                                                       math.sin(zeta)), lam3])  # fmt: skip
-    raise ValueError(f"mm_mode must be 'dirac' or 'majorana' for a matrix, got {mode!r}")
-
-
-@functools.lru_cache(maxsize=2)
-def mix_of(ordering: str):
-    """The PDG 2022 mixing of ``ordering`` (:func:`explorer.physics.mixing.mixing`)."""
-    return mixing(ordering)
-
-
-def baseline(state):
-    """The rates panel source's baseline: a length (reactor, π-DAR) or ``"solar"``."""
-    return "solar" if state.r_source == "solar" else state.r_distance * m
-
-
-def panel_moment(state) -> float:
-    """μ_eff (μ_B) the cross-section panels use: the single μν, or with a matrix the effective
-    moment of the panel's ν (flavour, ν/ν̄, Eν) at the rates source's baseline (solar: the
-    mass-state mixture at Eν). 0 when the magnetic moment is switched off."""
-    if not state.mu_on:
-        return 0.0
-    if not active(state):
-        return state.mu
-    mm, where = moment_matrix(state), baseline(state)
-    return float(effective_moment(state.E * MeV, where, mm, state.flavour, state.anti,
-                                  mix_of(state.ordering)))  # fmt: skip
 
 
 def widen(changed: frozenset, state) -> frozenset:

@@ -34,7 +34,7 @@ from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, Unicode, va
 
 from explorer.physics import Neutrino, available_elements, target
 
-from .moments_mode import panel_moment
+from .matrix import panel_moment
 from .params import AXIS_PAIRS, BOUNDS, NAMES, PARAMS
 
 #: ⟨r²⟩ is entered in this unit.
@@ -171,7 +171,7 @@ class ExplorerState(_Traits):
     @property
     def mu_eff(self) -> float:
         """μν in μB as used by the physics (0 when switched off); with a moment matrix
-        (``mm_mode``), the effective moment the panels see (:func:`.moments_mode.panel_moment`)."""
+        (``mm_mode``), the effective moment the panels see (:func:`.matrix.panel_moment`)."""
         return panel_moment(self)
 
     @property
