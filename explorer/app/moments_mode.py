@@ -71,8 +71,9 @@ assert REGISTRY["m_nu"].affects == {PAGE}
 
 
 def widen(changed: frozenset, state) -> frozenset:
-    """``changed`` plus a change of every panel's physics when, in a matrix mode, something the
-    effective moment depends on moved (Eν, flavour, the source or its baseline; :data:`SEEN_BY`)."""
+    """``changed`` plus the pseudo-changes :data:`_STALE` (the cross-section panels and the page
+    readout, not the rates) when, in a matrix mode, something the panels' effective moment
+    depends on moved (Eν, flavour, ν/ν̄, the source or its baseline; :data:`SEEN_BY`)."""
     if active(state) and changed & SEEN_BY:
         return changed | _STALE
     return changed
@@ -135,8 +136,9 @@ def rates_readouts(state, mr: MatrixRates) -> tuple:
                 "and counts integrate μ²_eff(L, Eν) under the Eν integral "
                 "(explorer.physics.probes.dR_dT_with_moments); the reactor band uses this μν.",
                 strong=True),
-        Readout("μν excluded: meaning", "a flavour-independent μν (compare with the line above)",
-                "The sensitivity readout is the reach on one effective μν, as in single mode."),
+        Readout("μν excluded, with a matrix", "the reach on one flavour-independent μν",
+                "The sensitivity readout is the reach on one effective μν, as in single mode: "
+                "compare it with the effective μν of the window above."),
     )  # fmt: skip
 
 
