@@ -29,8 +29,8 @@ import time
 import numpy as np
 
 from explorer.app import build_dashboard
-from explorer.app.compute import compute_electron, compute_nucleus
-from explorer.app.figures import render_png
+from explorer.app.render.figures import render_png
+from explorer.app.view.spectra import compute_electron, compute_nucleus
 
 
 def _median_ms(samples):

@@ -26,7 +26,7 @@ from jupyter_client.manager import start_new_kernel
 #: The dashboard notebook's first cell, split into steps timed one by one.
 STEPS = {
     "imports": "from explorer.app import build_dashboard\n"
-    "from explorer.app.page_request import wait_for_page_request",
+    "from explorer.app.control.page_request import wait_for_page_request",
     "build_dashboard": "dash = build_dashboard(query='')",
 }
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 import statistics
 import time
 
-from explorer.app import emmap
-from explorer.app.emmap import compute_map
-from explorer.app.mapfigure import MapFigure
-from explorer.app.presets import EXPERIMENTS
-from explorer.app.state import ExplorerState
+from explorer.app.render.mapfigure import MapFigure
+from explorer.app.state.presets import EXPERIMENTS
+from explorer.app.state.traits import ExplorerState
+from explorer.app.view import emmap
+from explorer.app.view.emmap import compute_map
 
 N = 200
 REPEATS = 30

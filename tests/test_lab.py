@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import requests
 
-from explorer.app.presets import EXPERIMENTS
+from explorer.app.state.presets import EXPERIMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -123,7 +123,7 @@ def test_kernels_never_handed_out_are_left_to_the_culler(manager):
 
 def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(manager, monkeypatch):
     # a class opening the link: the refills (~5 s of CPU each) wait until the pages are served
-    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.3)
+    manager.config = Config({"PoolKeeper": {"refill_quiet": 0.3}})
 
     async def scenario():
         loop = asyncio.get_event_loop()
@@ -143,7 +143,7 @@ def test_the_pool_refills_only_after_the_pages_handed_kernels_have_connected(man
 def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_timeout(
     manager, monkeypatch
 ):
-    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.1)
+    manager.config = Config({"PoolKeeper": {"refill_quiet": 0.1}})
     monkeypatch.setenv("EXPLORER_START_TIMEOUT", "1.0")
 
     async def scenario():
@@ -159,7 +159,7 @@ def test_a_page_that_never_connects_holds_the_refill_back_only_until_its_start_t
 
 def test_a_page_waiting_for_a_pooled_kernel_starts_its_refill_at_once(manager, monkeypatch):
     # more pages than the pool: the refill a page waits for is not held back by the others
-    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.3)
+    manager.config = Config({"PoolKeeper": {"refill_quiet": 0.3}})
 
     async def scenario():
         loop = asyncio.get_event_loop()
@@ -179,8 +179,7 @@ def test_a_page_waiting_for_a_pooled_kernel_starts_its_refill_at_once(manager, m
 
 def test_a_refill_waits_while_the_kernels_fill_the_budget(manager, monkeypatch):
     # the server's kernel budget (explorer.serving.admission): no refill beyond it
-    monkeypatch.setattr(pool, "POOL_REFILL_QUIET", 0.0)
-    manager.config = Config({"Admission": {"max_kernels": 3}})
+    manager.config = Config({"Admission": {"max_kernels": 3}, "PoolKeeper": {"refill_quiet": 0.0}})
     manager.running = ["a", "b", "c"]
 
     async def scenario():
@@ -223,3 +222,32 @@ def test_renice_sets_every_thread_of_a_kernel_not_only_its_main_thread():
             assert nice == dict.fromkeys(tids, target)
         finally:
             proc.kill()
+
+
+def test_the_keeper_settings_come_from_voila_json_and_the_command_line(tmp_path):
+    from voila.app import Voila
+
+    from explorer.serving.pool import PoolKeeper
+
+    (tmp_path / "voila.json").write_text('{"PoolKeeper": {"refill_quiet": 2.5, "niceness": 10}}')
+    app = Voila()
+    app.load_config_file("voila", path=[str(tmp_path)])
+    app.parse_command_line(["--PoolKeeper.refill_at_once=4", "notebooks/dashboard.ipynb"])
+    keeper = PoolKeeper(config=app.config)
+    assert (keeper.refill_quiet, keeper.niceness, keeper.refill_at_once) == (2.5, 10, 4)
+    assert keeper.warmup_timeout == 120.0  # the default where nothing is set
+
+
+def test_every_setting_has_help_and_is_listed_in_the_readme():
+    from pathlib import Path
+
+    from explorer.serving.admission import Admission
+    from explorer.serving.pool import PoolKeeper
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for cls in (PoolKeeper, Admission):
+        for name, trait in cls.class_traits(config=True).items():
+            if name in ("log",):
+                continue
+            assert len(trait.help) > 20, (cls.__name__, name)
+            assert f"`{cls.__name__}.{name}`" in readme, (cls.__name__, name)

@@ -13,6 +13,9 @@ SIGNATURES = {
     ("electron", "dsigma_dT"): "(T, E, nu, target=None, binding='stepping', sin2w=0.23867)",
     ("electron", "crossover"): "(E, nu, target=None, binding='stepping', sin2w=0.23867)",
     ("electron", "crossover_estimate"): "(nu)",
+    # issue 20: where the crossover search runs (the app's map runs the same search)
+    ("electron", "crossover_range"): "(E, target=None, binding='stepping')",
+    ("nucleus", "crossover_range"): "(E, target)",
     ("nucleus", "dsigma_dT"): "(T, E, nu, target, form_factor=None, sin2w=0.23867)",
     ("nucleus", "crossover"): "(E, nu, target, form_factor=None, sin2w=0.23867)",
     ("nucleus", "crossover_estimate"): "(nu, target, sin2w=0.23867)",

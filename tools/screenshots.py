@@ -23,7 +23,7 @@ from harness.page import Dashboard  # noqa: E402
 from harness.servers import Server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from explorer.app.figstyle import DPI, MIN_FONT  # noqa: E402
+from explorer.app.render.style import DPI, MIN_FONT  # noqa: E402
 
 #: (name, query string, plots expected)
 VIEWS = (

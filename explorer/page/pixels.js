@@ -4,7 +4,7 @@
  * The dashboard has a hidden text widget (class cfg.pixelRatio); this script writes
  * "<devicePixelRatio>:<CSS width of the widest visible plot>" into it, as typing would, when the
  * page is drawn and whenever that changes (window resized, zoomed, moved to another screen).
- * The kernel turns it into a render scale (explorer.app.dashboard.Dashboard.set_pixels) and
+ * The kernel turns it into a render scale (explorer.app.control.dashboard.Dashboard.set_pixels) and
  * redraws; nothing else reads it, and a value the kernel cannot parse is ignored there.
  */
 (function () {

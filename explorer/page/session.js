@@ -10,7 +10,7 @@
  *               every control is disabled so that nothing moves without effect.
  * Previews: on the standalone server the page's HTML carries, first in its body, a block
  * (.<preview>) with the server's pictures of the view's first plots (explorer.serving,
- * explorer.app.preview), over the page until the live plots are drawn; it is removed then (or
+ * explorer.app.render.preview), over the page until the live plots are drawn; it is removed then (or
  * when the session ends), and a preview image that fails to load is dropped.
  * Reload opens the current view's link (the dashboard's a.<viewLink>, whose href is the view's
  * query string), falling back to this page's own address.

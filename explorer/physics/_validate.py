@@ -54,13 +54,15 @@ def check_sin2w(sin2w) -> float:
     return check_open_unit("sin2w", sin2w)
 
 
-def check_nu(nu):
-    """The ``nu`` argument of every cross-section function must be a :class:`Neutrino`."""
-    from .neutrino import Neutrino
+def check_instance(name: str, value, cls: type, what: str):
+    """``value`` must be an instance of ``cls`` (``what``: its public name, for the message).
 
-    if not isinstance(nu, Neutrino):
-        raise ValueError(f"nu must be an explorer.physics.Neutrino, got {nu!r}")
-    return nu
+    The record classes pass themselves in (``neutrino.check_nu``, ``moments.check_moments``), so
+    that this module imports none of the modules it serves (no import cycle).
+    """
+    if not isinstance(value, cls):
+        raise ValueError(f"{name} must be an {what}, got {value!r}")
+    return value
 
 
 def check_choice(name: str, value, allowed) -> str:
@@ -135,21 +137,9 @@ def renamed_keyword(old: str, new: str):
     return decorate
 
 
-def check_flavour(flavour, anti) -> None:
-    """A flavour of :data:`~explorer.physics.neutrino.FLAVOURS` and a bool ``anti``."""
-    from .neutrino import FLAVOURS
-
-    check_choice("flavour", flavour, set(FLAVOURS))
+def check_flavour(flavour, anti, flavours) -> None:
+    """A flavour of ``flavours`` (:data:`~explorer.physics.neutrino.FLAVOURS`) and a bool
+    ``anti``."""
+    check_choice("flavour", flavour, set(flavours))
     if not isinstance(anti, bool):
         raise ValueError(f"anti must be True or False, got {anti!r}")
-
-
-def check_moments(moments):
-    """``moments`` must be a :class:`~explorer.physics.moments.MomentMatrix`."""
-    from .moments import MomentMatrix
-
-    if not isinstance(moments, MomentMatrix):
-        raise ValueError(
-            f"moments must be an explorer.physics.moments.MomentMatrix, got {moments!r}"
-        )
-    return moments

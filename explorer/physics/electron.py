@@ -25,18 +25,17 @@ import math
 
 import numpy as np
 
-from . import _crossing
+from . import crossing
 from ._validate import (
     check_choice,
     check_finite_nonneg,
-    check_nu,
     check_positive,
     check_sin2w,
 )
 from .atomic import step_factor_lite
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
 from .kinematics import t_max_lite
-from .neutrino import Neutrino
+from .neutrino import Neutrino, check_nu
 from .result import CrossSection
 from .targets import target as _as_target
 
@@ -179,7 +178,7 @@ def _ratio_parts(nu, sin2w):
     """(g_V, g_A, candidate points) shared by :func:`crossover` and :func:`crossings`."""
     gv, ga = couplings(nu, sin2w)
     root = math.sqrt(2.0 * gv * gv + ga * ga)
-    extra = _crossing.candidates(
+    extra = crossing.candidates(
         _K_SHIFT * nu.r2 / HBARC2 / 3.0,
         -_K_SHIFT * nu.q / ME,
         # d where the weak part of EM vanishes (0, −2g_V), is extremal (−g_V), or equals ±SM,
@@ -203,6 +202,26 @@ def _first_level(target, binding):
     if target is not None and binding == "stepping":
         return float(_as_target(target).arrays["edge"][0])
     return None
+
+
+def crossover_range(E, target=None, binding="stepping"):
+    """(T_lo, T_hi): where :func:`crossover` searches at one neutrino energy ``E`` (MeV units).
+
+    T_hi = T_max of eq. 4 with M = m_e; T_lo is the lowest level I₁ of ``target`` with
+    ``binding="stepping"`` (nothing is ionised below it: docs/design.md, "Crossover with
+    stepping"), else 10⁻¹⁶ T_hi. A caller that searches many neutrinos at once (the app's
+    |EM|/SM map) uses this range with :mod:`explorer.physics.crossing`.
+
+    >>> from hepunits import MeV, eV, keV
+    >>> lo, hi = crossover_range(1 * MeV, "Ge")
+    >>> round(lo / eV, 2), round(hi / keV, 1)
+    (7.9, 796.5)
+    """
+    e = float(check_positive("E", E))
+    check_choice("binding", binding, set(BINDINGS))
+    t_hi = float(t_max_lite(e, ME))
+    floor = _first_level(target, binding)
+    return (t_hi * crossing.T_FLOOR_FRACTION if floor is None else floor), t_hi
 
 
 def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
@@ -259,7 +278,7 @@ def crossover(E, nu, target=None, binding="stepping", sin2w=SIN2W_DEFAULT):
     def one(e):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
             return 0.0
-        return _crossing.low_t_edge(log_ratio_at(e), t_max_lite(e, ME), extra, t_lo=floor)
+        return crossing.low_t_edge(log_ratio_at(e), t_max_lite(e, ME), extra, t_lo=floor)
 
     if E.ndim == 0:
         return one(float(E))
@@ -309,7 +328,7 @@ def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2
     tmax = t_max_lite(e, ME)
     # never below I₁ with stepping (nothing is ionised there), nor below the search floor
     lo = max(
-        tmax * _crossing.T_FLOOR_FRACTION,
+        tmax * crossing.T_FLOOR_FRACTION,
         _first_level(target, binding) or 0.0,
         0.0 if T_lo is None else float(check_finite_nonneg("T_lo", T_lo)),
     )
@@ -317,7 +336,7 @@ def crossings(E, nu, target=None, binding="stepping", T_lo=None, T_hi=None, sin2
     if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
         return np.empty(0)
     log_ratio_at, extra = _ratio_parts(nu, sin2w)
-    return _crossing.all_crossings(log_ratio_at(e), lo, hi, extra)
+    return crossing.all_crossings(log_ratio_at(e), lo, hi, extra)
 
 
 def crossover_estimate(nu):

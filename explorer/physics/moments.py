@@ -41,7 +41,7 @@ from ._validate import (
     check_choice,
     check_finite_nonneg,
     check_flavour,
-    check_moments,
+    check_instance,
     check_positive,
 )
 from .constants import HBARC, dirac_magnetic_moment
@@ -168,6 +168,11 @@ class MomentMatrix:
         )
 
 
+def check_moments(moments):
+    """``moments`` must be a :class:`MomentMatrix`."""
+    return check_instance("moments", moments, MomentMatrix, "explorer.physics.moments.MomentMatrix")
+
+
 def lambda_matrix(Lambda) -> np.ndarray:
     """λ_jk = Σ_l ε_jkl Λ_l for Λ of shape (..., 3): the antisymmetric (..., 3, 3) matrix
     [[0, Λ₃, −Λ₂], [−Λ₃, 0, Λ₁], [Λ₂, −Λ₁, 0]] (Grimus et al. 2003; Cañas et al. 2016). Unchecked."""
@@ -234,7 +239,7 @@ def beam_moment_squared(E, L, moments, flavour="e", anti=False, mix=None):
     except ValueError:
         raise ValueError(f"E and L must broadcast, got shapes {E.shape} and {L.shape}") from None
     check_moments(moments)
-    check_flavour(flavour, anti)
+    check_flavour(flavour, anti, FLAVOURS)
     mix = as_mixing(mix)
     row = mix.U[FLAVOURS.index(flavour)]
     return _out(beam_moment_squared_lite(E, L, moments.lam, row, mix.m2, anti))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from hepunits import cm2
 
-from ._validate import check_flavour
+from ._validate import check_flavour, check_instance
 
 FLAVOURS = ("e", "mu", "tau")
 
@@ -61,7 +61,7 @@ class Neutrino:
     r2: float = 0.0
 
     def __post_init__(self):
-        check_flavour(self.flavour, self.anti)
+        check_flavour(self.flavour, self.anti, FLAVOURS)
         for name, value in (("mu", self.mu), ("q", self.q), ("r2", self.r2)):
             try:
                 v = float(value)
@@ -91,3 +91,8 @@ class Neutrino:
             f"Neutrino({self.label}, μν={self.mu:g} μ_B, qν={self.q:g} e, "
             f"⟨r²⟩={self.r2 / cm2:g} cm²)"
         )
+
+
+def check_nu(nu):
+    """The ``nu`` argument of every cross-section function must be a :class:`Neutrino`."""
+    return check_instance("nu", nu, Neutrino, "explorer.physics.Neutrino")

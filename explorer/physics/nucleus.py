@@ -39,10 +39,9 @@ import math
 
 import numpy as np
 
-from . import _crossing
+from . import crossing
 from ._validate import (
     check_finite_nonneg,
-    check_nu,
     check_positive,
     check_sin2w,
     renamed_keyword,
@@ -50,6 +49,7 @@ from ._validate import (
 from .constants import ALPHA, G_FERMI, HBARC2, ME, SIN2W_DEFAULT
 from .form_factor import FORM_FACTORS, check_form_factor, helm_form_factor, helm_lite
 from .kinematics import t_max_lite
+from .neutrino import check_nu
 from .result import CrossSection
 from .targets import target as _as_target
 
@@ -250,7 +250,7 @@ def _ratio_parts(nu, tgt, sin2w, helm):
     if np.all(cv != 0.0) and len(a["mass"]) > 0:
         # η − 1 = A + B/T per isotope; probe where η = 1, 0, −1 (EM = 0 or −SM…) and η² = 2 (EM = SM)
         k = _K_SHIFT * tgt.Z / cv
-        extra = _crossing.candidates(
+        extra = crossing.candidates(
             -k * nu.r2 / HBARC2 / 3.0,
             k * nu.q / a["mass"],
             (0.0, -1.0, -2.0, -1.0 + math.sqrt(2), -1.0 - math.sqrt(2)),
@@ -267,9 +267,33 @@ def _ratio_parts(nu, tgt, sin2w, helm):
         tmaxes = t_max_lite(e, a["mass"])
         edges = np.outer(tmaxes, 1.0 - np.array([1e-9, 1e-4, 1e-2])).ravel()
         pts = np.concatenate((extra, edges, tmaxes * (1 + 1e-9)))
-        return log_ratio, pts, float(tmaxes.max()) * (1 - 1e-12)
+        return log_ratio, pts, _search_top(e, a["mass"])
 
     return at
+
+
+def _search_top(e, masses) -> float:
+    """Just below the lightest isotope's T_max, where SM → 0 linearly."""
+    return float(t_max_lite(e, masses).max()) * (1 - 1e-12)
+
+
+@renamed_keyword("tgt", "target")
+def crossover_range(E, target):
+    """(T_lo, T_hi): where :func:`crossover` searches at one neutrino energy ``E`` (MeV units).
+
+    T_hi lies just below the lightest isotope's T_max (eq. 4 with its nuclear mass), where SM → 0
+    linearly; T_lo = 10⁻¹⁶ T_hi. Refuses a target containing ¹H (docs/design.md, "Hydrogen and
+    odd-A nuclei"). A caller that searches many neutrinos at once (the app's |EM|/SM map) uses
+    this range with :mod:`explorer.physics.crossing`.
+
+    >>> from hepunits import MeV, keV
+    >>> lo, hi = crossover_range(1 * MeV, "Ge70")
+    >>> round(hi / keV, 4), lo / hi
+    (0.0307, 1e-16)
+    """
+    tgt = check_target(target)
+    t_hi = _search_top(float(check_positive("E", E)), tgt.arrays["mass"])
+    return t_hi * crossing.T_FLOOR_FRACTION, t_hi
 
 
 @renamed_keyword("tgt", "target")
@@ -297,7 +321,7 @@ def crossover(E, nu, target, form_factor=None, sin2w=SIN2W_DEFAULT):
         if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
             return 0.0
         log_ratio, pts, t_hi = at(e)
-        return _crossing.low_t_edge(log_ratio, t_hi, pts)
+        return crossing.low_t_edge(log_ratio, t_hi, pts)
 
     if E.ndim == 0:
         return one(float(E))
@@ -330,12 +354,12 @@ def crossings(E, nu, target, T_lo=None, T_hi=None, form_factor=None, sin2w=SIN2W
         )
     e = float(check_positive("E", E))
     log_ratio, pts, t_top = _ratio_parts(nu, tgt, sin2w, helm)(e)
-    floor = t_top * _crossing.T_FLOOR_FRACTION
+    floor = t_top * crossing.T_FLOOR_FRACTION
     lo = floor if T_lo is None else max(float(check_finite_nonneg("T_lo", T_lo)), floor)
     hi = t_top if T_hi is None else min(float(check_finite_nonneg("T_hi", T_hi)), t_top)
     if nu.mu == 0.0 and nu.q == 0.0 and nu.r2 == 0.0:
         return np.empty(0)
-    return _crossing.all_crossings(log_ratio, lo, hi, pts)
+    return crossing.all_crossings(log_ratio, lo, hi, pts)
 
 
 @renamed_keyword("tgt", "target")

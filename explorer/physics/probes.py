@@ -29,7 +29,6 @@ from ._validate import (
     as_float_array,
     check_choice,
     check_finite_nonneg,
-    check_moments,
     check_positive,
 )
 from .limits import LIMITS
@@ -39,6 +38,7 @@ from .moments import (
     astrophysical_moment_squared_lite,
     beam_moment_squared,
     beam_moment_squared_lite,
+    check_moments,
     lambda_matrix,
     solar_moment_squared,
     solar_moment_squared_lite,

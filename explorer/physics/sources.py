@@ -35,6 +35,7 @@ from hepunits import MeV
 
 from ._validate import as_float_array, check_flavour, check_positive_scalar
 from .flux import Component, Source, spectrum
+from .neutrino import FLAVOURS
 from .reactor_spectra import (
     DEFAULT_FRACTIONS,
     FISSION_ISOTOPES,
@@ -126,7 +127,7 @@ def from_function(fn, E_min, E_max, flux, flavour="e", anti=False, label="user")
     >>> round(c.dphi_dE(1 * MeV) * cm2 * s * MeV)      # 3e6 × E²/(8/3) at 1 MeV
     1125000
     """
-    check_flavour(flavour, anti)
+    check_flavour(flavour, anti, FLAVOURS)
     lo = float(as_float_array("E_min", E_min))
     hi = float(as_float_array("E_max", E_max))
     if lo < 0.0:
@@ -173,7 +174,7 @@ def tabulated(E, dphi_dE, flavour="e", anti=False, flux=None, label="table"):
     >>> f"{t.total_flux * cm2 * s:.3g}"
     '2e+06'
     """
-    check_flavour(flavour, anti)
+    check_flavour(flavour, anti, FLAVOURS)
     E = as_float_array("E", E).ravel()
     y = np.asarray(dphi_dE, dtype=float).ravel()
     if E.size < 2 or y.shape != E.shape:
@@ -205,7 +206,7 @@ def line(E0, flux, flavour="e", anti=False, label="line"):
     >>> line(0.8613 * MeV, 4.4e9 / (cm2 * s)).components[0].energy / MeV
     0.8613
     """
-    check_flavour(flavour, anti)
+    check_flavour(flavour, anti, FLAVOURS)
     e = check_positive_scalar("E0", E0, " (energy, e.g. 0.8613 * MeV)")
     f = check_positive_scalar("flux", flux, " (per area per time, e.g. 1e10 / (cm2 * s))")
     return Source((Component(flavour, anti, f, e, e, e, (), label, None),))

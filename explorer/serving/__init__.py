@@ -74,12 +74,7 @@ from explorer.serving.pages import (
     set_xsrf_cookie,
     start_timeout,
 )
-from explorer.serving.pool import (
-    POOL_NICENESS,
-    POOL_REFILL_AT_ONCE,
-    POOL_REFILL_QUIET,
-    install_pool_keeper,
-)
+from explorer.serving.pool import PoolKeeper, install_pool_keeper
 from explorer.serving.previews import (
     PREVIEW_PATH,
     PREVIEWS_SETTING,
@@ -90,6 +85,11 @@ from explorer.serving.previews import (
 from explorer.serving.static import install_compressed_static
 from explorer.serving.templates import install_template_cache
 
+#: The pool keeper's defaults (its settings are options of :class:`PoolKeeper`).
+POOL_NICENESS = PoolKeeper.class_traits()["niceness"].default_value
+POOL_REFILL_AT_ONCE = PoolKeeper.class_traits()["refill_at_once"].default_value
+POOL_REFILL_QUIET = PoolKeeper.class_traits()["refill_quiet"].default_value
+
 __all__ = [
     "LEAN_KERNEL_ARGS",
     "PAGE_SCRIPTS",
@@ -99,6 +99,7 @@ __all__ = [
     "PREVIEWS_SETTING",
     "PREVIEW_PATH",
     "SESSION_CONFIG",
+    "PoolKeeper",
     "Previews",
     "install",
     "install_admission",
@@ -136,11 +137,12 @@ def install() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run standalone Voila as the ``voila`` command does, with pre-heated kernels and the fixes."""
     from traitlets.config import Config
-    from voila.app import Voila
+
+    from explorer.serving.voila_internals import voila_class
 
     install()
     use_lean_kernel()
     config = Config()
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.default_pool_size = 1
-    Voila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
+    voila_class("Voila").launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)

@@ -193,7 +193,9 @@ def _admission(handler) -> Admission:
 def has_room(kernel_manager, admission: Admission) -> bool:
     """Whether a new page may have a kernel: a warm pooled one is free, or the kernels are
     fewer than the budget."""
-    if getattr(kernel_manager, "pooled_ids", lambda: set())():
+    from explorer.serving.voila_internals import pooled_kernel_ids
+
+    if pooled_kernel_ids(kernel_manager):
         return True
     return len(kernel_manager.list_kernel_ids()) < admission.budget(pool_size(kernel_manager))
 
@@ -208,25 +210,25 @@ def install_admission() -> None:
     """Wrap Voila's page handler (both routes): bots get a static page, a full server 503.
     Idempotent."""
     import tornado.web
-    from voila.tornado.handler import TornadoVoilaHandler as Handler
 
-    if getattr(Handler.get, "_explorer_admission", False):
-        return
-    original = Handler.get
+    from explorer.serving.voila_internals import wrap
 
-    @tornado.web.authenticated
-    async def get(self, path=None):
-        admission = _admission(self)
-        if admission.is_bot(self.request.headers.get("User-Agent", "")):
-            return await _bot_page(self)
-        if not has_room(self.kernel_manager, admission):
-            self.log.warning("Server full (%d kernels): page refused", len(self.kernel_manager))
-            return _full_page(self, admission)
-        return await original(self, path)
+    def wrap_get(original):
+        @tornado.web.authenticated
+        async def get(self, path=None):
+            admission = _admission(self)
+            if admission.is_bot(self.request.headers.get("User-Agent", "")):
+                return await _bot_page(self)
+            if not has_room(self.kernel_manager, admission):
+                self.log.warning("Server full (%d kernels): page refused", len(self.kernel_manager))
+                return _full_page(self, admission)
+            return await original(self, path)
+
+        return get
 
     @tornado.web.authenticated
     async def head(self, path=None):
         return await _bot_page(self)
 
-    get._explorer_admission = True
-    Handler.get, Handler.head = get, head
+    if wrap("TornadoVoilaHandler", "get", wrap_get):
+        wrap("TornadoVoilaHandler", "head", lambda _original: head)

@@ -254,28 +254,27 @@ def _guard_kernel_websocket() -> None:
 
 def _guard_voila() -> None:
     """Voila's outgoing filter and its request-info socket (standalone Voila only)."""
-    import voila.tornado.kernel_websocket_handler as voila_ws
-    from voila.request_info_handler import RequestInfoSocketHandler as Info
+    from explorer.serving import voila_internals as internals
 
-    voila_ws.read_header_from_binary_message = v1_header
-    original_open = Info.open
+    internals.replace_binary_header_reader(v1_header)
 
-    def open(self, kernel_id: str):
-        manager = self.settings.get("kernel_manager")
-        if manager is None or kernel_id not in manager:
-            _log.warning("Request-info socket for unknown kernel %s refused", kernel_id[:40])
-            self.close(1008, "no such kernel")
-            return None
-        self._explorer_kernel_id = kernel_id
-        return original_open(self, kernel_id)
+    def checked_open(original_open):
+        def open(self, kernel_id: str):
+            manager = self.settings.get("kernel_manager")
+            if manager is None or kernel_id not in manager:
+                _log.warning("Request-info socket for unknown kernel %s refused", kernel_id[:40])
+                self.close(1008, "no such kernel")
+                return None
+            self._explorer_kernel_id = kernel_id
+            return original_open(self, kernel_id)
+
+        return open
 
     def on_close(self) -> None:
-        kernel_id = getattr(self, "_explorer_kernel_id", None)
-        if Info._waiters.get(kernel_id) is self:
-            del Info._waiters[kernel_id]
-        Info._cache.pop(kernel_id, None)
+        internals.forget_request_info(getattr(self, "_explorer_kernel_id", None), self)
 
-    Info.open, Info.on_close = open, on_close
+    internals.wrap("RequestInfoSocketHandler", "open", checked_open)
+    internals.wrap("RequestInfoSocketHandler", "on_close", lambda _original: on_close)
 
 
 def install_frame_guard() -> None:

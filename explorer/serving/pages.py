@@ -74,21 +74,19 @@ def install_xsrf_cookie() -> None:
     """
     import inspect
 
-    from voila.handler import VoilaHandler
+    from explorer.serving.voila_internals import wrap
 
-    if getattr(VoilaHandler.prepare, "_sets_xsrf_cookie", False):
-        return
-    original = VoilaHandler.prepare
+    def setting_the_cookie(original):
+        async def prepare(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+            set_xsrf_cookie(self)
+            return result
 
-    async def prepare(self, *args, **kwargs):
-        result = original(self, *args, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        set_xsrf_cookie(self)
-        return result
+        return prepare
 
-    prepare._sets_xsrf_cookie = True
-    VoilaHandler.prepare = prepare
+    wrap("VoilaHandler", "prepare", setting_the_cookie)
 
 
 #: The page scripts (explorer/page/), in order: the session watcher, the pixel-ratio reporter.
@@ -100,7 +98,7 @@ def page_head() -> str:
     """The ``<script>`` put at the top of every dashboard page's ``<head>``.
 
     The session watcher (``explorer/page/session.js``) and the pixel-ratio reporter
-    (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.dom` and
+    (``pixels.js``) with their configuration: the CSS class names of :mod:`explorer.app.declare.dom` and
     :data:`SESSION_CONFIG`. It must run before Voila's own scripts
     (it watches the kernel websocket they open).
 
@@ -108,7 +106,7 @@ def page_head() -> str:
     >>> head.startswith("<script>") and "nac-view-link" in head and "__nacSession" in head
     True
     """
-    from explorer.app import dom
+    from explorer.app.declare import dom
 
     timings = dict(SESSION_CONFIG, startTimeout=start_timeout())
     config = {
@@ -165,39 +163,41 @@ def install_page_script() -> None:
     Wraps ``VoilaHandler.get_generator``, the one source of a page's HTML chunks for plain
     Voila, pre-heated kernels and the Jupyter Server extension alike. Idempotent.
     """
-    from voila.handler import VoilaHandler
+    from explorer.serving.voila_internals import wrap
 
-    if getattr(VoilaHandler.get_generator, "_explorer_page", False):
-        return
-    original = VoilaHandler.get_generator
-
-    async def get_generator(self, *args, **kwargs):
-        head_done = False
-        previews = self.settings.get(PREVIEWS_SETTING)
-        preview = None
-        warm = getattr(self.kernel_manager, "has_warm_kernel", lambda: False)()
-        if previews is not None and not warm:  # a kernel to wait for: plan the previews
-            preview = asyncio.ensure_future(previews.page_html(self.base_url, self.request.query))
-        held = ""  # the start of a <body> tag whose end is in a later chunk (Jinja streams)
-        async for snippet in original(self, *args, **kwargs):
-            if isinstance(snippet, str):
-                snippet, head_done = rewrite_page(snippet, head_done)
-                if preview is not None and head_done:
-                    snippet, held = held + snippet, ""
-                    ours = snippet.find(page_head())  # after our script (it says "body" too)
-                    at = snippet.lower().find("<body", 0 if ours < 0 else ours + len(page_head()))
-                    m = _BODY.match(snippet, at) if at >= 0 else None
-                    if m:
-                        snippet = (
-                            snippet[: m.end()] + await _or_nothing(preview) + snippet[m.end() :]
+    def with_page_script(original):
+        async def get_generator(self, *args, **kwargs):
+            head_done = False
+            previews = self.settings.get(PREVIEWS_SETTING)
+            preview = None
+            warm = getattr(self.kernel_manager, "has_warm_kernel", lambda: False)()
+            if previews is not None and not warm:  # a kernel to wait for: plan the previews
+                preview = asyncio.ensure_future(
+                    previews.page_html(self.base_url, self.request.query)
+                )
+            held = ""  # the start of a <body> tag whose end is in a later chunk (Jinja streams)
+            async for snippet in original(self, *args, **kwargs):
+                if isinstance(snippet, str):
+                    snippet, head_done = rewrite_page(snippet, head_done)
+                    if preview is not None and head_done:
+                        snippet, held = held + snippet, ""
+                        ours = snippet.find(page_head())  # after our script (it says "body" too)
+                        at = snippet.lower().find(
+                            "<body", 0 if ours < 0 else ours + len(page_head())
                         )
-                        preview = None
-                    elif at >= 0 and len(snippet) - at < 4096:
-                        held = snippet
-                        continue
-            yield snippet
-        if held:
-            yield held
+                        m = _BODY.match(snippet, at) if at >= 0 else None
+                        if m:
+                            snippet = (
+                                snippet[: m.end()] + await _or_nothing(preview) + snippet[m.end() :]
+                            )
+                            preview = None
+                        elif at >= 0 and len(snippet) - at < 4096:
+                            held = snippet
+                            continue
+                yield snippet
+            if held:
+                yield held
 
-    get_generator._explorer_page = True
-    VoilaHandler.get_generator = get_generator
+        return get_generator
+
+    wrap("VoilaHandler", "get_generator", with_page_script)

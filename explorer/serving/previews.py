@@ -27,13 +27,13 @@ PREVIEW_PAGE_WAIT = 0.25
 
 
 def _plan(query: str):
-    from explorer.app import preview
+    from explorer.app.render import preview
 
     return preview.plan(query)
 
 
 def _render(channel: str, view) -> bytes:
-    from explorer.app import preview
+    from explorer.app.render import preview
 
     return preview.render(channel, view)
 
@@ -49,7 +49,7 @@ def preview_html(base_url: str, query: str, alts: dict, size: tuple) -> str:
     >>> 'alt="A &lt;plot&gt;"' in out, 'width="648" height="540"' in out, preview_html("/", "", {}, (1, 1))
     (True, True, '')
     """
-    from explorer.app import dom
+    from explorer.app.declare import dom
 
     if not alts:
         return ""
@@ -96,7 +96,7 @@ class Previews:
             return fut
 
     def plan_future(self, query: str) -> Future:
-        """The plan of ``query`` (:func:`explorer.app.preview.plan`), made once."""
+        """The plan of ``query`` (:func:`explorer.app.render.preview.plan`), made once."""
         return self._cached(self._plans, query, lambda: self._planner.submit(_plan, query))
 
     def png_future(self, channel: str, plan) -> Future:
@@ -146,12 +146,15 @@ class Previews:
         When the plan is not ready within :data:`PREVIEW_PAGE_WAIT` seconds (a server still
         warming up) the page does not wait: it gets an image for every panel, titled, and the
         page script drops any that the server then refuses (a panel the view does not show)."""
-        from explorer.app import preview
-        from explorer.app.panels import TITLES
+        from explorer.app.declare.channels import CHANNELS
+        from explorer.app.render import preview
 
         plan = await self.plan(query, PREVIEW_PAGE_WAIT)
         if plan is None:  # not planned yet (a server still warming up): every panel, in case
-            alts = {c: f"Preview (the live plot follows): {TITLES[c]}" for c in preview.CHANNELS}
+            alts = {
+                c: f"Preview (the live plot follows): {CHANNELS[c].title}"
+                for c in preview.PREVIEWED
+            }
         else:
             for c in plan.views:
                 self.png_future(c, plan)
@@ -196,21 +199,20 @@ def install_previews() -> None:
     started with ``EXPLORER_PREVIEWS=0`` in its environment.
     """
     from jupyter_server.utils import url_path_join
-    from voila.app import Voila
 
-    if getattr(Voila.init_handlers, "_explorer_previews", False):
-        return
-    original = Voila.init_handlers
+    from explorer.serving.voila_internals import wrap
 
-    def init_handlers(self):
-        handlers = original(self)
-        if os.environ.get("EXPLORER_PREVIEWS", "1") == "0":  # switched off (a before/after)
-            return handlers
-        previews = Previews()
-        self.app.settings[PREVIEWS_SETTING] = previews
-        previews.warm_up()
-        route = url_path_join(self.server_url, PREVIEW_PATH, r"([a-z]+)\.png")
-        return [(route, _preview_handler()), *handlers]
+    def with_previews(original):
+        def init_handlers(self):
+            handlers = original(self)
+            if os.environ.get("EXPLORER_PREVIEWS", "1") == "0":  # switched off (a before/after)
+                return handlers
+            previews = Previews()
+            self.app.settings[PREVIEWS_SETTING] = previews
+            previews.warm_up()
+            route = url_path_join(self.server_url, PREVIEW_PATH, r"([a-z]+)\.png")
+            return [(route, _preview_handler()), *handlers]
 
-    init_handlers._explorer_previews = True
-    Voila.init_handlers = init_handlers
+        return init_handlers
+
+    wrap("Voila", "init_handlers", with_previews)

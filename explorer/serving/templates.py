@@ -11,8 +11,9 @@ Jinja keys its bytecode by template name and checks the source's checksum on loa
 template is compiled anew); compiled code also depends on the environment's options, so the key
 here adds whether the environment is asynchronous and its extensions.
 
-Checked against nbconvert 7.16 and Voila 0.5.7–0.5.13 (``tests/test_templates.py`` fails if
-``TemplateExporter._create_environment`` moves).
+Checked against nbconvert 7.16 and Voila 0.5.7–0.5.13: the wrapped method,
+``VoilaExporter._create_environment``, is reached through
+:mod:`explorer.serving.voila_internals` (``tests/test_voila_internals.py`` fails if it moves).
 """
 
 from __future__ import annotations
@@ -60,16 +61,14 @@ CACHE = MemoryBytecodeCache()
 
 def install_template_cache() -> None:
     """Give every Voila exporter's Jinja environment :data:`CACHE` (idempotent)."""
-    from voila.exporter import VoilaExporter
+    from explorer.serving.voila_internals import wrap
 
-    if getattr(VoilaExporter._create_environment, "_explorer_cached", False):
-        return
-    original = VoilaExporter._create_environment
+    def cached(original):
+        def create_environment(self):
+            environment = original(self)
+            environment.bytecode_cache = CACHE
+            return environment
 
-    def _create_environment(self):
-        environment = original(self)
-        environment.bytecode_cache = CACHE
-        return environment
+        return create_environment
 
-    _create_environment._explorer_cached = True
-    VoilaExporter._create_environment = _create_environment
+    wrap("VoilaExporter", "_create_environment", cached)

@@ -1,5 +1,5 @@
 """Shared helpers: the dashboard built headless, and the physics it should plot, computed here
-independently from ``explorer.physics`` (not through ``explorer.app.compute``)."""
+independently from ``explorer.physics`` (not through ``explorer.app.view.compute``)."""
 
 import numpy as np
 import pytest

@@ -2,7 +2,7 @@
 
 The widgets are driven as a user would (``widget.value = …``, ``button.click()``); the figures are
 Agg figures, no browser involved. Expected curves come from ``explorer.physics`` directly
-(tests/app/conftest.py), not through ``explorer.app.compute``.
+(tests/app/conftest.py), not through ``explorer.app.view.compute``.
 """
 
 import math
@@ -12,9 +12,9 @@ import pytest
 from hepunits import MeV, eV, keV
 
 from explorer.app import EXPERIMENTS, LIMITS, build_dashboard
-from explorer.app.fmt import sci
-from explorer.app.presets import KEPT
-from explorer.app.state import ExplorerState
+from explorer.app.declare.fmt import sci
+from explorer.app.state.presets import KEPT
+from explorer.app.state.traits import ExplorerState
 from explorer.physics import Neutrino, constants, electron, nucleus, target
 
 # control → (new widget value, state set-up before the change, panels whose curves must change)
@@ -252,12 +252,14 @@ def test_slider_echo_within_half_a_step_is_ignored(dash):
 
 
 def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
-    from explorer.app import dashboard as mod
+    real = dash.physics
 
-    def boom(state):
-        raise RuntimeError("kaboom <b>")
+    def boom(name, state):
+        if name == "electron":
+            raise RuntimeError("kaboom <b>")
+        return real(name, state)
 
-    monkeypatch.setitem(mod._PHYSICS, "electron", boom)
+    monkeypatch.setattr(dash, "physics", boom)
     dash.state.mu = 1e-10  # must not raise
     assert dash.error.layout.display == "block"
     assert "kaboom &lt;b&gt;" in dash.error.value and '<b>"' not in dash.error.value
@@ -267,9 +269,9 @@ def test_errors_in_the_redraw_are_shown_on_the_page(dash, monkeypatch):
 
 
 def test_button_errors_are_shown_on_the_page(dash, monkeypatch):
-    from explorer.app import dashboard as mod
+    from explorer.app.control import dashboard as mod
 
-    monkeypatch.setattr(mod, "curves_csv", lambda *a: 1 / 0)
+    monkeypatch.setattr(mod, "views_csv", lambda *a: 1 / 0)
     dash.page.export_button.click()
     assert "ZeroDivisionError" in dash.error.value
 
@@ -319,8 +321,8 @@ def test_slider_labels_show_the_value_the_physics_uses(query):
     """A log slider's label reads the state's value (not the slider's rounding to its step):
     the xenon-pp preset's Eν = 0.42 MeV must not read 0.417 (10^-0.38), nor μν 6.4e-12 read
     6.5e-12, after the browser's echo of the snapped value."""
-    from explorer.app.fmt import number
-    from explorer.app.params import REGISTRY
+    from explorer.app.declare.fmt import number
+    from explorer.app.declare.params import REGISTRY
 
     dash = build_dashboard(query=query)
     for name, w in dash.controls.widgets.items():

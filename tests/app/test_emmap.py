@@ -1,4 +1,4 @@
-"""The map of where EM wins (explorer.app.emmap, explorer.app.mapfigure).
+"""The map of where EM wins (explorer.app.view.emmap, explorer.app.render.mapfigure).
 
 Reference numbers come from other routes than the map's vectorised one: the panel readout
 (compute_view → electron/nucleus.crossover, its own root search), scalar calls of the public
@@ -15,22 +15,15 @@ from matplotlib.text import Text
 from PIL import Image
 from scipy import constants as sc
 
-from explorer.app.compute import compute_view
-from explorer.app.emmap import compute_map
-from explorer.app.figstyle import (
-    DPI,
-    EXPORT_DPI,
-    FIGSIZE,
-    FONT,
-    MIN_FONT,
-    export_png,
-    render_png,
-)
-from explorer.app.fmt import energy
-from explorer.app.mapfigure import MapFigure
-from explorer.app.params import REGISTRY
-from explorer.app.presets import EXPERIMENTS
-from explorer.app.state import ExplorerState
+from explorer.app.declare.fmt import energy
+from explorer.app.declare.params import REGISTRY
+from explorer.app.render.loop import export_png, render_png
+from explorer.app.render.mapfigure import MapFigure
+from explorer.app.render.style import DPI, EXPORT_DPI, FIGSIZE, FONT, MIN_FONT
+from explorer.app.state.presets import EXPERIMENTS
+from explorer.app.state.traits import ExplorerState
+from explorer.app.view.compute import compute_view
+from explorer.app.view.emmap import compute_map
 from explorer.physics import Neutrino, electron, nucleus, target
 
 N = 60  # map size in the tests (the dashboard uses 200; the code paths are the same)

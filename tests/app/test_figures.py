@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from explorer.app.compute import compute_view
-from explorer.app.figstyle import DPI, FIGSIZE
-from explorer.app.figures import PanelFigure, render_png
-from explorer.app.presets import EXPERIMENTS
-from explorer.app.state import ExplorerState
+from explorer.app.render.figures import PanelFigure, render_png
+from explorer.app.render.style import DPI, FIGSIZE
+from explorer.app.state.presets import EXPERIMENTS
+from explorer.app.state.traits import ExplorerState
+from explorer.app.view.compute import compute_view
 
 
 def _pixels(png):
@@ -110,7 +110,7 @@ def test_curve_colours_stay_apart_for_deuteranopes_and_styles_differ():
     width, so they are told apart without colour at all."""
     from itertools import combinations
 
-    from explorer.app.figstyle import COLORS, STYLES
+    from explorer.app.render.style import COLORS, STYLES
 
     keys = ("sm", "em", "threshold", "edge", "total")
     for a, b in combinations(keys, 2):

@@ -9,9 +9,9 @@ import ipywidgets as widgets
 import pytest
 
 from explorer.app import EXPERIMENTS, build_dashboard
-from explorer.app.controls import _tree, share_models, shared
-from explorer.app.params import REGISTRY
-from explorer.app.presets import RATE_PRESETS
+from explorer.app.declare.params import REGISTRY
+from explorer.app.state.presets import RATE_PRESETS
+from explorer.app.widgets.controls import _tree, share_models, shared
 
 
 def _models(dash):

@@ -10,12 +10,12 @@ import pytest
 from numpy.testing import assert_allclose
 
 from explorer.app import build_dashboard
-from explorer.app.allowed_region import REGION_LIMITS, region_view
-from explorer.app.compute import compute_electron, compute_nucleus
-from explorer.app.export import caption, curves_csv
-from explorer.app.ratepanel import compute_rates
-from explorer.app.state import ExplorerState
-from explorer.app.urlstate import parse_query, to_query
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import parse_query, to_query
+from explorer.app.view.export import caption, curves_csv
+from explorer.app.view.rates import compute_rates
+from explorer.app.view.region import REGION_LIMITS, region_view
+from explorer.app.view.spectra import compute_electron, compute_nucleus
 from explorer.physics.limits import LIMITS
 from explorer.physics.probes import PROBES
 

@@ -1,4 +1,4 @@
-"""The pre-heated kernel's wait for its page request (explorer.app.page_request)."""
+"""The pre-heated kernel's wait for its page request (explorer.app.control.page_request)."""
 
 import json
 import os
@@ -6,7 +6,7 @@ import threading
 
 from websockets.sync.server import serve
 
-from explorer.app.page_request import query_url, wait_for_page_request
+from explorer.app.control.page_request import query_url, wait_for_page_request
 
 
 def test_not_preheated_returns_at_once(monkeypatch):

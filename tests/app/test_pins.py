@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 from hepunits import MeV, cm2, keV
 
-from explorer.app import build_dashboard, dom
-from explorer.app.export import CSV_COLUMNS, curves_csv
-from explorer.app.params import PARAMS, REGISTRY
-from explorer.app.pins import MAX_PINS
-from explorer.app.urlstate import parse_query
+from explorer.app import build_dashboard
+from explorer.app.declare import dom
+from explorer.app.declare.params import PARAMS, REGISTRY
+from explorer.app.state.pins import MAX_PINS
+from explorer.app.state.urlstate import parse_query
+from explorer.app.view.export import CSV_COLUMNS, curves_csv
 from explorer.physics import Neutrino, electron, nucleus, target
 
 XS = cm2 / keV

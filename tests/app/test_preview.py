@@ -1,10 +1,10 @@
-"""Previews (explorer.app.preview, explorer.serving.Previews): the server's pictures of a link's
+"""Previews (explorer.app.render.preview, explorer.serving.Previews): the server's pictures of a link's
 first plots are the pixels the dashboard itself draws first for that link.
 
 The reference is the dashboard, built headless as the dashboard notebook builds it
 (``build_dashboard(query="")``, then ``apply_query(<link>)``): its panels' ``Image`` widgets hold
-what the page shows first. The previews come from :func:`explorer.app.preview.plan` and
-:func:`~explorer.app.preview.render`, which share the dashboard's query parsing and figure code by
+what the page shows first. The previews come from :func:`explorer.app.render.preview.plan` and
+:func:`~explorer.app.render.preview.render`, which share the dashboard's query parsing and figure code by
 design; these tests check that sharing gives the same pixels and the same notes.
 """
 
@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from explorer.app import build_dashboard, preview
+from explorer.app import build_dashboard
+from explorer.app.render import preview
 from explorer.serving import Previews, preview_html
 
 LINKS = [

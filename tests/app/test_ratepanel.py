@@ -8,9 +8,9 @@ import pytest
 from hepunits import GW, cm2, day, keV, kg, m, s
 
 from explorer.app import build_dashboard
-from explorer.app.presets import RATE_PRESETS
-from explorer.app.ratepanel import compute_rates, make_source
-from explorer.app.state import ExplorerState
+from explorer.app.state.presets import RATE_PRESETS
+from explorer.app.state.traits import ExplorerState
+from explorer.app.view.rates import compute_rates, make_source
 from explorer.physics import rates, sources
 
 PER = 1 / (kg * day * keV)

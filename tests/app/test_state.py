@@ -6,8 +6,8 @@ import pytest
 from hepunits import cm2
 from traitlets import TraitError
 
-from explorer.app.params import BOUNDS, REGISTRY
-from explorer.app.state import ExplorerState
+from explorer.app.declare.params import BOUNDS, REGISTRY
+from explorer.app.state.traits import ExplorerState
 from explorer.physics import Neutrino
 
 
@@ -119,8 +119,8 @@ def test_legend_renders_every_row_whole():
 
     import mistune
 
-    from explorer.app.legend import OTHERS, legend_markdown
-    from explorer.app.params import PARAMS
+    from explorer.app.declare.legend import OTHERS, legend_markdown
+    from explorer.app.declare.params import PARAMS
 
     class Rows(HTMLParser):
         def __init__(self):
@@ -174,10 +174,10 @@ def test_conditional_controls_hide_alone():
     """Fixed-range controls show only with axes=fixed, rates controls only with the rates panel;
     hiding them must not hide any other control (a conditional widget's Layout is shared only
     with controls shown in the same case, the same ``only_when``; the others may share one,
-    explorer.app.controls.share_models)."""
+    explorer.app.widgets.controls.share_models)."""
     from explorer.app import build_dashboard
-    from explorer.app.controls import _tree
-    from explorer.app.params import PARAMS
+    from explorer.app.declare.params import PARAMS
+    from explorer.app.widgets.controls import _tree
 
     dash = build_dashboard(query="")
     w = dash.controls.widgets

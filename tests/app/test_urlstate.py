@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 import pytest
 
 from explorer.app import build_dashboard
-from explorer.app.figstyle import DPI, EXPORT_DPI, FIGSIZE
-from explorer.app.params import PARAMS as REGISTRY_PARAMS
-from explorer.app.state import ExplorerState
-from explorer.app.urlstate import parse_query, to_query
+from explorer.app.declare.params import PARAMS as REGISTRY_PARAMS
+from explorer.app.render.style import DPI, EXPORT_DPI, FIGSIZE
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import parse_query, to_query
 
 # one non-default value per URL parameter, and the state it must produce
 PARAMS = {

@@ -11,9 +11,9 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.app.params import AXIS_PAIRS, PARAMS
-from explorer.app.state import ExplorerState
-from explorer.app.urlstate import set_from_query
+from explorer.app.declare.params import AXIS_PAIRS, PARAMS
+from explorer.app.state.traits import ExplorerState
+from explorer.app.state.urlstate import set_from_query
 
 NAMES = sorted({p.url for p in PARAMS if p.url} | {"preset", "x", "", "mu[]", "E%00"})
 HOSTILE = ["nan", "inf", "-inf", "1e999", "-0", "1e-400", "off", "on", "", "<script>", "%",

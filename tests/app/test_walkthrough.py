@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from explorer.app import EXPERIMENTS, build_dashboard
-from explorer.app.params import REGISTRY
-from explorer.app.presets import RATE_PRESETS
+from explorer.app.declare.params import REGISTRY
+from explorer.app.state.presets import RATE_PRESETS
 from explorer.physics.materials import material
 from explorer.physics.targets import atomic_number
 
@@ -85,7 +85,7 @@ def test_panel_caption_names_its_own_threshold(channel):
 
 def test_exported_caption_is_never_cut():
     """Item 12: the caption is wrapped to the figure's width (a strip above the figure)."""
-    from explorer.app.figstyle import caption_lines
+    from explorer.app.render.style import caption_lines
 
     dash = build_dashboard(query="preset=coherent-csi&channel=rates")
     lines = caption_lines(dash.caption("rates"), 8.4)
@@ -140,10 +140,10 @@ def test_sun_shows_no_reactor_or_accelerator_controls():
 def test_crossing_count_says_where_the_crossings_are(query):
     """Item 4: no "cross 4 times in the plotted range" beside a plot that shows one crossing: the
     readout names each further crossing, and those past the drawn Tmax as such."""
-    from explorer.app.compute import compute_view
-    from explorer.app.readouts import crossover_text
-    from explorer.app.state import ExplorerState
-    from explorer.app.urlstate import parse_query
+    from explorer.app.state.traits import ExplorerState
+    from explorer.app.state.urlstate import parse_query
+    from explorer.app.view.compute import compute_view
+    from explorer.app.view.readouts import crossover_text
 
     s = ExplorerState(**parse_query(query)[0])
     p = compute_view("nucleus", s).physics
@@ -214,7 +214,7 @@ def test_a_pin_under_a_live_curve_says_so_and_what_it_is():
     assert "pin 1: μν off (= SM)" in texts, texts
     assert "pin 2: Xe" in texts, texts
     # the physics, independently: with μν off the total is the weak term
-    from explorer.app.compute import compute_view
+    from explorer.app.view.compute import compute_view
 
     v = compute_view("electron", dash.state)
     np.testing.assert_allclose(v.pins[0].total, v.curves.sm, rtol=1e-9, atol=0)

@@ -1,5 +1,5 @@
 """Previews: a page whose kernel is cold shows the server's pictures of its own view at once, over
-the page, and drops them when the live plots are drawn (explorer.serving, explorer.app.preview).
+the page, and drops them when the live plots are drawn (explorer.serving, explorer.app.render.preview).
 
 Preview images carry ``nac-preview-image``, the live plots ipywidgets' ``widget-image``: the
 sampler tells them apart by class."""
@@ -12,7 +12,7 @@ import harness
 import pytest
 import requests
 
-from explorer.app import dom
+from explorer.app.declare import dom
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -83,7 +83,7 @@ def test_previews_through_the_proxy_use_its_prefix(proxy):
 
     import requests
 
-    from explorer.app import dom
+    from explorer.app.declare import dom
 
     auth = {"Authorization": f"token {proxy.token}"}
     page = requests.get(proxy.url("target=Si&E=5"), headers=auth, timeout=180)

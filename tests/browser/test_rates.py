@@ -8,7 +8,7 @@ import time
 import harness
 import pytest
 
-from explorer.app.presets import RATE_PRESETS
+from explorer.app.state.presets import RATE_PRESETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import harness
 import pytest
 
-from explorer.app import dom
-from explorer.app.figstyle import FIGSIZE, MIN_FONT
-from explorer.app.presets import EXPERIMENTS
+from explorer.app.declare import dom
+from explorer.app.render.style import FIGSIZE, MIN_FONT
+from explorer.app.state.presets import EXPERIMENTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import harness
 import pytest
 
-from explorer.app import dom
-from explorer.app.params import FEATURED_LIMITS
+from explorer.app.declare import dom
+from explorer.app.declare.params import FEATURED_LIMITS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,7 +95,7 @@ def test_rates_view_is_readable_and_nothing_is_cut(browser, standalone, viewport
     """Items 10 and 11: on the Sun's rates view no label is cut ("Background = 4.3×10⁻⁵ /(k…"),
     the controls the Sun ignores are not shown, the rates plot's text is ≥ 10 px on a phone, and
     the limits table is not cut at the screen's edge (it scrolls in its own box)."""
-    from explorer.app.figstyle import DPI, MIN_FONT
+    from explorer.app.render.style import DPI, MIN_FONT
 
     ctx, dash, console = _open(browser, standalone, "preset=xenon-pp&channel=rates", viewport,
                                n_plots=1)  # fmt: skip

@@ -1,12 +1,12 @@
 """The page model: what a person sees and does on the dashboard, found through ipywidgets' own DOM
-classes and the DOM contract of :mod:`explorer.app.dom`."""
+classes and the DOM contract of :mod:`explorer.app.declare.dom`."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 
-from explorer.app import dom
+from explorer.app.declare import dom
 
 # JavaScript run in the page. The observer stamps performance.now() when any plot's src changes
 # and its new bitmap has been decoded and a frame has been produced: "new pixels".
@@ -47,7 +47,7 @@ _PAGE_TEXT = """() => Array.from(document.querySelectorAll('.widget-html, .widge
 
 PLOT = "img.widget-image"
 SLIDER = ".widget-slider"
-# DOM hooks the dashboard sets with widget.add_class (the contract in explorer/app/dom.py): the
+# DOM hooks the dashboard sets with widget.add_class (the contract in explorer/app/declare/dom.py): the
 # page, each channel panel (its image and its readout table), the notice / error boxes, the link
 # to the current view; and the serving layer's session banner.
 PAGE = "." + dom.DASHBOARD
