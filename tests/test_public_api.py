@@ -39,9 +39,14 @@ SIGNATURES = {
     ("probes", "allowed_region"): (
         "(limit, probe, x, y, fixed=0.0, axes=(1, 2), phases=(0.0, 0.0, 0.0), mix=None)"
     ),
+    ("probes", "allowed_region_dirac"): "(limit, probe, x, y, fixed=0.0, axes=(1, 2), mix=None)",
     ("probes", "magnetic_source"): "(src, moments, baseline, mix=None)",
     ("probes", "dR_dT_with_moments"): (
-        "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs)"
+        "(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, mix=None, **kwargs)"
+    ),
+    ("probes", "counts_with_moments"): (
+        "(src, material, exposure, T_min, T_max, channel, moments, baseline, q=0.0, r2=0.0,"
+        " mix=None, **options)"
     ),
     # sources (docs/design.md, "Physics API"; keyword additions of issue 21 at the end)
     ("sources", "pion_dar"): "(distance, proton_rate, nu_per_proton=0.08)",

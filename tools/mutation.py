@@ -1,7 +1,8 @@
 """Mutation run over explorer.physics: every mutant must make the physics tests fail.
 
 Usage: ``python tools/mutation.py`` (or ``make mutation``); ``--list`` prints the mutants,
-``--only NAME`` runs the mutants whose name contains NAME.
+``--only NAME`` runs the mutants whose name contains NAME, ``--moments`` only those of issue 22
+(tools/mutation_moments.py).
 
 Each mutant is a real change of the source: the package is copied to a temporary directory, one
 file (a module, or a data table under ``data/``) is edited there, and ``pytest tests/physics -x``
@@ -309,9 +310,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--only", default="")
+    ap.add_argument("--moments", action="store_true", help="only tools/mutation_moments.py's")
     ap.add_argument("--timeout", type=float, default=300.0)
     args = ap.parse_args()
-    todo = [m for m in mutants() if args.only in m.name]
+    todo = [m for m in (_moment_mutants() if args.moments else mutants()) if args.only in m.name]
     if args.list:
         for m in todo:
             print(m.name)

@@ -1,5 +1,6 @@
 """Mutants of issue 22 for tools/mutation.py: a 1 % change of every PMNS parameter and matrix
-element, of the Λ → λ map and of λ = μ − iε, and the conventions of the effective moment.
+element, of the Λ → λ map and of λ = μ − iε, the conventions of the effective moment, and the
+rates, counts and Dirac regions with a moment matrix (the dashboard's matrix mode uses them).
 
 One text edit per line: ``file | name | old text | new text``; the old text must occur exactly once
 in ``explorer/physics/<file>`` (mixing() takes θ12, θ13 and Δm²21 from sources.LMA, the other
@@ -42,6 +43,11 @@ moments.py | beam: λ̄ = λ for ν̄ | lam_used = -lam.conj() if anti else lam 
 moments.py | beam: λ̄ = −λᵀ for ν̄ (ε sign) | lam_used = -lam.conj() if anti else lam | lam_used = -np.swapaxes(lam, -1, -2) if anti else lam
 moments.py | beam: phase L/E ×1.01 | x = np.asarray(L / (2.0 * E * HBARC)) | x = np.asarray(1.01 * L / (2.0 * E * HBARC))
 moments.py | astrophysical: Majorana pairs counted twice | 0.5 * total if kind | total if kind
+probes.py | counts with moments: magnetic counts ×1.01 | rates.Counts(base.sm, base.em + mag.em, | rates.Counts(base.sm, base.em + 1.01 * mag.em,
+probes.py | counts with moments: the ordering ignored | magnetic_source(src, moments, baseline, mix), material, exposure | magnetic_source(src, moments, baseline), material, exposure
+probes.py | rate with moments: the ordering ignored | T, magnetic_source(src, moments, baseline, mix), material | T, magnetic_source(src, moments, baseline), material
+probes.py | Dirac region: the fixed moment ×1.01 | diag[..., third - 1] = fixed | diag[..., third - 1] = 1.01 * fixed
+probes.py | Dirac region: stars count pairs once | probe, mix, "dirac") | probe, mix, "majorana")
 """
 
 

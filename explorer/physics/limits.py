@@ -7,7 +7,9 @@ An "effective" magnetic moment is what a given experiment constrains: a reactor 
 the moment of the ν̄_e it detects, a solar-neutrino experiment a combination weighted by the
 flavour mixture that arrives at Earth, and the stellar-cooling bounds a sum over all mass
 states. Comparing one μν with several limits is therefore an order-of-magnitude comparison, not a
-like-for-like one; ``constrains`` says which moment each limit bounds, ``caveats`` what else to
+like-for-like one; ``constrains`` says in short which moment each limit bounds (the precise
+probe — source, flavour, baseline or mass-state mixture — is :data:`explorer.physics.probes.PROBES`,
+the one home of that fact, which the dashboard's limits table shows), ``caveats`` what else to
 keep in mind. Direct (laboratory) and astrophysical limits are kept apart (``kind``); the best
 of each kind is computed from the table (:func:`best`), never typed.
 

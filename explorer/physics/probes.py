@@ -51,6 +51,8 @@ __all__ = [
     "Probe",
     "Region",
     "allowed_region",
+    "allowed_region_dirac",
+    "counts_with_moments",
     "dR_dT_with_moments",
     "magnetic_source",
     "probe_for",
@@ -189,6 +191,35 @@ def allowed_region(limit, probe, x, y, fixed=0.0, axes=(1, 2), phases=(0.0, 0.0,
     x, y : 1-D arrays of |Λ_a|, |Λ_b| ≥ 0 (μ_B);  fixed : |Λ_c| of the third, ≥ 0
     axes : two distinct indices in {1, 2, 3};  phases : three angles (radians)
     """
+    lim, x, y, fixed, axes = _region_args(limit, x, y, fixed, axes)
+    _check_probe(probe)
+    grid = _lambda_grid(x, y, fixed, axes, as_float_array("phases", phases))
+    mu2 = _mu2_grid(lambda_matrix(grid), probe, mix)  # the Majorana λ of every point at once
+    mu_eff = np.sqrt(mu2)
+    return Region(x, y, mu_eff, mu_eff <= lim, lim, axes)
+
+
+def allowed_region_dirac(limit, probe, x, y, fixed=0.0, axes=(1, 2), mix=None):
+    """Region of diagonal Dirac moments (μ_aa, μ_bb), the third μ_cc = ``fixed``, that a limit on
+    μ_eff allows: the Dirac counterpart of :func:`allowed_region` (same arguments, no phases).
+
+    With λ = diag(μ₁₁, μ₂₂, μ₃₃) every probe sees an incoherent sum (Giunti & Studenikin RMP
+    Sec. VI): a beam of flavour ℓ Σ_k |U_ℓk|² μ_kk² at any baseline, solar ν Σ_k P_k μ_kk², stars
+    Σ_k μ_kk². x, y, fixed: μ_B, ≥ 0. Returns a :class:`Region` (``axes``: the two indices).
+    """
+    lim, x, y, fixed, axes = _region_args(limit, x, y, fixed, axes)
+    _check_probe(probe)
+    third = ({1, 2, 3} - set(axes)).pop()
+    diag = np.zeros((y.size, x.size, 3))
+    diag[..., axes[0] - 1] = x[None, :]
+    diag[..., axes[1] - 1] = y[:, None]
+    diag[..., third - 1] = fixed
+    lam = diag[..., :, None] * np.eye(3)  # (ny, nx, 3, 3)
+    mu_eff = np.sqrt(_mu2_grid(lam.astype(complex), probe, mix, "dirac"))
+    return Region(x, y, mu_eff, mu_eff <= lim, lim, axes)
+
+
+def _region_args(limit, x, y, fixed, axes):
     lim = float(as_float_array("limit", limit))
     if not lim > 0:
         raise ValueError(f"limit must be > 0 (μ_B), got {limit!r}")
@@ -198,18 +229,13 @@ def allowed_region(limit, probe, x, y, fixed=0.0, axes=(1, 2), phases=(0.0, 0.0,
     axes = tuple(axes)
     if len(axes) != 2 or axes[0] == axes[1] or not set(axes) <= {1, 2, 3}:
         raise ValueError(f"axes must be two distinct indices of {{1, 2, 3}}, got {axes!r}")
-    _check_probe(probe)
-    grid = _lambda_grid(x, y, fixed, axes, as_float_array("phases", phases))
-    mu2 = _mu2_grid(grid, probe, mix)
-    mu_eff = np.sqrt(mu2)
-    return Region(x, y, mu_eff, mu_eff <= lim, lim, axes)
+    return lim, x, y, fixed, axes
 
 
-def _mu2_grid(grid, probe, mix):
-    """μ²_eff of every Λ on the grid (vectorised; the Majorana λ built for all points at once)."""
-    lam = lambda_matrix(grid)  # (..., 3, 3)
+def _mu2_grid(lam, probe, mix, kind="majorana"):
+    """μ²_eff of every λ (..., 3, 3) on a grid (vectorised over the grid's points)."""
     if probe.kind == "astrophysical":
-        return astrophysical_moment_squared_lite(lam, "majorana")
+        return astrophysical_moment_squared_lite(lam, kind)
     if probe.kind == "solar":
         return solar_moment_squared_lite(solar_mass_fractions(probe.energy), lam)
     mix = as_mixing(mix)
@@ -262,19 +288,42 @@ def _weighted(c, moments, baseline, mix):
     return replace(c, _shape=shape)
 
 
-def dR_dT_with_moments(T, src, material, channel, moments, baseline, q=0.0, r2=0.0, **kwargs):
+def dR_dT_with_moments(
+    T, src, material, channel, moments, baseline, q=0.0, r2=0.0, mix=None, **kwargs
+):
     """dR/dT with the effective moment of a moment matrix under the Eν integral.
 
     dR/dT = rates.dR_dT(T, src, …, mu=0, q, r2) + [magnetic rate of μ²_eff(Eν)], the second from
     :func:`magnetic_source` at MU_REF (the magnetic term is ∝ μ² and adds incoherently: paper
     eqs. 8 and 15). Arguments as :func:`explorer.physics.rates.dR_dT` (``kwargs``: binding,
-    form_factor, sin2w, n_E, method); ``moments``, ``baseline`` as :func:`magnetic_source`.
-    Returns a :class:`~explorer.physics.rates.Rate` (em = total − sm).
+    form_factor, sin2w, n_E, method); ``moments``, ``baseline``, ``mix`` as
+    :func:`magnetic_source`. Returns a :class:`~explorer.physics.rates.Rate` (em = total − sm).
     """
     from . import rates
 
     base = rates.dR_dT(T, src, material, channel, mu=0.0, q=q, r2=r2, **kwargs)
     mag = rates.dR_dT(
-        T, magnetic_source(src, moments, baseline), material, channel, mu=MU_REF, **kwargs
+        T, magnetic_source(src, moments, baseline, mix), material, channel, mu=MU_REF, **kwargs
     )
     return rates.Rate(base.sm, base.em + mag.em, base.total + mag.em)
+
+
+def counts_with_moments(
+    src, material, exposure, T_min, T_max, channel, moments, baseline, q=0.0, r2=0.0, mix=None,
+    **options,
+):  # fmt: skip
+    """Expected events in [T_min, T_max] with the effective moment of a moment matrix under the
+    Eν integral: :func:`explorer.physics.rates.counts` at mu = 0 plus the magnetic counts of
+    :func:`magnetic_source` at MU_REF (as :func:`dR_dT_with_moments`, integrated over T).
+    Arguments as :func:`explorer.physics.rates.counts` (``options``: binding, form_factor, sin2w,
+    quenching, efficiency, n_E, n_T …); ``moments``, ``baseline``, ``mix`` as
+    :func:`magnetic_source`. Returns a :class:`~explorer.physics.rates.Counts` (em = total − sm).
+    """
+    from . import rates
+
+    base = rates.counts(src, material, exposure, T_min, T_max, channel, 0.0, q, r2, **options)
+    mag = rates.counts(
+        magnetic_source(src, moments, baseline, mix), material, exposure, T_min, T_max, channel,
+        MU_REF, **options,
+    )  # fmt: skip
+    return rates.Counts(base.sm, base.em + mag.em, base.total + mag.em)

@@ -172,8 +172,9 @@ def test_widgets_are_labelled_from_the_registry():
 
 def test_conditional_controls_hide_alone():
     """Fixed-range controls show only with axes=fixed, rates controls only with the rates panel;
-    hiding them must not hide any other control (each conditional widget owns its Layout; the
-    others may share one, explorer.app.widgets.controls.share_models)."""
+    hiding them must not hide any other control (a conditional widget's Layout is shared only
+    with controls shown in the same case, the same ``only_when``; the others may share one,
+    explorer.app.widgets.controls.share_models)."""
     from explorer.app import build_dashboard
     from explorer.app.declare.params import PARAMS
     from explorer.app.widgets.controls import _tree
@@ -183,8 +184,12 @@ def test_conditional_controls_hide_alone():
     layouts = [id(x.layout) for x in _tree(dash) if hasattr(x, "layout")]
     conditional = [p.name for p in PARAMS if p.only_when]
     assert {"Te_min", "y_decades"} <= set(conditional)
+    when = {p.name: p.only_when for p in PARAMS}
     for name in conditional:
-        assert layouts.count(id(w[name].layout)) == 1, name
+        same_case = [n for n in w if when[n] == when[name]]
+        sharing = [n for n in w if w[n].layout is w[name].layout]
+        assert set(sharing) <= set(same_case), name
+        assert layouts.count(id(w[name].layout)) == len(sharing), name  # no other widget
     assert w["Te_min"].layout.display == "none" and w["y_decades"].layout.display == "none"
     for name in ("mu", "E", "r2", "sin2w", "thr_e", "m_nu"):
         assert w[name].layout.display != "none", name

@@ -54,6 +54,16 @@ PARAMS = {
     "map": ("q", {"map": "q"}),
     "xrec": ("nucleus", {"x_recoil": "nucleus"}),
     "pin_t": ("thr_n:0.1;xrec:nucleus", {"pins_t": "thr_n:0.1;xrec:nucleus"}),
+    # issue 22: the moment-matrix mode
+    "mm": ("majorana", {"mm_mode": "majorana"}),
+    "mu11": ("2e-11", {"mu11": 2e-11}),
+    "mu22": ("5e-12", {"mu22": 5e-12}),
+    "mu33": ("1e-10", {"mu33": 1e-10}),
+    "lam1": ("4e-11", {"lam1": 4e-11}),
+    "lam2": ("3e-12", {"lam2": 3e-12}),
+    "lam3": ("7e-11", {"lam3": 7e-11}),
+    "zeta": ("90", {"lam_phase": 90.0}),
+    "order": ("inverted", {"ordering": "inverted"}),
 }
 
 

@@ -41,12 +41,14 @@ from explorer.app.state import pins
 from explorer.app.state.presets import EXPERIMENTS, RATE_PRESETS, apply_experiment
 from explorer.app.state.traits import ExplorerState
 from explorer.app.state.urlstate import set_from_query, to_query
+from explorer.app.view import moments_mode
+from explorer.app.view import region as allowed_region
 from explorer.app.view.compute import compute_view, dirac_moment, physics_of
 from explorer.app.view.export import caption, data_link, views_csv
 from explorer.app.view.readouts import error_html, headline_html, notes_html, page_html
 from explorer.app.widgets.controls import TOGGLED_GROUPS, Controls, make, share_models, shared
 from explorer.app.widgets.layout import Page
-from explorer.app.widgets.panels import ChannelPanel
+from explorer.app.widgets.panels import ChannelPanel, RegionPanel
 from explorer.physics.limits import LIMITS
 
 
@@ -74,6 +76,8 @@ class Dashboard(widgets.VBox):
         self.panels: dict = {}
         for name in SHOWN[REGISTRY["channel"].default]:
             self._panel(name)
+        self.region: RegionPanel | None = None  # made when a matrix mode is first shown
+        self.matrix_readout = make(widgets.HTML)
         self.controls = Controls(state)
         self.page = page = Page()
         for name in ("notice", "error", "link", "link_text", "preset_info", "export_links"):
@@ -89,7 +93,7 @@ class Dashboard(widgets.VBox):
         self.pixels.observe(lambda change: self.set_pixels(change["new"]), names="value")
         super().__init__(
             [*page.children(self.groups.values(), self.panel_box, self.controls.header(),
-                            self.controls.moment()),
+                            [*self.controls.moment(), self.matrix_readout]),
              self.pixels],
             layout=shared(widgets.Layout, width="100%"),
             _dom_classes=(dom.DASHBOARD,),
@@ -113,7 +117,8 @@ class Dashboard(widgets.VBox):
             b.on_click(self._guard(lambda _b, k=key: self.apply_preset(k)))
         for key, b in page.limit_buttons.items():
             v = LIMITS[key].value
-            b.on_click(self._guard(lambda _b, v=v: self.state.update(mu_on=True, mu=v)))
+            b.on_click(self._guard(lambda _b, v=v: self.state.update(mm_mode="single", mu_on=True,
+                                                                     mu=v)))  # fmt: skip
         for key, b in page.rate_buttons.items():
             b.on_click(self._guard(lambda _b, k=key: self.apply_rate_preset(k)))
         for name, panel in self.panels.items():
@@ -165,6 +170,7 @@ class Dashboard(widgets.VBox):
     def refresh(self, changed: frozenset) -> None:
         """Recompute and redraw what ``changed`` affects; show any error on the page."""
         self.recomputes += 1
+        changed = moments_mode.widen(changed, self.state)  # μ_eff of a matrix moves with Eν, L
         try:
             for name in PANELS:
                 if changed & PHYSICS_INPUTS[name]:
@@ -184,6 +190,7 @@ class Dashboard(widgets.VBox):
                 _display(self.controls.widgets[p.name], applies(p, self.state))
             if changed & PAGE_INPUTS:
                 self._show_page_readout()
+            self._show_matrix(changed)
             self._show_headline(shown)
             self._show_preset_note()
             self._show_link()
@@ -217,7 +224,22 @@ class Dashboard(widgets.VBox):
 
     def _show_page_readout(self) -> None:
         s = self.state
-        self.page.global_readout.value = page_html(s.mu_eff, s.m_nu, dirac_moment(s.m_nu))
+        seen = moments_mode.probe_moments(s)
+        self.page.global_readout.value = page_html(s.mu_eff, s.m_nu, dirac_moment(s.m_nu), seen)
+
+    def _show_matrix(self, changed: frozenset) -> None:
+        """The moment-matrix mode's readout and allowed-region figure (hidden in single mode)."""
+        self.matrix_readout.value = moments_mode.matrix_html(self.state)  # sent only if new
+        view = None
+        if moments_mode.active(self.state):
+            if self.region is None:  # a page that never leaves single mode never builds it
+                self.region = RegionPanel()
+                self.panel_box.children = (*self.panel_box.children, self.region)
+            elif not changed & allowed_region.INPUTS and self.region.mode == self.state.mm_mode:
+                return  # Eν, the source, the flavour: the plane does not depend on them
+            view = allowed_region.region_view(self.state)
+        if self.region is not None:
+            self.region.show(view)
 
     def _show_link(self) -> None:
         qs = to_query(self.state.as_dict())

@@ -37,3 +37,5 @@ PIXEL_RATIO = "nac-pixel-ratio"
 #: ``PREVIEW_IMAGE + "-" + channel``); not the live plots' classes.
 PREVIEW = "nac-preview"
 PREVIEW_IMAGE = "nac-preview-image"
+#: The moment-matrix mode's allowed-region panel (issue 22; shown in a matrix mode only).
+REGION = "nac-region"

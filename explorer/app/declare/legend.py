@@ -16,6 +16,10 @@ OTHERS = {
     "μν = … buttons": "set μν to an experimental limit (GEMMA, red giants, Borexino, XENONnT); "
     "they sit with the μν slider right above the plots.",
     "Reset": "every control back to its default.",
+    "Moment matrix": "with the μν model set to a Dirac matrix or Majorana Λ: the effective moment "
+    "μ_eff the rates panel's source sees at its baseline (readout under the μν bar; it feeds the "
+    "plots), each limit compared with the μ_eff of its own source, and a figure of the region "
+    "each limit allows in the plane of two moments (the third fixed).",
     "Curves": "SM (weak; blue, solid), |EM| (vermillion, dash-dot; dashed where EM < 0; "
     "EM = total − SM), total (black, thin); shaded where |EM| ≥ SM. Okabe–Ito colours.",
     "Vertical lines": "crossover (vermillion dash-dot, with a marker), eq. 9 / eq. 16 scale "

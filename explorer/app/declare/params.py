@@ -26,6 +26,7 @@ from explorer.app.declare.channels import CHANNELS, SHOWN
 from explorer.physics.constants import SIN2W_DEFAULT
 from explorer.physics.electron import BINDINGS
 from explorer.physics.limits import LIMITS, best
+from explorer.physics.mixing import ORDERINGS
 from explorer.physics.neutrino import FLAVOURS, MU_MAX, Q_MAX
 from explorer.physics.nucleus import FORM_FACTORS
 
@@ -81,6 +82,7 @@ class Param:
     only_when: tuple = ()  # (parameter, value or tuple of values): shown only in that case
     advanced: bool = False  # folded away in presentation mode
     sticky: bool = False  # kept by the set-up buttons and Reset (presentation mode, pins)
+    silent_default: bool = False  # not named in figure captions while at its default (a mode)
 
     def __post_init__(self):
         if self.group not in GROUPS:
@@ -148,7 +150,38 @@ PARAMS: tuple[Param, ...] = (
     _p("mu", 2.9e-11, "log", "μν",
        "Effective magnetic moment in Bohr magnetons, log scale (eqs. 8 and 15). Default: the "
        "GEMMA limit.", "moment", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url="mu",
-       codec="switch", fmt=".2g"),
+       codec="switch", fmt=".2g", only_when=("mm_mode", "single")),
+    # -- the moment matrix (issue 22): what an experiment sees is an effective moment
+    _p("mm_mode", "single", "toggle", "μν model",
+       "One effective μν for every flavour (the paper's eq. 8), or a 3×3 moment matrix in the "
+       "mass basis (Giunti & Studenikin, RMP 87, 531 (2015), Sec. VI): Dirac (diagonal μ₁₁, "
+       "μ₂₂, μ₃₃) or Majorana (transition moments Λ₁, Λ₂, Λ₃). With a matrix, the panels use "
+       "the effective moment that the rates panel's source sees at its baseline.", "moment",
+       _ALL | {PAGE}, url="mm", codec="choice", silent_default=True,
+       options=(("single μν", "single"), ("Dirac matrix", "dirac"), ("Majorana Λ", "majorana")),
+       value_aliases={"mu": "single", "off": "single", "d": "dirac", "m": "majorana",
+                      "lambda": "majorana"}),
+    *(_p(f"mu{k}{k}", d, "log", f"μ{s}{s}",
+         f"Dirac diagonal magnetic moment of mass state ν{s}, in Bohr magnetons, log scale.",
+         "moment", _ALL | {PAGE}, bounds=(1e-14, 1e-8), unit="μB", url=f"mu{k}{k}", fmt=".2g",
+         only_when=("mm_mode", "dirac"))
+      for k, s, d in ((1, "₁", 3e-11), (2, "₂", 1e-11), (3, "₃", 1e-12))),
+    *(_p(f"lam{k}", d, "log", f"|Λ{s}|",
+         f"Majorana transition moment |Λ{s}| (Λ₁ = λ₂₃, Λ₂ = λ₃₁, Λ₃ = λ₁₂; Grimus et al. "
+         "2003), in Bohr magnetons, log scale.", "moment", _ALL | {PAGE}, bounds=(1e-14, 1e-8),
+         unit="μB", url=f"lam{k}", fmt=".2g", only_when=("mm_mode", "majorana"))
+      for k, s, d in ((1, "₁", 2e-11), (2, "₂", 2e-11), (3, "₃", 1e-12))),
+    _p("lam_phase", 0.0, "lin", "arg Λ₂",
+       "Phase of Λ₂ relative to Λ₁ and Λ₃ (degrees): it matters for a beam at a baseline "
+       "(reactor, π-DAR), not for solar neutrinos or stars (incoherent sums).", "moment",
+       _ALL | {PAGE}, bounds=(0.0, 360.0), unit="°", url="zeta", step=1.0, fmt=".0f",
+       only_when=("mm_mode", "majorana")),
+    _p("ordering", "normal", "toggle", "Mass ordering",
+       "Normal (m₁ < m₂ < m₃) or inverted (m₃ < m₁ < m₂) ordering: sets θ₂₃ and Δm²₃₂ of "
+       "the PMNS matrix (PDG 2022).", "moment", _ALL | {PAGE}, url="order", codec="choice",
+       only_when=("mm_mode", ("dirac", "majorana")),
+       options=(("normal", "normal"), ("inverted", "inverted")),
+       value_aliases={"no": "normal", "nh": "normal", "io": "inverted", "ih": "inverted"}),
     _p("q_sign", 0, "toggle", "Millicharge qν", "Sign of the millicharge, or off.", "neutrino",
        _ALL, url=None, options=(("−", -1), ("off", 0), ("+", 1))),
     _p("q", 1e-13, "log", "|qν|",
@@ -337,4 +370,5 @@ assert REGISTRY["mu"].bounds[1] <= MU_MAX and REGISTRY["q"].bounds[1] <= Q_MAX
 assert set(REGISTRY["flavour"].values) == set(FLAVOURS)
 assert set(REGISTRY["binding"].values) == set(BINDINGS)
 assert set(REGISTRY["form_factor"].values) == set(FORM_FACTORS)
+assert set(REGISTRY["ordering"].values) == set(ORDERINGS)
 assert LIMITS["gemma"].value == REGISTRY["mu"].default

@@ -23,6 +23,7 @@ from __future__ import annotations
 from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import neutrino_label, number
 from explorer.app.declare.params import PHYSICS_INPUTS, REGISTRY
+from explorer.app.state import matrix
 from explorer.app.state.codecs import CODECS, Skip
 from explorer.app.state.traits import ExplorerState
 
@@ -35,9 +36,11 @@ _PINS, _FIELDS, _KV = ",", ";", ":"
 
 def _pin_params(channel: str) -> tuple:
     """The registry entries a pin of ``channel`` records: the panel's physics inputs that have a
-    URL name and are not axis settings (a pin is drawn on the live axes), and the physics inputs
-    its record adds (a threshold, for a panel whose physics depends on one)."""
-    names, own = PHYSICS_INPUTS[channel], CHANNELS[channel].physics_inputs
+    URL name and are not axis settings (a pin is drawn on the live axes), the physics inputs
+    its record adds (a threshold, for a panel whose physics depends on one), and a matrix's
+    baseline (its μ_eff depends on it)."""
+    names = PHYSICS_INPUTS[channel] | matrix.BASELINE
+    own = CHANNELS[channel].physics_inputs
     return tuple(REGISTRY[n] for n in REGISTRY if n in names and REGISTRY[n].url
                  and (REGISTRY[n].group != "view" or n in own))  # fmt: skip
 
@@ -77,6 +80,8 @@ def encode(channel: str, values: dict) -> str:
     defaults = ExplorerState.defaults()
     out = []
     for p in _pin_params(channel):
+        if p.name in matrix.BASELINE and not matrix.active_in(values):
+            continue  # single μν: the panels do not depend on the rates source
         text = CODECS[p.codec][1](p, values, defaults)
         if text is not None:
             out.append(f"{p.url}{_KV}{text}")
@@ -139,7 +144,11 @@ def _parts(channel: str, values: dict) -> list:
         parts.append(neutrino_label(values["flavour"], values["anti"]))
     if "E" in PHYSICS_INPUTS[channel]:
         parts.append(f"Eν = {number(values['E'], '.4g')} MeV")
-    parts.append(f"μν = {number(values['mu'], '.2g')} μB" if values["mu_on"] else "μν off")
+    if values["mu_on"] and matrix.active_in(values):
+        mu = matrix.panel_moment(matrix.as_state(values))
+        parts.append(f"μ_eff = {number(mu, '.2g')} μB ({values['mm_mode']})")
+    else:
+        parts.append(f"μν = {number(values['mu'], '.2g')} μB" if values["mu_on"] else "μν off")
     if values["q_sign"]:
         parts.append(f"qν = {number(values['q_sign'] * values['q'], '.2g')} e")
     if values["r2"]:

@@ -33,6 +33,7 @@ from hepunits import cm2
 from traitlets import Bool, Enum, Float, HasTraits, Int, TraitError, Unicode, validate
 
 from explorer.app.declare.params import AXIS_PAIRS, BOUNDS, NAMES, PARAMS
+from explorer.app.state.matrix import panel_moment
 from explorer.physics import Neutrino, available_elements, target
 
 #: ⟨r²⟩ is entered in this unit.
@@ -168,8 +169,9 @@ class ExplorerState(_Traits):
     # -- derived quantities -----------------------------------------------------------------
     @property
     def mu_eff(self) -> float:
-        """μν in μB as used by the physics (0 when switched off)."""
-        return self.mu if self.mu_on else 0.0
+        """μν in μB as used by the physics (0 when switched off); with a moment matrix
+        (``mm_mode``), the effective moment the panels see (:func:`explorer.app.state.matrix.panel_moment`)."""
+        return panel_moment(self)
 
     @property
     def q_eff(self) -> float:

@@ -181,8 +181,9 @@ def compute_map(channel, state, axis: str, n: int = 200, mark_T: float | None = 
     ch = as_channel(channel)
     _check(ch, axis, n)
     tgt, E, y = target(state.target), state.E * MeV, _grid_axis(axis, n)
-    current = state.mu if axis == "mu" else state.q
-    on = (state.mu_on and state.mu > 0) if axis == "mu" else state.q_sign != 0
+    # the μν the physics uses: the slider's, or the moment matrix's effective one (issue 22)
+    current = state.mu_eff if axis == "mu" else state.q
+    on = state.mu_eff > 0 if axis == "mu" else state.q_sign != 0
     title = f"where |EM| ≥ SM: {ch.short} on {tgt.label}, Eν = {state.E:.4g} MeV"
     threshold = getattr(state, ch.threshold)
     tmax = kinematics.t_max(E, ch.recoil_mass(tgt))

@@ -25,6 +25,7 @@ from explorer.app.declare.fmt import energy, neutrino_label, number
 from explorer.app.declare.params import PARAMS, REGISTRY, applies
 from explorer.app.state.pins import MAX_PINS
 from explorer.app.state.urlstate import to_query
+from explorer.app.view import moments_mode
 from explorer.app.view.model import PanelView, RatesView
 
 CSV_COLUMNS = (
@@ -50,7 +51,7 @@ def caption_params(state, channel: str) -> tuple:
         p for p in PARAMS
         if channel in p.affects and p.physics and p.url and p.group != "view"
         and applies(p, state)
-        and not (p.advanced and getattr(state, p.name) == defaults[p.name])
+        and not ((p.advanced or p.silent_default) and getattr(state, p.name) == defaults[p.name])
     ]  # fmt: skip
     threshold = CHANNELS[channel].threshold  # the view input the figure draws: its threshold line
     return (*out, *((REGISTRY[threshold],) if threshold else ()))
@@ -85,6 +86,7 @@ def caption(state, channel: str = "electron") -> str:
             parts.append(neutrino_label(state.flavour, state.anti))
             continue
         parts.append(f"{_SHORT.get(p.name, p.label)} = {_value_text(p, state)}")
+    parts += moments_mode.caption_parts(state, channel)
     return ", ".join(parts) + " — Kouzakov & Studenikin, arXiv:1603.02462"
 
 
@@ -134,6 +136,7 @@ def curves_csv(params: dict, views: dict) -> str:
         "# electron: ν–e scattering eqs. 5–11 (binding as given); nucleus: CEvNS eqs. 12–15\n"
     )
     out.write("\n".join(csv_params(params)) + "\n")
+    out.write(moments_mode.csv_note(params))
     out.write(
         "# per panel: crossover_keV = edge of the low-T region where |EM| >= SM, with its kind "
         "(edge: a finite region; all: up to T_max; none: no region); estimate_keV = the paper's "
@@ -170,6 +173,7 @@ def rates_csv(params: dict, v) -> str:
     out.write(f"# explorer {explorer.__version__}: event rates, {v.title}\n")
     out.write("# dR/dT per kg of detector material per day per keV; T in keV; EM = total − SM\n")
     out.write("\n".join(csv_params(params)) + "\n")
+    out.write(moments_mode.csv_note(params))
     c = v.counts
     out.write(
         f"# window_keV = {v.window[0]:.6g} .. {v.window[1]:.6g}; events SM = {c.sm:.6g}, "

@@ -4,7 +4,8 @@ The one home of every view model of the app. :func:`explorer.app.view.compute.co
 them from the state: for the dσ/dT panels in two steps, :class:`PanelPhysics` (what the physics
 gives for the physics inputs: curves, crossover, T_max, edges, constants of the target) and
 :class:`PanelView` (what the view inputs add: threshold readouts, y range, pins, the map);
-:class:`RatesView` for the event rates; :class:`MapData` for a map of |EM|/SM. Figures and
+:class:`RatesView` for the event rates; :class:`MapData` for a map of |EM|/SM;
+:class:`RegionView` for the allowed regions of the moment-matrix mode. Figures and
 readouts take a view model only, so they can be tested with a hand-made one, and a view-only
 change (threshold, decades) needs no physics recomputed.
 
@@ -242,3 +243,30 @@ class TotalView:
     @property
     def curves(self) -> Curves:
         return self.physics.curves
+
+
+@dataclass(frozen=True)
+class RegionCurve:
+    """One limit's region in a plane of two moments: μ_eff on the grid (μ_B), the limit, its
+    legend label, and whether nothing of the plotted plane is allowed."""
+
+    key: str
+    mu_eff: np.ndarray
+    limit: float
+    label: str
+    empty: bool
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """Everything the allowed-region figure shows (issue 22): the grid (μ_B), each limit's region,
+    the current point (μ_B), the axis labels, the fixed moment in words, and a text alternative."""
+
+    mode: str
+    x: np.ndarray
+    y: np.ndarray
+    curves: tuple
+    point: tuple
+    labels: tuple
+    fixed: str
+    alt: str

@@ -22,6 +22,7 @@ from hepunits import GW, day, keV, kg, m, s
 from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import energy, sci
 from explorer.app.state.traits import R2_UNIT
+from explorer.app.view import moments_mode
 from explorer.app.view.model import RatesView, Readout
 from explorer.app.view.readouts import rates_headline_html
 from explorer.physics import kinematics, rates, sources
@@ -117,14 +118,20 @@ def compute_rates(state) -> RatesView:
     t_end = _t_end(src, mat, channel)
     lo_w, hi_w = state.r_threshold, min(state.r_window, t_end)
     T = np.geomspace(t_end * 1e-5, t_end, N_BINS)
-    r = rates.dR_dT(T * keV, src, mat, channel, **kw)
     exposure = state.r_mass * kg * state.r_days * day
     bkg = state.r_background * RATE_UNIT
     open_window = lo_w < hi_w
-    if open_window:
-        n = rates.counts(src, mat, exposure, lo_w * keV, hi_w * keV, channel=channel, **kw)
+    matrix = None
+    if moments_mode.active(state):  # μ²_eff(L, Eν) under the Eν integral (issue 22)
+        matrix = moments_mode.matrix_rates(state, src, mat, channel, T * keV, (lo_w, hi_w),
+                                           exposure, kw)  # fmt: skip
+        r, n, kw = matrix.rate, matrix.counts, {**kw, "mu": matrix.mu_bar}
     else:
-        n = rates.Counts(0.0, 0.0, 0.0)
+        r = rates.dR_dT(T * keV, src, mat, channel, **kw)
+        if open_window:
+            n = rates.counts(src, mat, exposure, lo_w * keV, hi_w * keV, channel=channel, **kw)
+        else:
+            n = rates.Counts(0.0, 0.0, 0.0)
     n_bkg = state.r_background * state.r_mass * state.r_days * max(hi_w - lo_w, 0.0)
     sens_kw = tuple(
         sorted((k, v) for k, v in kw.items() if k in ("binding", "form_factor", "sin2w"))
@@ -138,6 +145,8 @@ def compute_rates(state) -> RatesView:
     if state.r_source == "reactor" and open_window:
         em_band, sens_band = _reactor_band(state, mat, channel, exposure, bkg, (lo_w, hi_w), kw)
     readouts = _readouts(n, n_bkg, sens, (lo_w, hi_w), t_end, open_window, em_band, sens_band)
+    if matrix is not None:
+        readouts += moments_mode.rates_readouts(state, matrix)
     v = RatesView(
         title, T, r.sm / RATE_UNIT, r.em / RATE_UNIT, r.total / RATE_UNIT, state.r_background,
         (lo_w, hi_w), t_end, n, n_bkg, sens, thresholds, curve, readouts, em_band, sens_band,

@@ -13,6 +13,7 @@ from explorer.app.declare.channels import CHANNELS
 from explorer.app.declare.fmt import energy, sci
 from explorer.app.view.model import PanelPhysics, Readout, ThresholdFacts
 from explorer.physics.limits import LIMITS
+from explorer.physics.probes import PROBES
 
 
 def crossover_text(p: PanelPhysics, crossings: bool = True) -> str:
@@ -91,8 +92,11 @@ def readouts_html(readouts) -> str:
     return f"<table class='nac-readout'>{body}</table>"
 
 
-def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
-    """Eq. 1 for ``m_nu`` eV and the experimental limits beside the current μν (HTML)."""
+def page_html(mu_eff: float, m_nu: float, mu_dirac: float, seen: dict | None = None) -> str:
+    """Eq. 1 for ``m_nu`` eV and the experimental limits beside the current μν (HTML). Each
+    limit says what it bounds (:data:`explorer.physics.probes.PROBES`, the one home of that fact);
+    ``seen`` (limit key → μ_B, the moment-matrix mode) is the μ_eff each limit's probe sees,
+    compared with the limit instead of the one μν."""
     comp = (
         f" — {sci(mu_eff / mu_dirac)} times below the current μν = {sci(mu_eff)} μB"
         if mu_eff > 0
@@ -100,13 +104,16 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
     )
     rows = []
     for lim in LIMITS.values():
-        ratio = f"{mu_eff / lim.value:.2g}" if mu_eff > 0 else "—"
+        if seen:
+            ratio = f"its μ_eff = {sci(seen[lim.key])} μB, μ_eff/limit = {seen[lim.key] / lim.value:.2g}"
+        else:
+            ratio = f"μν/limit = {mu_eff / lim.value:.2g}" if mu_eff > 0 else "μν/limit = —"
         tip = html.escape(lim.caveats or lim.source, quote=True)
         rows.append(
             f"<tr title='{tip}'><td>{html.escape(lim.label)}, {lim.year} ({lim.kind})</td>"
             f"<td>{sci(lim.value)} μB ({html.escape(lim.cl)})</td>"
-            f"<td>bounds: {html.escape(lim.constrains)}</td>"
-            f"<td>μν/limit = {ratio}</td>"
+            f"<td>bounds: {html.escape(PROBES[lim.key].description)}</td>"
+            f"<td>{ratio}</td>"
             f"<td class='nac-source'>{html.escape(lim.source)}</td></tr>"
         )
     return (
@@ -117,7 +124,14 @@ def page_html(mu_eff: float, m_nu: float, mu_dirac: float) -> str:
         f"<table class='nac-readout nac-limits'>{''.join(rows)}</table></div>"
         "<div class='nac-source'>Each experiment bounds its own effective moment (reactor ν̄ₑ, the "
         "solar flavour mixture, or a sum over all states for stars): μν/limit is an "
-        "order-of-magnitude comparison.</div>"
+        "order-of-magnitude comparison."
+        + (
+            " With the moment matrix, each row compares the limit with the effective moment its "
+            "own source sees (explorer.physics.probes); below 1 the matrix is allowed by it."
+            if seen
+            else ""
+        )
+        + "</div>"
     )
 
 

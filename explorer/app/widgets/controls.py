@@ -217,14 +217,22 @@ def describe(p, value) -> str:
     return f"{p.label} = {number(value, p.fmt)}{unit}"
 
 
-def make_widget(p, value=None, classes=()):
+def make_widget(p, value=None, classes=(), toggled=None):
     """The widget of one registry entry (not yet linked), showing ``value`` if given (as the
     state will: built with it, the link to the state sends nothing) and carrying the CSS
-    ``classes``."""
+    ``classes``. ``toggled``: a dict in which controls shown in the same case (the same
+    ``only_when``) share one Layout, whose display the dashboard toggles for all of them."""
     desc = p.label + p.unit_suffix
 
     def layout(width):  # a control shown only in some case has its own (its display toggles)
-        return widgets.Layout(width=width) if p.only_when else shared(widgets.Layout, width=width)
+        if not p.only_when:
+            return shared(widgets.Layout, width=width)
+        if toggled is None:
+            return widgets.Layout(width=width)
+        key = (p.only_when, width)
+        if key not in toggled:
+            toggled[key] = widgets.Layout(width=width)
+        return toggled[key]
 
     common = dict(description=desc, tooltip=p.help, _dom_classes=tuple(classes))
     if value is not None:
@@ -268,13 +276,14 @@ class Controls:
     def __init__(self, state: ExplorerState):
         self.state = state
         self.widgets = {}
+        toggled: dict = {}  # one Layout per case a control is shown in (Param.only_when)
         for p in PARAMS:
             if p.kind == "none":
                 continue
             # presentation mode folds these away (a CSS class, no kernel work)
             parent = REGISTRY[p.only_when[0]] if p.only_when else p
             classes = (dom.ADVANCED,) if p.advanced or parent.advanced else ()
-            self.widgets[p.name] = make_widget(p, getattr(state, p.name), classes)
+            self.widgets[p.name] = make_widget(p, getattr(state, p.name), classes, toggled)
         self.links = [Binding(state, name, widget) for name, widget in self.widgets.items()]
         self.target_buttons = []
         for sym in TARGET_PRESETS:

@@ -14,7 +14,9 @@ from explorer.app.declare import dom
 from explorer.app.declare.channels import channel as as_channel
 from explorer.app.declare.channels import resolve
 from explorer.app.render.mapfigure import MapFigure
+from explorer.app.render.regionfigure import RegionFigure
 from explorer.app.state.pins import MAX_PINS
+from explorer.app.view.model import RegionView
 from explorer.app.view.readouts import readouts_html
 from explorer.app.widgets.controls import make
 
@@ -127,3 +129,35 @@ class ChannelPanel(widgets.VBox):
         self.figure.set_scale(scale)
         for fig in getattr(self, "map_figures", {}).values():
             fig.set_scale(scale)
+
+
+class RegionPanel(widgets.VBox):
+    """The figure's image with its heading and a text for screen readers; shown in the matrix
+    modes. :meth:`show` takes a :class:`RegionView` (None: nothing to show)."""
+
+    def __init__(self):
+        self.figure = RegionFigure()
+        self.image = make(widgets.Image, format="png", layout=dict(width="100%", height="auto"))
+        self.alt = make(widgets.HTML)
+        self.draws = 0
+        self.mode = ""  # the mode last drawn ("" when hidden)
+        heading = make(widgets.HTML, "<b>Moment matrix: the region each limit allows</b> "
+                       "<span class='nac-source'>(each limit bounds its own effective moment: "
+                       "explorer.physics.probes)</span>")  # fmt: skip
+        super().__init__([heading, self.image, self.alt],
+                         layout=widgets.Layout(flex="1 1 45%", min_width="300px",
+                                               max_width="760px", margin="0 0.5% 1em 0.5%",
+                                               display="none"),
+                         _dom_classes=(dom.REGION,))  # fmt: skip
+
+    def show(self, v: RegionView | None) -> None:
+        want = "none" if v is None else "flex"
+        if self.layout.display != want:
+            self.layout.display = want
+        self.mode = "" if v is None else v.mode
+        if v is None:
+            return
+        self.figure.update(v)
+        self.image.value = self.figure.render()
+        self.alt.value = f"<div class='nac-alt'>{html.escape(v.alt)}</div>"
+        self.draws += 1
