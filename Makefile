@@ -110,10 +110,11 @@ mutation: env
 
 # A class opening the link together: STUDENTS headless students (the page's protocol; their
 # browsers would run on their own laptops), all at once and then spread over SPREAD seconds,
-# with one real Chromium tab amid them; POOL pre-heated kernels (default: as many as STUDENTS).
+# with one real Chromium tab amid them; POOL pre-heated kernels (default: one per visitor, the
+# students and the tab).
 # SOAK=600: the students stay ten minutes, moving a slider every 2-10 s.
 bench-class: env browser
-	$(VPY) benchmarks/bench_students.py --students $(STUDENTS) --spread $(SPREAD) --soak $(SOAK) --pool $(if $(filter command line,$(origin POOL)),$(POOL),$(STUDENTS))
+	$(VPY) benchmarks/bench_students.py --students $(STUDENTS) --spread $(SPREAD) --soak $(SOAK) $(if $(filter command line,$(origin POOL)),--pool $(POOL))
 
 # What TABS Chromium tabs opened in the same second cost the browsers and the server (a browser
 # benchmark: the browsers share the server's cores here, unlike a class).

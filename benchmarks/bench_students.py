@@ -142,11 +142,17 @@ def _cpu(procs) -> dict:
 
 
 def wait_quiet(server, pool: int, load: float = 1.0, timeout: float = 600.0) -> None:
-    """Until the pool holds ``pool`` warm kernels and the 1-min load average is below ``load``."""
+    """Until the pool holds ``pool`` warm kernels (every kernel process idle: a kernel still
+    running the dashboard's notebook spends CPU) and the 1-min load average is below ``load``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.log().count("is filled with") >= 1 and len(server.kernels()) >= pool:
-            if os.getloadavg()[0] < load:
+        kernels = server.kernels()
+        if server.log().count("is filled with") >= 1 and len(kernels) >= pool:
+            before = _cpu(kernels)
+            time.sleep(2)
+            after = _cpu(kernels)
+            idle = all(after.get(pid, 0.0) - t < 0.05 for pid, t in before.items())
+            if idle and os.getloadavg()[0] < load:
                 return
         time.sleep(2)
     print(f"  (not quiet after {timeout:.0f} s: load {os.getloadavg()[0]:.2f})")
@@ -263,7 +269,9 @@ def main() -> None:
     ap.add_argument("--students", type=int, default=30)
     ap.add_argument("--spread", type=float, default=30.0, help="seconds over which arrivals spread")
     ap.add_argument("--soak", type=float, default=0.0, help="seconds the students stay (soak mode)")
-    ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: students)")
+    ap.add_argument(
+        "--pool", type=int, default=None, help="pre-heated kernels (default: every visitor's)"
+    )
     ap.add_argument("--no-tab", action="store_true", help="no real Chromium tab")
     ap.add_argument(
         "--max-load",
@@ -276,7 +284,8 @@ def main() -> None:
         "--no-previews", action="store_true", help="server without previews (a before/after)"
     )
     args = ap.parse_args()
-    pool = args.pool if args.pool is not None else args.students
+    # the real tab is one more visitor: the pool holds a kernel for it too
+    pool = args.pool if args.pool is not None else args.students + (not args.no_tab)
     extra = [f"--VoilaConfiguration.default_pool_size={pool}"]
     env = {"EXPLORER_PREVIEWS": "0"} if args.no_previews else {}
     with harness.Server("standalone", extra_args=extra, env=env) as server:
