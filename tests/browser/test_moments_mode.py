@@ -14,15 +14,7 @@ REGION = ".nac-region"
 
 
 def _open(browser, server, query, n_plots=2):
-    ctx = browser.new_context(viewport=harness.DESKTOP)
-    server.login(ctx)
-    page = ctx.new_page()
-    console = harness.Console(page)
-    page.goto(server.url(query), wait_until="commit", timeout=120_000)
-    dash = harness.Dashboard(page)
-    dash.wait_ready(n_plots, timeout=120)
-    dash.settle()
-    return ctx, dash, console
+    return harness.open_dashboard(browser, server, query, n_plots=n_plots)
 
 
 def _region_drawn(page) -> None:

@@ -29,15 +29,7 @@ def _smallest_text_px(page) -> list:
 
 
 def _open(browser, server, query, viewport, n_plots=2, scale=1):
-    ctx = browser.new_context(viewport=viewport, device_scale_factor=scale)
-    server.login(ctx)
-    page = ctx.new_page()
-    console = harness.Console(page)
-    page.goto(server.url(query), wait_until="commit", timeout=120_000)
-    dash = harness.Dashboard(page)
-    dash.wait_ready(n_plots, timeout=120)
-    dash.settle()
-    return ctx, dash, console
+    return harness.open_dashboard(browser, server, query, viewport, n_plots, scale)
 
 
 def test_presentation_mode_at_projector_width(browser, server, screenshot_dir):

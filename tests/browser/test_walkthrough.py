@@ -17,15 +17,7 @@ _BOX = "e => {const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.he
 
 
 def _open(browser, server, query, viewport=PROJECTOR, n_plots=2):
-    ctx = browser.new_context(viewport=viewport)
-    server.login(ctx)
-    page = ctx.new_page()
-    console = harness.Console(page)
-    page.goto(server.url(query), wait_until="commit", timeout=120_000)
-    dash = harness.Dashboard(page)
-    dash.wait_ready(n_plots, timeout=120)
-    dash.settle()
-    return ctx, dash, console
+    return harness.open_dashboard(browser, server, query, viewport, n_plots)
 
 
 def _boxes(page, selector) -> list:

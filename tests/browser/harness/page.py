@@ -309,3 +309,19 @@ def view_link(page) -> str:
         "([sel]) => new URL(document.querySelector(sel).getAttribute('href'), location.href).href",
         [VIEW_LINK],
     )
+
+
+def open_dashboard(browser, server, query: str, viewport=None, n_plots: int = 2, scale: float = 1):
+    """A new logged-in browser context on ``server``'s page for ``query``, its plots drawn and
+    settled: ``(context, Dashboard, Console)``; the caller closes the context."""
+    from .browser import DESKTOP, Console
+
+    ctx = browser.new_context(viewport=viewport or DESKTOP, device_scale_factor=scale)
+    server.login(ctx)
+    page = ctx.new_page()
+    console = Console(page)
+    page.goto(server.url(query), wait_until="commit", timeout=120_000)
+    dash = Dashboard(page)
+    dash.wait_ready(n_plots, timeout=120)
+    dash.settle()
+    return ctx, dash, console
