@@ -15,6 +15,8 @@ vectorised over rows instead of a copy of it. No argument checks: the checked ou
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 #: The search starts this far below T_max; a region lying wholly below counts as empty.
@@ -52,10 +54,38 @@ def candidates(A, B, d_values) -> np.ndarray:
 GRID, SUB, ROUNDS = _GRID, _SUB, _ROUNDS
 
 
+@cache
+def _unit(n: int) -> np.ndarray:
+    """``n`` evenly spaced fractions from 0 to 1 (read-only: shared by every call)."""
+    u = np.linspace(0.0, 1.0, n)
+    u.flags.writeable = False
+    return u
+
+
+def log_grid(a, b, n: int) -> np.ndarray:
+    """``n`` log-spaced points from ``a`` to ``b`` (> 0), both ends exact; for arrays ``a`` and
+    ``b`` one row per pair, shape ``a.shape + (n,)``. ``np.geomspace`` gives the same points
+    (to rounding) at four times the cost, which the crossover searches pay on every redraw.
+
+    >>> g = log_grid(1e-3, 10.0, 5)
+    >>> float(g[0]), float(g[-1]), bool(np.allclose(g, [1e-3, 1e-2, 1e-1, 1.0, 10.0], rtol=1e-14, atol=0))
+    (0.001, 10.0, True)
+    >>> np.round(log_grid(np.array([1.0, 2.0]), np.array([4.0, 8.0]), 3), 12).tolist()
+    [[1.0, 2.0, 4.0], [2.0, 4.0, 8.0]]
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    la = np.log(a)[..., None]
+    out = np.exp(la + (np.log(b)[..., None] - la) * _unit(n))
+    out[..., 0] = a
+    out[..., -1] = b
+    return out
+
+
 def search_grid(t_lo: float, t_hi: float, extra=None, n: int = _GRID) -> np.ndarray:
     """The search grid: ``n`` log-spaced points from ``t_lo`` to ``t_hi`` plus the ``extra``
     candidate points that lie between them."""
-    grid = np.geomspace(t_lo, t_hi, n)
+    grid = log_grid(t_lo, t_hi, n)
     if extra is not None and len(extra):
         extra = np.asarray(extra, dtype=float)
         grid = np.unique(np.concatenate((grid, extra[(extra > t_lo) & (extra < t_hi)])))
@@ -87,7 +117,7 @@ def refine_rows(log_ratio_rows, a, b, fa, fb, points: int = _SUB, rounds: int = 
     for _ in range(rounds):
         if not live.size:
             break
-        sub = np.geomspace(a[live], b[live], points, axis=1)
+        sub = log_grid(a[live], b[live], points)
         fs = np.asarray(log_ratio_rows(sub, live), dtype=float)
         # fs[:, -1] differs from fa by construction
         j = np.argmax((fs < 0) != neg_a[live, None], axis=1)
