@@ -318,12 +318,13 @@ class PanelFigure(Blitted):
         """Move the artists that the physics fixes: curves, shading, markers, edges, texts."""
         c = p.curves
         T, sm, em, total = c.T, c.sm, c.em, c.total
-        self.line_sm.set_data(T, sm)
-        self.line_total.set_data(T, total)
-        self.line_em_pos.set_data(T, np.where(em > 0, em, np.nan))
-        self.line_em_neg.set_data(T, np.where(em < 0, -em, np.nan))
+        _set_line(self.line_sm, T, sm)
+        _set_line(self.line_total, T, total)
+        _set_line(self.line_em_pos, T, np.where(em > 0, em, np.nan))
+        _set_line(self.line_em_neg, T, np.where(em < 0, -em, np.nan))
         lo, hi = float(T[0]), float(T[-1])
-        self.ax.set_xlim(lo, hi)
+        if self.ax.get_xlim() != (lo, hi):
+            self.ax.set_xlim(lo, hi)
         empty = not max(float(sm.max()), float(np.abs(em).max()), float(total.max())) > 0
         self.message.set_visible(empty)
         if empty:
@@ -366,3 +367,13 @@ class PanelFigure(Blitted):
                 text.set_position((item[1], 0.985))
                 text.set_text(item[0])
                 text.set_visible(True)
+
+
+def _set_line(line, x, y) -> None:
+    """``line.set_data(x, y)`` unless it already shows exactly these values: a curve that a
+    change leaves alone (the SM curve when μν moves) keeps its cached path, and the render
+    skips transforming its 2000 points again."""
+    old_x, old_y = line.get_data(orig=True)
+    if np.array_equal(old_x, x) and np.array_equal(old_y, y, equal_nan=True):
+        return
+    line.set_data(x, y)
