@@ -10,10 +10,10 @@
 (function () {
   "use strict";
   if (window.__nacPixels) return;
-  var cfg = Object.assign(
-    { panel: "nac-panel", pixelRatio: "nac-pixel-ratio", everyMs: 1000 },
-    window.__nacSessionConfig || {}
-  );
+  // class names from explorer.serving.pages (set in the page's head just before this script)
+  var cfg = window.__nacSessionConfig;
+  if (!cfg) return;
+  var everyMs = 1000; // how often the plots' size is checked
   var P = (window.__nacPixels = { sent: null, sends: 0 });
   function measure() {
     var imgs = document.querySelectorAll("." + cfg.panel + " img");
@@ -33,7 +33,7 @@
     P.sent = text;
     P.sends += 1;
   }
-  setInterval(send, cfg.everyMs);
+  setInterval(send, everyMs);
   window.addEventListener("resize", function () {
     setTimeout(send, 200);
   });

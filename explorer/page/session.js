@@ -5,7 +5,8 @@
  *   starting  - the page is up but the dashboard is not drawn yet: "Starting … (step k of 4)";
  *   failed    - it was not drawn within startTimeout seconds: message + Reload;
  *   lost      - the kernel's websocket closed and the page waits for it to reconnect;
- *   reconnected - it did (shown for a few seconds, once);
+ *   resyncing - it did; the controls stay frozen until the kernel has sent every widget's state
+ *               again (then "Reconnected." is shown for a few seconds);
  *   ended     - the kernel died or the connection cannot be restored: message + Reload, and
  *               every control is disabled so that nothing moves without effect.
  * Previews: on the standalone server the page's HTML carries, first in its body, a block
@@ -23,37 +24,25 @@
 (function () {
   "use strict";
   if (window.__nacSession) return;
-  var cfg = Object.assign(
-    {
-      dashboard: "nac-dashboard",
-      panel: "nac-panel",
-      viewLink: "nac-view-link",
-      banner: "nac-session-banner",
-      reload: "nac-session-reload",
-      preview: "nac-preview",
-      previewImage: "nac-preview-image",
-      startTimeout: 90,
-      startNoticeAfter: 1.5,
-      reconnectTimeout: 30,
-      lostNoticeAfter: 1.0,
-      maxFailedOpens: 4,
-      reconnectedFor: 4,
-    },
-    window.__nacSessionConfig || {}
-  );
+  // Names and timings come from explorer.serving.pages (SESSION_CONFIG and the class names of
+  // explorer.app.declare.dom), set in the page's head just before this script.
+  var cfg = window.__nacSessionConfig;
+  if (!cfg) return;
   var KERNEL_WS = /\/api\/kernels\/([^/?#]+)\/channels/;
   var S = (window.__nacSession = {
-    state: "starting", // starting | live | lost | ended | failed
+    state: "starting", // starting | live | lost | resyncing | ended | failed
     events: [], // [time ms, what] for tests and for the curious
     kernelId: null,
     openSockets: 0,
     failedOpens: 0,
     reconnects: 0,
+    unstuck: 0, // widget models freed from waiting for a reply lost with a connection
   });
   var t0 = performance.now();
   var unloading = false;
   var lostTimer = null;
   var lostNoticeTimer = null;
+  var resyncTimer = null;
   function log(what) {
     S.events.push([Math.round(performance.now() - t0), what]);
   }
@@ -277,9 +266,10 @@
     if (S.state === "ended" || S.state === "failed" || unloading) return;
     if (S.state !== "lost") {
       log("lost");
-      S.wasLive = S.state === "live";
+      S.wasLive = S.state === "live" || (S.state === "resyncing" && S.wasLive);
       S.state = "lost";
       freeze(true);
+      clearTimeout(resyncTimer);
       clearTimeout(lostNoticeTimer);
       lostNoticeTimer = setTimeout(function () {
         if (S.state === "lost")
@@ -291,6 +281,10 @@
       }, cfg.reconnectTimeout * 1000);
     }
   }
+  // Back from "lost": the socket is open again, and the widget manager asks the kernel for
+  // every widget's state (ipywidgets' restore on reconnection) and sets them on the page. A
+  // control moved before that reply is overwritten by it, and its message may never leave, so
+  // the controls stay frozen until the reply has come (or resyncTimeout seconds at most).
   function reconnected() {
     if (S.state !== "lost") return;
     log("reconnected");
@@ -298,12 +292,70 @@
     clearTimeout(lostNoticeTimer);
     S.reconnects += 1;
     S.failedOpens = 0;
+    S.state = "resyncing";
+    showBanner("reconnected", "Reconnected \u2014 bringing the controls up to date\u2026", false);
+    clearTimeout(resyncTimer);
+    resyncTimer = setTimeout(function () {
+      resynced("no widget states within " + cfg.resyncTimeout + " s");
+    }, cfg.resyncTimeout * 1000);
+  }
+  function resynced(why) {
+    if (S.state !== "resyncing") return;
+    log("resynced: " + why);
+    clearTimeout(resyncTimer);
+    unstick();
     freeze(false);
     S.state = S.wasLive ? "live" : "starting";
     showBanner("reconnected", "Reconnected.", false);
     setTimeout(function () {
       if (banner && banner.getAttribute("data-state") === "reconnected") hideBanner();
     }, cfg.reconnectedFor * 1000);
+  }
+  // ipywidgets sends a model's next change only once the kernel has answered the last one (its
+  // "idle" status; later changes wait in a buffer). A reply lost with the connection (a proxy
+  // that died while the kernel answered: seen in the hub test) leaves the model waiting for
+  // good: that control never sends again. Once the states have come back, nothing sent before
+  // the drop is still owed an answer worth waiting for, and page and kernel agree again: every
+  // model stops waiting and drops what it held back (the kernel's state has won). The fields are
+  // ipywidgets 8's WidgetModel's (_pending_msgs, _msg_buffer), reached through Voila's app.
+  function unstick() {
+    var app = window.jupyterapp;
+    var manager = app && app.widgetManager;
+    var models = manager && manager._models;
+    if (!models) return;
+    Object.keys(models).forEach(function (id) {
+      Promise.resolve(models[id]).then(
+        function (m) {
+          if (!m || typeof m._pending_msgs !== "number" || m._pending_msgs <= 0) return;
+          m._pending_msgs = 0;
+          m._msg_buffer = null;
+          m._msg_buffer_callbacks = null;
+          S.unstuck += 1;
+          log("unstuck " + id);
+        },
+        function () {}
+      );
+    });
+  }
+  // Whether a frame from the kernel is the widget states' reply (a v1 frame: a count of
+  // offsets, the offsets, then channel, header, parent header, metadata, content, buffers): a
+  // comm_msg whose content names the "update_states" method near its start.
+  function isStatesReply(data) {
+    if (!(data instanceof ArrayBuffer) || !decoder || data.byteLength < 64) return false;
+    var view = new DataView(data);
+    var n = view.getUint32(0, true);
+    if (view.getUint32(4, true) !== 0 || n < 6 || n > 64 || 8 * (n + 1) > data.byteLength) {
+      return false;
+    }
+    var at = function (i) {
+      return view.getUint32(8 * (i + 1), true);
+    };
+    var header = decoder.decode(new Uint8Array(data, at(1), Math.max(0, at(2) - at(1))));
+    if (header.indexOf('"comm_msg"') < 0) return false;
+    var start = at(4);
+    var end = Math.min(at(5), start + 512, data.byteLength);
+    if (!(start < end)) return false;
+    return decoder.decode(new Uint8Array(data, start, end - start)).indexOf('"update_states"') >= 0;
   }
 
   // ---- the kernel websocket ----------------------------------------------------------------
@@ -336,6 +388,7 @@
       });
       ws.addEventListener("message", function (ev) {
         inspect(ev.data);
+        if (S.state === "resyncing" && isStatesReply(ev.data)) resynced("widget states");
       });
       ws.addEventListener("close", function (ev) {
         if (opened) S.openSockets -= 1;

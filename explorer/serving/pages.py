@@ -15,11 +15,17 @@ from explorer.serving.previews import PREVIEWS_SETTING, log
 #: Timings of the page's session watcher (``explorer/page/session.js``), in seconds: how long a
 #: page may take to draw before it says it failed (``EXPLORER_START_TIMEOUT`` in the server's
 #: environment overrides it), how long a lost connection may take to come back before the
-#: session counts as ended.
+#: session counts as ended. The page does not reconnect by itself: Voila's kernel client
+#: (@jupyterlab/services) does, and when its check of the kernel (``GET /api/kernels/<id>``)
+#: meets a network error it tries again only after a random 10–30 s, then reopens the socket
+#: after up to 1–3 s more. A network drop of a few seconds can so take ≈ 35 s to heal:
+#: ``reconnectTimeout`` waits for that, with a margin for a busy server.
 SESSION_CONFIG = {
     "startTimeout": 90,
     "startNoticeAfter": 1.5,
-    "reconnectTimeout": 30,
+    "reconnectTimeout": 60,
+    # after a reconnection, the controls wait this long at most for the widgets' states
+    "resyncTimeout": 10,
     "lostNoticeAfter": 1.0,
     "maxFailedOpens": 4,
     "reconnectedFor": 4,

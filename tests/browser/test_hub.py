@@ -14,6 +14,7 @@ the idle culler, and nothing left running at the end.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import math
 import os
@@ -24,6 +25,8 @@ import harness
 import pytest
 from harness.hub import Hub
 from playwright.sync_api import Error as PlaywrightError
+
+from explorer.serving.frames import _offsets, v1_header
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,9 +63,31 @@ class Student:
             lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
         self.dash = harness.Dashboard(self.page)
+        # the kernel websockets' frames (time, direction, message type), for a failure to show
+        self.frames: collections.deque = collections.deque(maxlen=40)
+        self.page.on("websocket", self._watch_socket)
         self.ready_at: float | None = None
         self.first: dict = {}
         self.last_press = 0.0
+
+    def _watch_socket(self, ws) -> None:
+        name = ws.url.rsplit("/api/kernels/", 1)[-1][:8]
+        self.frames.append(f"{time.strftime('%H:%M:%S')} {name} open")
+
+        def seen(direction):
+            def on_frame(payload):
+                header = v1_header(payload) if isinstance(payload, bytes) else None
+                what = header.get("msg_type") if header else f"{len(payload)} B"
+                if what in ("stream", "error"):  # what the kernel printed: the content itself
+                    offsets = _offsets(payload)
+                    what += " " + payload[offsets[4] : offsets[5]].decode("utf-8", "replace")[:600]
+                self.frames.append(f"{time.strftime('%H:%M:%S')} {name} {direction} {what}")
+
+            return on_frame
+
+        ws.on("framesent", seen("→"))
+        ws.on("framereceived", seen("←"))
+        ws.on("close", lambda _ws: self.frames.append(f"{time.strftime('%H:%M:%S')} {name} closed"))
 
     def follow_link_and_log_in(self, hub: Hub, shots: str | None = None) -> None:
         self.page.goto(hub.url(f"/hub/user-redirect/{self.link}"), wait_until="load")
@@ -215,7 +240,28 @@ def test_pages_survive_the_hub_proxy_restarting(students, hub):
         before = s.dash.image_srcs()
         s.dash.nudge(s.dash.slider("μν"))
         s.last_press = time.monotonic()
-        s.dash.wait_images_change(before, timeout=30)
+        try:
+            s.dash.wait_images_change(before, timeout=30)
+        except PlaywrightError:
+            sliders = s.page.evaluate(
+                "() => Array.from(document.querySelectorAll('.noUi-handle')).map(h => "
+                "[h.getAttribute('aria-valuenow'), h.getAttribute('aria-valuemax'), "
+                "h.offsetParent !== null, !!h.closest('[inert]'), h === document.activeElement])"
+            )
+            s.dash.nudge(s.dash.slider("μν"))
+            s.page.wait_for_timeout(3000)
+            raise AssertionError(
+                f"slider handles (now, max, visible, inert, focused): {sliders}\n"
+                f"{name}'s page came back but a key press did not redraw: "
+                f"{harness.session(s.page)}\nframes: {list(s.frames)}\n"
+                f"console: {list(s.console.lines)[-12:]}\nthe hub log's"
+                f" lines on websockets and on kernel {s.first['kernel']}:\n"
+                + "\n".join(
+                    ln
+                    for ln in hub.log().splitlines()
+                    if s.first["kernel"] in ln or "ebsocket" in ln or "onnection" in ln
+                )[-6000:]
+            ) from None
         assert not s.page.locator(harness.BANNER + "[data-state=ended]").count(), name
 
 

@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import harness
 import pytest
 
+from explorer.serving.pages import SESSION_CONFIG
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ENDED_TEXT = "This session has ended — the plots no longer follow the controls."
@@ -130,10 +132,14 @@ def test_dropped_websocket_with_the_kernel_alive_reconnects_by_itself(context, s
     time.sleep(3.0)
     assert harness.session(page)["state"] == "lost"
     context.set_offline(False)
-    harness.wait_session(page, "live", timeout=40)
+    # Voila's kernel client checks the kernel again only 10–30 s after a check met the network
+    # error (explorer.serving.pages.SESSION_CONFIG): the page must wait that long, and no longer
+    harness.wait_session(page, "live", timeout=SESSION_CONFIG["reconnectTimeout"] + 10)
     assert server.kernel(kid) is not None
     s = harness.session(page)
     assert s["events"].count("reconnected") == 1, s
+    # the controls were unfrozen by the widgets' states coming back, not by the fallback timer
+    assert "resynced: widget states" in s["events"], s
     assert s["state"] == "live" and s["endedBecause"] is None, s
     # the page works again: a key press redraws, from the same kernel
     dash.page.evaluate("() => {}")
@@ -144,6 +150,44 @@ def test_dropped_websocket_with_the_kernel_alive_reconnects_by_itself(context, s
     assert harness.broken_icons(page) == 0
     banner = page.locator(harness.BANNER)
     assert banner.count() == 0 or "Reconnected" in banner.inner_text()
+
+
+# Every slider model of the page waits for the kernel's answer to its last change, as when that
+# answer was lost with a dying proxy (ipywidgets then sends the model's changes no more).
+_STICK_SLIDERS = """async () => {
+  const models = await Promise.all(Object.values(window.jupyterapp.widgetManager._models));
+  let n = 0;
+  for (const m of models) {
+    if (m && /Slider/.test(m.get("_model_name"))) { m._pending_msgs = 1; n += 1; }
+  }
+  return n;
+}"""
+
+
+def test_an_answer_lost_with_the_connection_leaves_no_control_stuck(context, server):
+    server.login(context)
+    dash = _open(context, server)
+    page = dash.page
+    stuck = page.evaluate(_STICK_SLIDERS)
+    assert stuck >= 3, stuck
+    before = dash.image_srcs()
+    dash.nudge(dash.slider("μν"))
+    time.sleep(3.0)
+    assert dash.image_srcs() == before, "the premise: a waiting model sends nothing"
+    context.set_offline(True)
+    page.evaluate(
+        "() => window.__nacSession.sockets.filter(ws => ws.readyState === 1)"
+        ".forEach(ws => ws.close())"
+    )
+    time.sleep(3.0)
+    context.set_offline(False)
+    harness.wait_session(page, "live", timeout=SESSION_CONFIG["reconnectTimeout"] + 10)
+    # the slider sends again: a key press redraws
+    before = dash.image_srcs()
+    dash.nudge(dash.slider("μν"))
+    dash.wait_images_change(before, timeout=20)
+    s = harness.session(page)
+    assert s["unstuck"] >= stuck, s
 
 
 def test_three_kernel_deaths_in_a_row_then_a_new_page_works(context, server):

@@ -3,7 +3,9 @@ console-error filter."""
 
 from __future__ import annotations
 
+import collections
 import os
+import time
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a root user in a closed network (see .library/env machines notes): no sandbox, no GPU,
@@ -69,14 +71,17 @@ def is_ours(message_url: str, text: str) -> bool:
 
 
 class Console:
-    """Console errors and uncaught exceptions of a page, with what is not ours filtered out."""
+    """Console errors and uncaught exceptions of a page, with what is not ours filtered out;
+    ``lines`` keeps the last 200 messages of any kind, timed, for a failing test to print."""
 
     def __init__(self, page):
         self.errors: list[str] = []
+        self.lines: collections.deque[str] = collections.deque(maxlen=200)
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
     def _on_console(self, msg):
+        self.lines.append(f"{time.strftime('%H:%M:%S')} {msg.type}: {msg.text[:300]}")
         if msg.type == "error":
             url = (msg.location or {}).get("url", "")
             if is_ours(url, msg.text):

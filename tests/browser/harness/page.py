@@ -260,7 +260,7 @@ def sha256(data: bytes) -> str:
 
 # The serving layer's session watcher (explorer/page/session.js): its state and its banner.
 _SESSION = """() => { const s = window.__nacSession; if (!s) return null;
-  return {state: s.state, events: s.events.map(e => e[1]), reconnects: s.reconnects,
+  return {state: s.state, events: s.events.map(e => e[1]), reconnects: s.reconnects, unstuck: s.unstuck,
           endedBecause: s.endedBecause || null, readyAt: s.readyAt || null}; }"""
 
 # ipywidgets marks a widget whose kernel connection is gone with this class and draws a
