@@ -350,7 +350,8 @@
     var at = function (i) {
       return view.getUint32(8 * (i + 1), true);
     };
-    var header = decoder.decode(new Uint8Array(data, at(1), Math.max(0, at(2) - at(1))));
+    if (!(at(1) <= at(2) && at(2) <= data.byteLength)) return false;
+    var header = decoder.decode(new Uint8Array(data, at(1), at(2) - at(1)));
     if (header.indexOf('"comm_msg"') < 0) return false;
     var start = at(4);
     var end = Math.min(at(5), start + 512, data.byteLength);
