@@ -19,6 +19,7 @@ What it adds to Voila 0.5, one module each (and docs/deploy.md, docs/security.md
 * previews (:mod:`explorer.serving.previews`, standalone server): the page's own first plots, drawn by
   this process for the page's query string and shown in place at once, until its kernel draws
   the live ones (a cold kernel, a class opening the link together);
+* the memory a class leaves behind given back to the system (:mod:`explorer.serving.memory`);
 * lighter kernels (:mod:`explorer.serving.kernel`): the standalone server's ``python3`` kernel is
   ipykernel without its debugger (debugpy costs every kernel 28 MB and 0.5 s at start, and a
   dashboard page never debugs) and without IPython's history database.
@@ -139,6 +140,9 @@ def install() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run standalone Voila as the ``voila`` command does, with pre-heated kernels and the fixes."""
+    from explorer.serving import memory
+
+    memory.limit_arenas()  # first: before any thread allocates (explorer/serving/memory.py)
     from traitlets.config import Config
 
     from explorer.serving.voila_internals import voila_class
@@ -153,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
 
     install()
     use_lean_kernel()
+    memory.start_giving_back()
     config = Config()
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.default_pool_size = 1
