@@ -147,3 +147,30 @@ def test_curve_colours_stay_apart_for_deuteranopes_and_styles_differ():
         assert d > 0.15, (a, b, d)
     styles = {k: (str(v["ls"]), v["lw"]) for k, v in STYLES.items()}
     assert len(set(styles.values())) == len(styles)
+
+
+@pytest.mark.parametrize("channel", ["electron", "nucleus"])
+def test_an_axis_moved_by_whole_decades_redraws_only_its_labels(channel, monkeypatch):
+    """Fixed axes (8 decades), μν 6.4·10⁻¹⁰ → 1.28·10⁻⁹ μB on Xe: the dσ/dT axis moves up by
+    whole decades and nothing else of the static layer changes. The render draws no full frame
+    (the grid stays where it was; the labels are drawn on the layer's blank strip) and gives the
+    pixels of a full draw — the new numbers included."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = PanelFigure(channel)
+    s = ExplorerState()
+    s.update(target="Xe", axes="fixed", mu=6.4e-10)
+    fig.update(compute_view(channel, s))
+    fig.render()
+    ylim, key, labels = fig.ax.get_ylim(), fig.frame_key(), fig.y_labels.key()[1]
+    s.update(mu=1.28e-9)
+    fig.update(compute_view(channel, s))
+    assert fig.ax.get_ylim() != ylim and fig.frame_key() == key  # the case of this test
+    assert fig.y_labels.key()[1] != labels
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    blit = _pixels(fig.render())
+    assert draws == []
+    assert np.array_equal(blit, _pixels(render_png(fig.figure)))
+    assert draws  # (the full draw for the comparison)

@@ -27,6 +27,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from explorer.app.declare.channels import channel as as_channel
 from explorer.app.declare.fmt import energy
+from explorer.app.render.decades import DecadeLabels
 from explorer.app.render.figdata import bands, y_limits
 from explorer.app.render.loop import Blitted, encode_png, render_png
 from explorer.app.render.style import (
@@ -77,6 +78,7 @@ class PanelFigure(Blitted):
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
                                  va="bottom", fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self._pins_off = {}  # pin index → "above" or "below" the dσ/dT axis
+        self.y_labels = DecadeLabels(ax)
         self._dynamic = [
             *self.pin_lines,
             self.shade,
@@ -192,8 +194,13 @@ class PanelFigure(Blitted):
         )
 
     def frame_key(self) -> tuple:
-        return (self.ax.get_xlim(), self.ax.get_ylim(), self.title.get_text(), self._edges_key,
-                self._legend_keys)  # fmt: skip
+        """The static layer's key: a dσ/dT axis moved by whole decades keeps it (the grid stays
+        in place); only its labels (:meth:`frame_labels`) are drawn again."""
+        return (self.ax.get_xlim(), self.y_labels.fractions, self.title.get_text(),
+                self._edges_key, self._legend_keys)  # fmt: skip
+
+    def frame_labels(self) -> DecadeLabels:
+        return self.y_labels
 
     def moving(self) -> list:
         return self._dynamic
@@ -244,6 +251,7 @@ class PanelFigure(Blitted):
         limits = y_limits(p.curves, None if view.y_fit else view.y_decades, current)
         if limits is not None and limits != self.ax.get_ylim():
             self.ax.set_ylim(*limits)
+        self.y_labels.update()
         self._vline(self.vline_thr, view.threshold, True)
         self._show_pins(view)
         self._mark_off_scale(view)

@@ -42,6 +42,8 @@ class Blitted:
     figure: Figure
     _background: object = None
     _bg_key: object = None
+    _strip: object = None  # the static layer's label strip without its labels
+    _labels_key: object = None
 
     def frame_key(self) -> tuple:
         """What the cached static layer depends on: when it changes, the next render draws the
@@ -61,16 +63,36 @@ class Blitted:
         """Draw what the figure adds over the moving artists (``new_frame``: the static layer was
         just drawn in full)."""
 
+    def frame_labels(self):
+        """Labels of the static layer that change more often than the rest of it, or None: an
+        object with ``texts`` (animated artists), ``key()`` (what their pixels depend on beyond
+        :meth:`frame_key`) and ``strip()`` (the region holding them and nothing else that
+        changes with them; :class:`~explorer.app.render.decades.DecadeLabels`)."""
+        return None
+
     def render(self) -> bytes:
         """Draw the current state over the cached static layer and return PNG bytes."""
         canvas = self.figure.canvas
         key = self.frame_key()
+        labels = self.frame_labels()
+        labels_key = labels.key() if labels is not None else None
         new_frame = self._background is None or key != self._bg_key
         if new_frame:
             self.draw_frame(canvas)
-            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+            if labels is not None:  # the layer's strip without its labels, for a relabelling
+                self._strip = canvas.copy_from_bbox(labels.strip())
         else:
             canvas.restore_region(self._background)
+        relabel = labels is not None and not new_frame and labels_key != self._labels_key
+        if relabel:
+            canvas.restore_region(self._strip)
+        if labels is not None and (new_frame or relabel):
+            for a in labels.texts:
+                if a.get_visible():
+                    self.figure.draw_artist(a)
+        if new_frame or relabel:  # the static layer as it is now, its labels included
+            self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
+            self._labels_key = labels_key
         for a in self.moving():
             if a.get_visible():
                 self.figure.draw_artist(a)
