@@ -56,3 +56,27 @@ def test_lean_kernel_runs_code_without_debugger_or_history(monkeypatch):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+@pytest.mark.slow
+def test_lean_kernel_leaves_at_once_on_shutdown_without_python_exit(monkeypatch, tmp_path):
+    """A shutdown request ends the process with status 0 and skips the interpreter's exit: an
+    ``atexit`` handler registered in the kernel never runs (with Python's exit it would write its
+    file), so neither do IPython's reset and the teardown it stands for."""
+    monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
+    use_lean_kernel()
+    km, kc = start_new_kernel(kernel_name="python3")
+    witness = tmp_path / "atexit-ran"
+    try:
+        kc.execute_interactive(
+            f"import atexit\natexit.register(lambda: open({str(witness)!r}, 'w').close())",
+            timeout=60,
+        )
+        process = km.provisioner.process
+        km.shutdown_kernel(now=False)  # the page's way: a shutdown request, then a wait
+        assert process.wait(10) == 0
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+    assert not witness.exists()
