@@ -108,14 +108,18 @@ def visit(server, v: Visit, t0: float, cpu_before: dict, soak_until: float = 0.0
     return v
 
 
-def real_tab(server, query: str, out: dict) -> None:
-    """One Chromium tab: request → both live plots, and the bytes it received."""
+def real_tab(server, query: str, out: dict, ready: threading.Event, go: threading.Event) -> None:
+    """One Chromium tab: request → both live plots, and the bytes it received. The browser is
+    started and its tab opened (blank) before the class arrives (``ready``): a student's browser
+    is running before the link is clicked, so only the page counts (``go``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = harness.launch_browser(p)
         try:
             page = browser.new_page(viewport=harness.DESKTOP)
+            ready.set()
+            go.wait()
             t = time.monotonic()
             page.goto(server.url(query), wait_until="commit", timeout=120_000)
             harness.Dashboard(page).wait_ready(timeout=120)
@@ -127,6 +131,7 @@ def real_tab(server, query: str, out: dict) -> None:
             )
             page.close(run_before_unload=True)
         finally:
+            ready.set()  # a browser that failed to start does not hold the class back
             browser.close()
 
 
@@ -167,8 +172,6 @@ def run_round(server, n: int, spread: float, soak: float, tab: bool, seed: int) 
         visits.append(Visit(f"target={target}&mu={mu:.4g}", target, float(f"{mu:.4g}")))
     kernels_before = _cpu(server.kernels())
     server_before = _cpu([server.proc_info()])
-    start = time.monotonic()
-    soak_until = start + spread + soak if soak else 0.0
     delays = sorted(rng.uniform(0, spread) for _ in range(n)) if spread else [0.0] * n
 
     def go(v, delay):
@@ -178,12 +181,22 @@ def run_round(server, n: int, spread: float, soak: float, tab: bool, seed: int) 
     threads = [
         threading.Thread(target=go, args=(v, d)) for v, d in zip(visits, delays, strict=True)
     ]
+    tab_out: dict = {}
+    tab_ready, tab_go = threading.Event(), threading.Event()
+    tab_thread = threading.Thread(
+        target=real_tab, args=(server, "target=Xe&mu=3e-11", tab_out, tab_ready, tab_go)
+    )
+    if tab:
+        tab_thread.start()
+        tab_ready.wait(120)
+    start = time.monotonic()
+    soak_until = start + spread + soak if soak else 0.0
     for t in threads:
         t.start()
-    tab_out: dict = {}
     if tab:
         time.sleep(min(1.0, spread / 2))
-        real_tab(server, "target=Xe&mu=3e-11", tab_out)
+        tab_go.set()
+        tab_thread.join()
     for t in threads:
         t.join()
     server_cpu = sum(_cpu([server.proc_info()]).values()) - sum(server_before.values())
