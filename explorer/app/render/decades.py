@@ -32,6 +32,7 @@ class DecadeLabels:
         ax.tick_params(axis="y", labelleft=False)
         self.texts: list = []
         self.fractions: tuple = ()
+        self._ylim = None  # the limits the labels were last put on
 
     def _new_text(self):
         text = self.ax.text(0.0, np.nan, "", visible=False)
@@ -41,8 +42,11 @@ class DecadeLabels:
         self.texts.append(text)
 
     def update(self) -> None:
-        """Put a label on every tick of the current y limits (matplotlib's tick locator)."""
-        lo, hi = self.ax.get_ylim()
+        """Put a label on every tick of the current y limits (matplotlib's tick locator); the
+        same limits as last time: nothing to do."""
+        if self.ax.get_ylim() == self._ylim:
+            return
+        lo, hi = self._ylim = self.ax.get_ylim()
         ticks = self.ax.yaxis.get_major_locator().tick_values(lo, hi)
         span = math.log10(hi / lo)
         shown = [t for t in ticks if lo * (1 - 1e-9) <= t <= hi * (1 + 1e-9)]
