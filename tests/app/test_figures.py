@@ -52,7 +52,7 @@ def test_a_new_y_range_pastes_the_legend_and_gives_the_pixels_of_a_full_draw(cha
     s.update(mu=3e-11)
     fig.update(compute_view(channel, s))
     fig.render()
-    ylim, keys = fig.ax.get_ylim(), fig._legend_keys
+    ylim, keys = fig.ax.get_ylim(), fig.legend.keys
     drawn = []
     original = Legend.draw
     monkeypatch.setattr(
@@ -63,7 +63,7 @@ def test_a_new_y_range_pastes_the_legend_and_gives_the_pixels_of_a_full_draw(cha
     s.update(mu=1e-10)
     fig.update(compute_view(channel, s))
     blit = _pixels(fig.render())
-    assert fig.ax.get_ylim() != ylim and fig._legend_keys == keys  # the case of this test
+    assert fig.ax.get_ylim() != ylim and fig.legend.keys == keys  # the case of this test
     assert drawn == []  # pasted, not drawn
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
     assert drawn  # (the full draw for the comparison did draw it)
@@ -103,15 +103,38 @@ def test_off_scale_markers_are_named_at_the_edge_and_the_legend_lists_what_is_dr
     left = fig.off_left.get_text()
     assert "◀ crossover 0.213 eV" in left and "eq. 16 scale" in left
     assert fig.off_right.get_text() == ""
-    labels = [t.get_text() for t in fig._legend.get_texts()]
+    labels = [t.get_text() for t in fig.legend.legend.get_texts()]
     assert "crossover" not in labels and "|EM| ≥ SM" not in labels
     assert {"SM (weak)", "total", "Tmax", "threshold"} <= set(labels)
     # in fit axes everything is in range again
     s.axes = "fit"
     fig.update(compute_view("nucleus", s))
     assert fig.off_left.get_text() == "" and "crossover" in [
-        t.get_text() for t in fig._legend.get_texts()
+        t.get_text() for t in fig.legend.legend.get_texts()
     ]
+
+
+def test_a_new_legend_below_the_axes_redraws_only_the_legend(monkeypatch):
+    """The CEvNS threshold moved past the T axis (Ge at 1 MeV: 0.01 → 0.5 keV) takes "threshold"
+    out of the legend and changes nothing else of the static layer: the render draws no full
+    frame (the legend is drawn on the layer's blank strip) and gives the pixels of a full draw."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = PanelFigure("nucleus")
+    s = ExplorerState(thr_n=0.01)
+    fig.update(compute_view("nucleus", s))
+    fig.render()
+    key, entries = fig.frame_key(), fig.legend.keys
+    s.update(thr_n=0.5)
+    fig.update(compute_view("nucleus", s))
+    assert fig.frame_key() == key and fig.legend.keys != entries  # the case of this test
+    assert "threshold" in dict(entries) and "threshold" not in dict(fig.legend.keys)
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    blit = _pixels(fig.render())
+    assert draws == []
+    assert np.array_equal(blit, _pixels(render_png(fig.figure)))
 
 
 def test_threshold_above_the_axis_is_named_at_the_right_edge():
@@ -174,3 +197,27 @@ def test_an_axis_moved_by_whole_decades_redraws_only_its_labels(channel, monkeyp
     assert draws == []
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
     assert draws  # (the full draw for the comparison)
+
+
+def test_a_legend_too_tall_for_its_strip_redraws_the_whole_frame(monkeypatch):
+    """Were a legend to reach above its strip (a band moved down to 40 px here; no real legend
+    does), its changes are part of the static layer's key: the frame is drawn in full."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from explorer.app.render import labels
+
+    monkeypatch.setattr(labels, "band", lambda ax: 40.0)
+    fig = PanelFigure("nucleus")
+    s = ExplorerState(thr_n=0.01)
+    fig.update(compute_view("nucleus", s))
+    fig.render()
+    key = fig.frame_key()
+    s.update(thr_n=0.5)
+    fig.update(compute_view("nucleus", s))
+    assert not fig.legend.fits and fig.frame_key() != key
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    blit = _pixels(fig.render())
+    assert draws == [1]
+    assert np.array_equal(blit, _pixels(render_png(fig.figure)))

@@ -34,7 +34,7 @@ def test_a_pin_keeps_the_curve_it_was_made_from_and_the_live_one_moves():
     live = np.asarray(dash.panels["electron"].figure.line_total.get_ydata())
     # μν 3×10⁻¹¹ → 10⁻¹⁰: the total grows at most by (10/3)², reached where the EM term rules
     assert 0.98 * (10 / 3) ** 2 < np.nanmax(live / line) <= (10 / 3) ** 2 * (1 + 1e-12)
-    legend = [t.get_text() for t in dash.panels["electron"].figure._legend.get_texts()]
+    legend = [t.get_text() for t in dash.panels["electron"].figure.legend.legend.get_texts()]
     assert "pin 1: μν = 3×10⁻¹¹ μB" in legend  # what differs from the live view (issue 23)
     assert "Pin 1" in dash.panels["electron"].readout.value
     assert "Xe, ν̄ₑ, Eν = 1.5 MeV, μν = 3×10⁻¹¹ μB" in dash.panels["electron"].readout.value
@@ -168,7 +168,7 @@ def test_a_pin_wholly_off_the_dsigma_axis_is_named_in_the_legend_not_silently_lo
     dash.pin("electron")
 
     def legend():
-        return fig._legend.get_texts()  # the legend is rebuilt when its entries change
+        return fig.legend.legend.get_texts()  # the legend is rebuilt when its entries change
 
     # just pinned: it lies on the live total, and says so (issue 23)
     assert fig.pin_lines[0].get_visible()

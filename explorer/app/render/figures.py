@@ -27,8 +27,8 @@ from matplotlib.transforms import blended_transform_factory
 
 from explorer.app.declare.channels import channel as as_channel
 from explorer.app.declare.fmt import energy
-from explorer.app.render.decades import DecadeLabels
 from explorer.app.render.figdata import bands, y_limits
+from explorer.app.render.labels import DecadeLabels, LegendLayer
 from explorer.app.render.loop import Blitted, encode_png, render_png
 from explorer.app.render.style import (
     COLORS,
@@ -52,9 +52,10 @@ class PanelFigure(Blitted):
     """The figure of one channel (``"electron"`` or ``"nucleus"``), built once.
 
     Rendering blits: the static layer (frame, ticks, grid, labels, legend, title, binding edges) is
-    drawn once per set of axis limits, title and edges and kept as a bitmap; :meth:`render`
+    drawn once per T range, dσ/dT tick places, title and edges and kept as a bitmap; :meth:`render`
     restores it and draws only the artists that data move (curves, shading, crossover marker and
-    text, vertical lines, Eν). The y limits snap to whole decades, and move only when the curves
+    text, vertical lines, Eν). The dσ/dT decade labels and the legend are redrawn alone when only
+    they change (:mod:`explorer.app.render.labels`). The y limits snap to whole decades, and move only when the curves
     leave the top two decades or outgrow the axis, so that
     most slider moves keep the static layer.
     """
@@ -71,8 +72,7 @@ class PanelFigure(Blitted):
         self.energy_text = fig.text(0.985, 0.96, "", ha="right", va="center",
                                     fontsize=FONT["note"])  # fmt: skip
         self._handles = legend_handles(ch)
-        self._legend, self._legend_keys = None, ()
-        self._legend_pixels = self._legend_stamp = None  # the legend's last drawn pixels
+        self.legend = LegendLayer(ax)
         self.off_left = ax.text(0.01, 0.1, "", transform=ax.transAxes, ha="left", va="bottom",
                                 fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
@@ -195,37 +195,17 @@ class PanelFigure(Blitted):
 
     def frame_key(self) -> tuple:
         """The static layer's key: a dσ/dT axis moved by whole decades keeps it (the grid stays
-        in place); only its labels (:meth:`frame_labels`) are drawn again."""
+        in place), and so does a new legend that fits below the axes; only they are drawn again
+        (:meth:`frame_labels`)."""
+        legend = () if self.legend.fits else self.legend.keys
         return (self.ax.get_xlim(), self.y_labels.fractions, self.title.get_text(),
-                self._edges_key, self._legend_keys)  # fmt: skip
+                self._edges_key, legend)  # fmt: skip
 
-    def frame_labels(self) -> DecadeLabels:
-        return self.y_labels
+    def frame_labels(self) -> tuple:
+        return (self.y_labels, self.legend)
 
     def moving(self) -> list:
         return self._dynamic
-
-    def draw_frame(self, canvas) -> None:
-        """A full draw, except that a legend drawn before at this resolution is pasted, not
-        drawn again: it sits below the axes, apart from every other artist, and changes only
-        when it is rebuilt (:meth:`_mark_off_scale`), while its ten texts and their layout cost a
-        third of a full draw (most of which follow a new dσ/dT axis range and nothing else)."""
-        legend = self._legend
-        stamp = (legend, self.figure.dpi, canvas.get_width_height())
-        if legend is not None and self._legend_stamp == stamp:
-            legend.set_visible(False)
-            try:
-                canvas.draw()
-            finally:
-                legend.set_visible(True)
-            canvas.restore_region(self._legend_pixels)
-            return
-        canvas.draw()
-        if legend is not None:
-            # two pixels round the legend's box: its anti-aliased edges, nothing else's
-            box = legend.get_window_extent(canvas.get_renderer()).padded(2)
-            self._legend_pixels = canvas.copy_from_bbox(box)
-            self._legend_stamp = stamp
 
     @staticmethod
     def _vline(line: Line2D, x: float, show: bool) -> None:
@@ -316,11 +296,8 @@ class PanelFigure(Blitted):
             **{k: bool(lo <= x <= hi) for k, x in markers.items() if k != "cross"},
         }
         keys = tuple((k, self._handles[k].get_label()) for k in self._handles if drawn.get(k))
-        if keys != self._legend_keys:
-            if self._legend is not None:
-                self._legend.remove()
-            self._legend = add_legend(self.figure, [self._handles[k] for k, _ in keys])
-            self._legend_keys = keys
+        if keys != self.legend.keys:
+            self.legend.show(add_legend(self.figure, [self._handles[k] for k, _ in keys]), keys)
 
     def _show_physics(self, p) -> None:
         """Move the artists that the physics fixes: curves, shading, markers, edges, texts."""

@@ -42,8 +42,8 @@ class Blitted:
     figure: Figure
     _background: object = None
     _bg_key: object = None
-    _strip: object = None  # the static layer's label strip without its labels
-    _labels_key: object = None
+    _label_strips: tuple = ()  # each label group's strip of the static layer, without its labels
+    _labels_keys: tuple = ()
 
     def frame_key(self) -> tuple:
         """What the cached static layer depends on: when it changes, the next render draws the
@@ -63,36 +63,35 @@ class Blitted:
         """Draw what the figure adds over the moving artists (``new_frame``: the static layer was
         just drawn in full)."""
 
-    def frame_labels(self):
-        """Labels of the static layer that change more often than the rest of it, or None: an
-        object with ``texts`` (animated artists), ``key()`` (what their pixels depend on beyond
-        :meth:`frame_key`) and ``strip()`` (the region holding them and nothing else that
-        changes with them; :class:`~explorer.app.render.decades.DecadeLabels`)."""
-        return None
+    def frame_labels(self) -> tuple:
+        """Groups of labels of the static layer that change more often than the rest of it
+        (none by default), each with ``key()`` (what its pixels depend on beyond
+        :meth:`frame_key`), ``strip()`` (a region holding all it draws and nothing else that
+        changes with it, apart from every other group's strip) and ``draw(figure)``; a group
+        that changed alone is drawn again over its strip as the layer had it without labels
+        (:mod:`explorer.app.render.labels`)."""
+        return ()
 
     def render(self) -> bytes:
         """Draw the current state over the cached static layer and return PNG bytes."""
         canvas = self.figure.canvas
         key = self.frame_key()
-        labels = self.frame_labels()
-        labels_key = labels.key() if labels is not None else None
+        groups = self.frame_labels()
+        keys = tuple(g.key() for g in groups)
         new_frame = self._background is None or key != self._bg_key
         if new_frame:
-            self.draw_frame(canvas)
-            if labels is not None:  # the layer's strip without its labels, for a relabelling
-                self._strip = canvas.copy_from_bbox(labels.strip())
+            self.draw_frame(canvas)  # the groups are animated: not drawn here
+            self._label_strips = tuple(canvas.copy_from_bbox(g.strip()) for g in groups)
         else:
             canvas.restore_region(self._background)
-        relabel = labels is not None and not new_frame and labels_key != self._labels_key
-        if relabel:
-            canvas.restore_region(self._strip)
-        if labels is not None and (new_frame or relabel):
-            for a in labels.texts:
-                if a.get_visible():
-                    self.figure.draw_artist(a)
-        if new_frame or relabel:  # the static layer as it is now, its labels included
+        redrawn = [i for i, k in enumerate(keys) if new_frame or k != self._labels_keys[i]]
+        for i in redrawn:
+            if not new_frame:
+                canvas.restore_region(self._label_strips[i])
+            groups[i].draw(self.figure)
+        if new_frame or redrawn:  # the static layer as it is now, its labels included
             self._background, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
-            self._labels_key = labels_key
+            self._labels_keys = keys
         for a in self.moving():
             if a.get_visible():
                 self.figure.draw_artist(a)
