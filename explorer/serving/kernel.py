@@ -13,17 +13,15 @@ LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
 def _trim_heap(*_args) -> None:
-    """Give the C heap's free pages back to the operating system (glibc ``malloc_trim``).
+    """Give the C heap's free pages back to the operating system after a cell
+    (:func:`explorer.serving.memory.give_back`, glibc ``malloc_trim``).
 
     Building the dashboard frees a few MB of temporary C allocations (matplotlib, numpy) that
     glibc would otherwise keep resident: 5–6 MB per kernel, measured here. Elsewhere a no-op.
     """
-    import ctypes
+    from explorer.serving.memory import give_back
 
-    try:
-        ctypes.CDLL(None).malloc_trim(0)  # the C library already loaded in this process
-    except (OSError, AttributeError):  # not glibc
-        pass
+    give_back()
 
 
 def kernel_main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,16 @@ def _pixels(png):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
+def _count_full_draws(monkeypatch) -> list:
+    """A list that gets an entry at every full draw of any figure from now on."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    return draws
+
+
 @pytest.mark.parametrize("channel", ["electron", "nucleus"])
 @pytest.mark.parametrize(
     "changes",
@@ -118,8 +128,6 @@ def test_a_new_legend_below_the_axes_redraws_only_the_legend(monkeypatch):
     """The CEvNS threshold moved past the T axis (Ge at 1 MeV: 0.01 → 0.5 keV) takes "threshold"
     out of the legend and changes nothing else of the static layer: the render draws no full
     frame (the legend is drawn on the layer's blank strip) and gives the pixels of a full draw."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     fig = PanelFigure("nucleus")
     s = ExplorerState(thr_n=0.01)
     fig.update(compute_view("nucleus", s))
@@ -129,9 +137,7 @@ def test_a_new_legend_below_the_axes_redraws_only_the_legend(monkeypatch):
     fig.update(compute_view("nucleus", s))
     assert fig.frame_key() == key and fig.legend.keys != entries  # the case of this test
     assert "threshold" in dict(entries) and "threshold" not in dict(fig.legend.keys)
-    draws = []
-    original = FigureCanvasAgg.draw
-    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    draws = _count_full_draws(monkeypatch)
     blit = _pixels(fig.render())
     assert draws == []
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
@@ -178,8 +184,6 @@ def test_an_axis_moved_by_whole_decades_redraws_only_its_labels(channel, monkeyp
     whole decades and nothing else of the static layer changes. The render draws no full frame
     (the grid stays where it was; the labels are drawn on the layer's blank strip) and gives the
     pixels of a full draw — the new numbers included."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     fig = PanelFigure(channel)
     s = ExplorerState()
     s.update(target="Xe", axes="fixed", mu=6.4e-10)
@@ -190,9 +194,7 @@ def test_an_axis_moved_by_whole_decades_redraws_only_its_labels(channel, monkeyp
     fig.update(compute_view(channel, s))
     assert fig.ax.get_ylim() != ylim and fig.frame_key() == key  # the case of this test
     assert fig.y_labels.key()[1] != labels
-    draws = []
-    original = FigureCanvasAgg.draw
-    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    draws = _count_full_draws(monkeypatch)
     blit = _pixels(fig.render())
     assert draws == []
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
@@ -202,8 +204,6 @@ def test_an_axis_moved_by_whole_decades_redraws_only_its_labels(channel, monkeyp
 def test_a_legend_too_tall_for_its_strip_redraws_the_whole_frame(monkeypatch):
     """Were a legend to reach above its strip (a band moved down to 40 px here; no real legend
     does), its changes are part of the static layer's key: the frame is drawn in full."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     from explorer.app.render import labels
 
     monkeypatch.setattr(labels, "band", lambda ax: 40.0)
@@ -215,9 +215,7 @@ def test_a_legend_too_tall_for_its_strip_redraws_the_whole_frame(monkeypatch):
     s.update(thr_n=0.5)
     fig.update(compute_view("nucleus", s))
     assert not fig.legend.fits and fig.frame_key() != key
-    draws = []
-    original = FigureCanvasAgg.draw
-    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: (draws.append(1), original(self)))
+    draws = _count_full_draws(monkeypatch)
     blit = _pixels(fig.render())
     assert draws == [1]
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
