@@ -53,9 +53,9 @@ def test_blitted_render_equals_full_draw(channel, changes):
 @pytest.mark.parametrize("channel", ["electron", "nucleus"])
 def test_a_new_y_range_pastes_the_legend_and_gives_the_pixels_of_a_full_draw(channel, monkeypatch):
     """μν 3·10⁻¹¹ → 10⁻¹⁰ μB moves the dσ/dT axis (the static layer is drawn again) and leaves the
-    legend as it was: its pixels are pasted from the last full draw, and the frame is still a full
-    draw's."""
-    from matplotlib.legend import Legend
+    legend as it was: its entries are pasted as they were drawn last, and the frame is still a
+    full draw's."""
+    from explorer.app.render.legend import EntryLegend
 
     fig = PanelFigure(channel)
     s = ExplorerState()
@@ -64,11 +64,11 @@ def test_a_new_y_range_pastes_the_legend_and_gives_the_pixels_of_a_full_draw(cha
     fig.render()
     ylim, keys = fig.ax.get_ylim(), fig.legend.keys
     drawn = []
-    original = Legend.draw
+    original = EntryLegend._draw_entry
     monkeypatch.setattr(
-        Legend,
-        "draw",
-        lambda self, r: (self.get_visible() and drawn.append(self), original(self, r)),
+        EntryLegend,
+        "_draw_entry",
+        lambda self, r, cell: (drawn.append(cell.key), original(self, r, cell)),
     )
     s.update(mu=1e-10)
     fig.update(compute_view(channel, s))
@@ -113,15 +113,13 @@ def test_off_scale_markers_are_named_at_the_edge_and_the_legend_lists_what_is_dr
     left = fig.off_left.get_text()
     assert "◀ crossover 0.213 eV" in left and "eq. 16 scale" in left
     assert fig.off_right.get_text() == ""
-    labels = [t.get_text() for t in fig.legend.legend.get_texts()]
+    labels = fig.legend.legend.labels
     assert "crossover" not in labels and "|EM| ≥ SM" not in labels
     assert {"SM (weak)", "total", "Tmax", "threshold"} <= set(labels)
     # in fit axes everything is in range again
     s.axes = "fit"
     fig.update(compute_view("nucleus", s))
-    assert fig.off_left.get_text() == "" and "crossover" in [
-        t.get_text() for t in fig.legend.legend.get_texts()
-    ]
+    assert fig.off_left.get_text() == "" and "crossover" in fig.legend.legend.labels
 
 
 def test_a_new_legend_below_the_axes_redraws_only_the_legend(monkeypatch):

@@ -94,8 +94,13 @@ def test_exported_caption_is_never_cut():
 
 
 def _legend_texts(fig) -> list:
+    from explorer.app.render.legend import EntryLegend
+
     legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
-    return [t.get_text() for lg in legends for t in lg.get_texts()]
+    own = [a for a in fig.artists if isinstance(a, EntryLegend)]  # the panels' own legends
+    return [t.get_text() for lg in legends for t in lg.get_texts()] + [
+        label for lg in own for label in lg.labels
+    ]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,6 @@ from explorer.app.render.style import (
     PIN_COLORS,
     PIN_STYLE,
     STYLES,
-    add_legend,
     legend_handles,
     new_figure,
 )
@@ -72,7 +71,7 @@ class PanelFigure(Blitted):
         self.energy_text = fig.text(0.985, 0.96, "", ha="right", va="center",
                                     fontsize=FONT["note"])  # fmt: skip
         self._handles = legend_handles(ch)
-        self.legend = LegendLayer(ax)
+        self.legend = LegendLayer(ax, self._handles, FONT["legend"])
         self.off_left = ax.text(0.01, 0.1, "", transform=ax.transAxes, ha="left", va="bottom",
                                 fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self.off_right = ax.text(0.99, 0.1, "", transform=ax.transAxes, ha="right",
@@ -297,7 +296,7 @@ class PanelFigure(Blitted):
         }
         keys = tuple((k, self._handles[k].get_label()) for k in self._handles if drawn.get(k))
         if keys != self.legend.keys:
-            self.legend.show(add_legend(self.figure, [self._handles[k] for k, _ in keys]), keys)
+            self.legend.show(keys)
 
     def _show_physics(self, p) -> None:
         """Move the artists that the physics fixes: curves, shading, markers, edges, texts."""

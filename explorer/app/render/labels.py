@@ -26,6 +26,7 @@ import math
 import numpy as np
 from matplotlib.transforms import Bbox
 
+from explorer.app.render.legend import EntryLegend
 from explorer.app.render.style import decade_label
 
 
@@ -94,24 +95,27 @@ class DecadeLabels:
 
 
 class LegendLayer:
-    """The legend of a figure below its axes ``ax``, as a label group: :meth:`show` puts a new
-    legend (animated: a full draw of a live render skips it) with the entries it stands for."""
+    """The legend of a figure below its axes ``ax``, as a label group: an
+    :class:`~explorer.app.render.legend.EntryLegend` of ``handles`` (animated: a full draw of a
+    live render skips it), showing the entries of :meth:`show`."""
 
-    def __init__(self, ax):
+    def __init__(self, ax, handles: dict, fontsize: float):
         self.ax = ax
-        self.legend = None
-        self.keys: tuple = ()  # the legend's entries (key, label)
+        self.legend = EntryLegend(ax.figure, handles, fontsize)
+        self.legend.set_animated(True)
+        ax.figure.add_artist(self.legend)
         self.fits = True  # the legend lies inside its strip
-        self._pixels = self._stamp = None  # the legend's last drawn pixels, and for what
 
-    def show(self, legend, keys: tuple) -> None:
-        """Replace the legend (the old one is removed from the figure)."""
-        if self.legend is not None:
-            self.legend.remove()
-        self.legend, self.keys = legend, keys
-        legend.set_animated(True)
+    @property
+    def keys(self) -> tuple:
+        """The legend's entries (key, label)."""
+        return self.legend.entries
+
+    def show(self, keys: tuple) -> None:
+        """Show the entries ``keys`` ((key, label) pairs, in legend order)."""
+        self.legend.set_entries(keys)
         renderer = self.ax.figure.canvas.get_renderer()
-        self.fits = legend.get_window_extent(renderer).y1 < band(self.ax) - 1
+        self.fits = self.legend.get_window_extent(renderer).y1 < band(self.ax) - 1
 
     def key(self) -> tuple:
         return self.keys
@@ -121,16 +125,6 @@ class LegendLayer:
         return Bbox.from_extents(0, 0, self.ax.figure.bbox.width, math.floor(band(self.ax)) - 1)
 
     def draw(self, figure) -> None:
-        """Draw the legend, or paste it as it was last drawn at this resolution (it sits apart
-        from every other artist, and its ten texts cost a third of a full draw)."""
-        legend, canvas = self.legend, figure.canvas
-        if legend is None:
-            return
-        stamp = (legend, figure.dpi, canvas.get_width_height())
-        if stamp == self._stamp:
-            canvas.restore_region(self._pixels)
-            return
-        figure.draw_artist(legend)
-        # two pixels round the legend's box: its anti-aliased edges, nothing else's
-        box = legend.get_window_extent(canvas.get_renderer()).padded(2)
-        self._pixels, self._stamp = canvas.copy_from_bbox(box), stamp
+        """Draw the legend on its blank strip, each entry pasted as it was last drawn
+        (:meth:`~explorer.app.render.legend.EntryLegend.blit`)."""
+        self.legend.blit(figure.canvas)

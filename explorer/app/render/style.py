@@ -192,19 +192,3 @@ def legend_handles(channel) -> dict:
            for key, text in (("", ""), ("_above", " ▲ above the axis"),
                              ("_below", " ▼ below the axis"))},
     }  # fmt: skip
-
-
-def add_legend(fig, handles: list):
-    """The legend below the axes (part of the static layer); returns it."""
-    return fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncols=3,
-        fontsize=FONT["legend"],
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
-        handlelength=2.0,
-        columnspacing=0.9,
-        handletextpad=0.5,
-        labelspacing=0.3,
-    )
