@@ -193,8 +193,17 @@ def test_an_axis_moved_by_whole_decades_redraws_only_its_labels(channel, monkeyp
     assert fig.ax.get_ylim() != ylim and fig.frame_key() == key  # the case of this test
     assert fig.y_labels.key()[1] != labels
     draws = _count_full_draws(monkeypatch)
+    texts = fig.y_labels.texts
+    drawn, draw_text = [], texts._text.draw
+    texts._text.draw = lambda r: (drawn.append(texts._text.get_text()), draw_text(r))
     blit = _pixels(fig.render())
+    del texts._text.draw
     assert draws == []
+    # the labels of both ranges are pasted at their new places; drawn: the new ones, and the
+    # lowest, whose box touches the T axis's first label (not blank: never pasted there)
+    now = fig.y_labels.key()[1]
+    assert sorted(drawn) == sorted((set(now) - set(labels)) | {now[0]})
+    assert len(drawn) < len(now) / 2
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
     assert draws  # (the full draw for the comparison)
 
@@ -217,3 +226,28 @@ def test_a_legend_too_tall_for_its_strip_redraws_the_whole_frame(monkeypatch):
     blit = _pixels(fig.render())
     assert draws == [1]
     assert np.array_equal(blit, _pixels(render_png(fig.figure)))
+
+
+@pytest.mark.parametrize("channel", ["electron", "nucleus"])
+def test_a_new_span_of_decades_redraws_only_the_grid_and_labels(channel, monkeypatch):
+    """Fit axes on Ge, μν doubled until the dσ/dT axis spans another number of decades (every
+    decade moves on screen): the render draws no full frame — the grid lines and tick marks are
+    drawn again on the axes' blank strip, the labels on theirs — and gives the pixels of a full
+    draw."""
+    fig = PanelFigure(channel)
+    s = ExplorerState(target="Ge", mu=3.2e-11)
+    fig.update(compute_view(channel, s))
+    fig.render()
+    key, grid = fig.frame_key(), fig.y_grid.key()
+    for _ in range(8):
+        s.update(mu=2 * s.mu)
+        fig.update(compute_view(channel, s))
+        if fig.y_grid.key() != grid:
+            break
+        fig.render()
+    assert fig.y_grid.key() != grid and fig.frame_key() == key  # the case of this test
+    draws = _count_full_draws(monkeypatch)
+    blit = _pixels(fig.render())
+    assert draws == []
+    assert np.array_equal(blit, _pixels(render_png(fig.figure)))
+    assert draws  # (the full draw for the comparison)

@@ -28,7 +28,7 @@ from matplotlib.transforms import blended_transform_factory
 from explorer.app.declare.channels import channel as as_channel
 from explorer.app.declare.fmt import energy
 from explorer.app.render.figdata import bands, y_limits
-from explorer.app.render.labels import DecadeLabels, LegendLayer
+from explorer.app.render.labels import DecadeGrid, DecadeLabels, LegendLayer
 from explorer.app.render.loop import Blitted, encode_png, render_png
 from explorer.app.render.style import (
     COLORS,
@@ -78,6 +78,7 @@ class PanelFigure(Blitted):
                                  va="bottom", fontsize=FONT["small"], color="#333333", zorder=7)  # fmt: skip
         self._pins_off = {}  # pin index → "above" or "below" the dσ/dT axis
         self.y_labels = DecadeLabels(ax)
+        self.y_grid = DecadeGrid(ax, self.y_labels)
         self._dynamic = [
             *self.pin_lines,
             self.shade,
@@ -193,15 +194,15 @@ class PanelFigure(Blitted):
         )
 
     def frame_key(self) -> tuple:
-        """The static layer's key: a dσ/dT axis moved by whole decades keeps it (the grid stays
-        in place), and so does a new legend that fits below the axes; only they are drawn again
-        (:meth:`frame_labels`)."""
+        """The static layer's key: a dσ/dT axis moved by whole decades, or spanning another
+        number of them, keeps it, and so does a new legend that fits below the axes; only the
+        decade labels, the y grid and marks, the legend are drawn again (:meth:`frame_labels`)."""
         legend = () if self.legend.fits else self.legend.keys
-        return (self.ax.get_xlim(), self.y_labels.fractions, self.title.get_text(),
+        return (self.ax.get_xlim(), self.title.get_text(),
                 self._edges_key, legend)  # fmt: skip
 
     def frame_labels(self) -> tuple:
-        return (self.y_labels, self.legend)
+        return (self.y_labels, self.y_grid, self.legend)
 
     def moving(self) -> list:
         return self._dynamic
@@ -231,6 +232,7 @@ class PanelFigure(Blitted):
         if limits is not None and limits != self.ax.get_ylim():
             self.ax.set_ylim(*limits)
         self.y_labels.update()
+        self.y_grid.update()
         self._vline(self.vline_thr, view.threshold, True)
         self._show_pins(view)
         self._mark_off_scale(view)

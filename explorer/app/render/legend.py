@@ -26,13 +26,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Bbox
+
+from explorer.app.render.stamps import Stamps
 
 #: The layout, in font sizes (as matplotlib's legend defaults, whose look it keeps): handle
 #: length, gap from handle to label, gap between columns, row pitch, the handle's height (a
@@ -92,7 +93,7 @@ class EntryLegend(Artist):
         self._text.set_figure(figure)
         self._text.set_transform(self._place)
         self._widths: dict = {}  # (label, dpi) → the label's width in px (KEPT × 8 at most)
-        self._pixels: dict = {}  # (key, label, dpi) → an entry's cell as drawn, RGBA rows
+        self._stamps = Stamps(KEPT)  # (key, label, dpi) → an entry's cell as drawn
 
     def set_entries(self, entries) -> None:
         """Show ``entries``: (key, label) pairs in legend order, keys of :attr:`handles`."""
@@ -197,27 +198,12 @@ class EntryLegend(Artist):
 
     def blit(self, canvas) -> None:
         """Draw every entry on ``canvas`` (Agg) whose cells are blank: an entry drawn before at
-        this resolution is pasted at its cell, one drawn the first time is kept."""
+        this resolution is pasted at its cell (:class:`~explorer.app.render.stamps.Stamps`)."""
         renderer = canvas.get_renderer()
         dpi = self.get_figure(root=True).dpi
-        rgba = np.asarray(canvas.buffer_rgba())
-        height, width = rgba.shape[:2]
         for cell in self.layout(renderer):
-            x0, y0, x1, y1 = cell.box
-            if x0 < 0 or y0 < 0 or x1 > width or y1 > height:  # cut by the edge: drawn only
-                self._draw_entry(renderer, cell)
-                continue
-            rows, cols = slice(height - y1, height - y0), slice(x0, x1)
-            key = (cell.key, cell.label, dpi)
-            pixels = self._pixels.pop(key, None)  # put back last: the most recently drawn
-            if pixels is None:
-                self._draw_entry(renderer, cell)
-                pixels = rgba[rows, cols].copy()
-            else:
-                rgba[rows, cols] = pixels
-            self._pixels[key] = pixels
-            if len(self._pixels) > KEPT:
-                del self._pixels[next(iter(self._pixels))]
+            self._stamps.paste_or_draw(canvas, cell.box, (cell.key, cell.label, dpi),
+                                       lambda c=cell: self._draw_entry(renderer, c))  # fmt: skip
 
 
 __all__ = ["KEPT", "Cell", "EntryLegend", "columns"]
