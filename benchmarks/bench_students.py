@@ -35,6 +35,8 @@ import psutil
 from _browser import harness, mb, median, percentile
 from harness import student
 
+from explorer.serving.memory import GIVE_BACK_EVERY
+
 TARGETS = ["Ge", "Xe", "Si", "Ar", "Na", "Cs", "I", "O", "Ne", "Kr", "F", "C"]
 
 
@@ -268,6 +270,8 @@ def soak(server, args, pool: int) -> None:
     report(f"soak, {args.soak:.0f} s", r, server, pool)
     time.sleep(10)
     ks = server.wait_kernels(lambda k: len(k) <= pool, timeout=300)
+    # the server gives freed memory back every GIVE_BACK_EVERY s: read after the next time
+    time.sleep(GIVE_BACK_EVERY + 2)
     end = server.rss()[0]
     settled = [rss for t, rss in samples if t > args.spread + 30]
     print(f"  server RSS growth {mb(end - rss0):+.1f} MB from the warm pool before the first "
