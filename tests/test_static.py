@@ -19,6 +19,23 @@ from explorer.serving import static
 SCRIPT = ("/* a page script */\n" + "const x = 1;\n" * 2000).encode()
 
 
+class ManyRoots(StaticFileHandler):
+    """Several folders, the first that has the file (as Jupyter Server's FileFindHandler, which
+    serves Voila's ``labextensions``): ``root`` is a tuple."""
+
+    def initialize(self, path, default_filename=None):
+        super().initialize(path=path[0], default_filename=default_filename)
+        self.root = tuple(path)
+
+    @classmethod
+    def get_absolute_path(cls, roots, path):
+        found = [os.path.join(r, path) for r in roots if os.path.isfile(os.path.join(r, path))]
+        return os.path.abspath(found[0] if found else os.path.join(roots[0], path))
+
+    def validate_absolute_path(self, root, absolute_path):
+        return super().validate_absolute_path(os.path.dirname(absolute_path), absolute_path)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     static.install_compressed_static()
@@ -33,7 +50,12 @@ def server(tmp_path_factory):
 
     def serve():
         asyncio.set_event_loop(loop)
-        app = Application([(r"/s/(.*)", StaticFileHandler, {"path": str(root)})])
+        app = Application(
+            [
+                (r"/s/(.*)", StaticFileHandler, {"path": str(root)}),
+                (r"/m/(.*)", ManyRoots, {"path": [str(root / "none"), str(root)]}),
+            ]
+        )
         app.listen(port, "127.0.0.1")
         loop.call_soon(ready.set)
         loop.run_forever()
@@ -59,6 +81,14 @@ def test_a_script_goes_out_compressed_to_a_client_that_accepts_gzip(server):
     assert code == 200 and headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in headers["Vary"]
     assert int(headers["Content-Length"]) == len(body) < len(SCRIPT) / 10
+    assert gzip.decompress(body) == SCRIPT
+
+
+def test_a_route_of_several_folders_serves_compressed_too(server):
+    """A route whose ``root`` is a tuple of folders (Voila's labextensions): compressed, not 500."""
+    base, _ = server
+    code, headers, body = _get(base.replace("/s/", "/m/") + "a.js", **{"Accept-Encoding": "gzip"})
+    assert code == 200 and headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == SCRIPT
 
 
@@ -92,8 +122,78 @@ def test_a_changed_file_is_compressed_anew(server):
     assert gzip.decompress(body) == changed
 
 
+def test_a_first_compression_does_not_hold_other_visitors_back(server, monkeypatch):
+    """The first request for a file compresses it in a worker thread: while that takes 0.8 s
+    (slowed down here), another visitor's request is answered at once, and the first one gets
+    the compressed file."""
+    import time
+
+    base, root = server
+    (root / "big.js").write_bytes(SCRIPT * 3)
+    compress = static._gzip
+    monkeypatch.setattr(static, "_gzip", lambda path: (time.sleep(0.8), compress(path))[1])
+    first: dict = {}
+    slow = threading.Thread(
+        target=lambda: first.update(r=_get(base + "big.js", **{"Accept-Encoding": "gzip"}))
+    )
+    slow.start()
+    time.sleep(0.2)  # the compression has begun
+    t = time.monotonic()
+    code, _, body = _get(base + "tiny.js")
+    waited = time.monotonic() - t
+    slow.join(10)
+    assert code == 200 and body == b"x=1"
+    assert waited < 0.4, f"another visitor waited {waited:.2f} s for the first compression"
+    code, headers, body = first["r"]
+    assert code == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == SCRIPT * 3
+
+
+def test_a_file_outside_the_folder_is_neither_served_nor_compressed(server):
+    """``/s/%2E%2E/secret.js``: refused (by Tornado, before the handler runs), and nothing of it
+    compressed; were a handler to ask for it, the compression step would leave it alone too."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    base, root = server
+    secret = root.parent / "secret.js"
+    secret.write_bytes(SCRIPT)
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request("GET", url.path + "%2E%2E/secret.js", headers={"Accept-Encoding": "gzip"})
+        assert conn.getresponse().status in (403, 404)
+    finally:
+        conn.close()
+    assert not static._bodies.has(str(secret)) and not static._etags.has(str(secret))
+
+    class Handler:  # a route of ``root`` asked for ``../secret.js``
+        request = type("Request", (), {"headers": {"Accept-Encoding": "gzip"}})()
+
+        def __init__(self):
+            self.root = str(root)
+
+        def parse_url_path(self, path):
+            return path
+
+        def get_absolute_path(self, root, path):
+            return os.path.abspath(os.path.join(root, path))
+
+    asyncio.run(static._prepare(Handler(), "../secret.js", lambda p: "etag"))
+    assert not static._bodies.has(str(secret)) and not static._etags.has(str(secret))
+
+
 @pytest.mark.parametrize(
-    "name", ["get", "get_content_size", "get_content", "get_content_version", "get_content_type"]
+    "name",
+    [
+        "get",
+        "get_content_size",
+        "get_content",
+        "get_content_version",
+        "get_content_type",
+        "get_absolute_path",
+        "parse_url_path",
+    ],
 )
 def test_the_tornado_methods_used_still_exist(name):
     assert hasattr(StaticFileHandler, name)
