@@ -51,12 +51,12 @@ class PanelFigure(Blitted):
     """The figure of one channel (``"electron"`` or ``"nucleus"``), built once.
 
     Rendering blits: the static layer (frame, ticks, grid, labels, legend, title, binding edges) is
-    drawn once per T range, dσ/dT tick places, title and edges and kept as a bitmap; :meth:`render`
-    restores it and draws only the artists that data move (curves, shading, crossover marker and
-    text, vertical lines, Eν). The dσ/dT decade labels and the legend are redrawn alone when only
-    they change (:mod:`explorer.app.render.labels`). The y limits snap to whole decades, and move
-    only when the curves leave the top two decades or outgrow the axis, so that most slider moves
-    keep the static layer.
+    drawn once per T range, title and edges and kept as a bitmap; :meth:`render` restores it and
+    draws only the artists that data move (curves, shading, crossover marker and text, vertical
+    lines, Eν). The dσ/dT decade labels, its grid lines and tick marks, and the legend are
+    redrawn alone when only they change (:mod:`explorer.app.render.labels`). The y limits snap
+    to whole decades, and move only when the curves leave the top two decades or outgrow the
+    axis, so that most slider moves keep even those.
     """
 
     def __init__(self, channel):

@@ -5,8 +5,11 @@ drawn over the layer's blank strip when only they changed (``Blitted.frame_label
   their top two decades moves the axis by whole decades
   (:func:`~explorer.app.render.figdata.y_limits`); with fixed axes the grid lines and tick marks
   then stay where they were, in pixels, and only the numbers change (``10⁻⁴⁵`` → ``10⁻⁴⁴``).
+  The labels sit at whole pixels, so one drawn before is pasted at its new place
+  (:class:`~explorer.app.render.stamps.Stamps`): a move draws only the decades new to the axis.
 * :class:`DecadeGrid` — the dσ/dT axis's grid lines and tick marks. In fit axes a μν move
-  often changes how many decades the axis spans, and so where every decade lies.
+  often changes how many decades the axis spans, and so where every decade lies: drawn over
+  the rest of the axes' static artists, they are drawn again alone.
 * :class:`LegendLayer` — the legend below the axes: it loses an entry when a marker (the
   crossover, the estimate scale, a threshold) leaves the T range, which a factor of two in μν
   often does.
