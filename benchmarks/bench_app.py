@@ -11,8 +11,8 @@ Run: ``.venv/bin/python benchmarks/bench_app.py [--moves 200]``
   crossovers), for the ≤ 2 ms of docs/design.md, "Performance targets";
 * view-only changes: the ν–e and CEvNS threshold sliders (the marker and the EM/SM readout move,
   no physics is recomputed; each redraws one panel, so its floor is that panel's render) and the
-  y-decades slider (both panels; a new y range redraws the static layer, so it is compared with
-  the full draw as well as with the blitting floor);
+  y-decades slider (both panels; a new y range redraws the y grid, tick marks and labels over
+  the static layer, so it is compared with the full draw as well as with the blitting floor);
 * full draw: a complete matplotlib draw + encode of both figures, for reference (what a
   non-blitting renderer would pay per move).
 
@@ -131,7 +131,7 @@ def main(argv=None):
     )
     print(
         f"y decades → new images (both)    : {yd:7.2f} ms median   ratio {yd / f:.2f} to the blit floor, "
-        f"{yd / _median_ms(full):.2f} to the full draw (a new y range redraws the frame)"
+        f"{yd / _median_ms(full):.2f} to the full draw (a new y range: the y grid, marks and labels)"
     )
     print(
         f"physics recomputes over the run  : {dict(dash.physics_runs)} (from {runs}; μν and Eν moves only)"

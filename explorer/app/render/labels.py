@@ -111,6 +111,7 @@ class DecadeLabels:
         self.ticks: list = []  # the decades shown
         self.fractions: tuple = ()
         self._ylim = None  # the limits the labels were last put on
+        self._key: tuple = (None, ())
 
     def update(self) -> None:
         """Put a label on every tick of the current y limits (matplotlib's tick locator); the
@@ -123,10 +124,11 @@ class DecadeLabels:
         shown = [t for t in ticks if lo * (1 - 1e-9) <= t <= hi * (1 + 1e-9)]
         self.ticks = self.texts.ticks = shown
         self.fractions = tuple(round(math.log10(t / lo) / span, 9) for t in shown)
+        self._key = (self._ylim, tuple(decade_label(t) for t in shown))
 
     def key(self) -> tuple:
         """What the labels' pixels depend on, beyond the static layer's key."""
-        return self.ax.get_ylim(), tuple(decade_label(t) for t in self.ticks)
+        return self._key
 
     def strip(self) -> Bbox:
         """The figure's strip left of the axis's tick marks and above :func:`band` (display
@@ -150,6 +152,7 @@ class DecadeGrid:
 
     def __init__(self, ax, labels: DecadeLabels):
         self.ax, self.labels = ax, labels
+        self._ticks = None  # the decades the marks and lines were put at
         proto = ax.yaxis.get_major_ticks()[0]
         self.marks = Line2D([], [], linestyle="None")
         self.marks.update_from(proto.tick1line)
@@ -168,8 +171,11 @@ class DecadeGrid:
         ax.yaxis.grid(False)
 
     def update(self) -> None:
-        """Put the marks and lines at the decades of the labels."""
+        """Put the marks and lines at the decades of the labels (if they moved)."""
         ticks = self.labels.ticks
+        if ticks is self._ticks:
+            return
+        self._ticks = ticks
         lo, hi = self.ax.get_ylim()
         inner = [t for t in ticks if lo * (1 + 1e-9) < t < hi * (1 - 1e-9)]
         self.marks.set_data([0.0] * len(ticks), ticks)
