@@ -97,6 +97,13 @@ def _wants_gzip(handler) -> bool:
     return "gzip" in accepted.lower() and "Range" not in handler.request.headers
 
 
+def _sent_gzipped(handler, path: str, content_type: str) -> bool:
+    """Whether the file at ``path`` goes out compressed to this request."""
+    return (
+        _wants_gzip(handler) and compressible(content_type) and os.path.getsize(path) >= MIN_BYTES
+    )
+
+
 async def _prepare(handler, url_path: str, version) -> None:
     """Compress and hash the file a request asks for, the first time, in a worker thread: zlib
     and hashlib let go of the GIL, so the event loop serves every other visitor meanwhile (the
@@ -113,9 +120,8 @@ async def _prepare(handler, url_path: str, version) -> None:
         jobs = []
         if not _etags.has(path):
             jobs.append((_etags, version))
-        kind = mimetypes.guess_type(path)[0] or ""
-        gzipped = _wants_gzip(handler) and compressible(kind)
-        if gzipped and os.path.getsize(path) >= MIN_BYTES and not _bodies.has(path):
+        kind = mimetypes.guess_type(path)[0] or ""  # as Tornado's get_content_type
+        if _sent_gzipped(handler, path, kind) and not _bodies.has(path):
             jobs.append((_bodies, _gzip))
     except Exception:  # anything odd: Tornado's own get says what is wrong
         return
@@ -132,15 +138,17 @@ def install_compressed_static() -> None:
     original_get = Handler.get
     original_size, original_version = Handler.get_content_size, Handler.get_content_version
 
+    def hashing(cls):
+        """Tornado's own ETag of a file (a SHA-512 of all of it), for the cache to keep."""
+        return lambda path: original_version.__func__(cls, path)
+
     async def get(self, path: str, include_body: bool = True) -> None:
-        await _prepare(self, path, lambda p: original_version.__func__(type(self), p))
+        await _prepare(self, path, hashing(type(self)))
         await original_get(self, path, include_body)
 
     def get_content_size(self) -> int:
         path = self.absolute_path
-        if not (_wants_gzip(self) and compressible(self.get_content_type())):
-            return original_size(self)
-        if os.path.getsize(path) < MIN_BYTES:
+        if not _sent_gzipped(self, path, self.get_content_type()):
             return original_size(self)
         body = _bodies.get(path, _gzip)
         self.set_header("Content-Encoding", "gzip")
@@ -152,7 +160,7 @@ def install_compressed_static() -> None:
 
     @classmethod
     def get_content_version(cls, abspath: str) -> str:
-        return _etags.get(abspath, lambda p: original_version.__func__(cls, p))
+        return _etags.get(abspath, hashing(cls))
 
     Handler.get = get
     Handler.get_content_size = get_content_size

@@ -108,7 +108,6 @@ class DecadeLabels:
         self.texts.set_animated(True)
         ax.figure.add_artist(self.texts)
         ax.tick_params(axis="y", labelleft=False)
-        self.ticks: list = []  # the decades shown
         self.fractions: tuple = ()
         self._ylim = None  # the limits the labels were last put on
         self._key: tuple = (None, ())
@@ -122,9 +121,14 @@ class DecadeLabels:
         ticks = self.ax.yaxis.get_major_locator().tick_values(lo, hi)
         span = math.log10(hi / lo)
         shown = [t for t in ticks if lo * (1 - 1e-9) <= t <= hi * (1 + 1e-9)]
-        self.ticks = self.texts.ticks = shown
+        self.texts.ticks = shown
         self.fractions = tuple(round(math.log10(t / lo) / span, 9) for t in shown)
         self._key = (self._ylim, tuple(decade_label(t) for t in shown))
+
+    @property
+    def ticks(self) -> list:
+        """The decades shown (a new list whenever the limits change)."""
+        return self.texts.ticks
 
     def key(self) -> tuple:
         """What the labels' pixels depend on, beyond the static layer's key."""
