@@ -51,7 +51,7 @@ c.ServerApp.websocket_compression_options = _wire.pop("websocket_compression_opt
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None, **_wire}
 
 _voila = json.loads((_ROOT / "voila.json").read_text(encoding="utf-8"))
-for _section in ("MappingKernelManager", "KernelRestarter"):
+for _section in ("MappingKernelManager", "KernelRestarter", "VoilaExecutor"):
     for _name, _value in _voila[_section].items():
         setattr(c[_section], _name, _value)
 

@@ -32,6 +32,14 @@ def test_a_second_environment_loads_the_compiled_template_instead_of_compiling_i
     assert compiled_first == ["page.j2"] and compiled_second == [] and len(cache) == 1
 
 
+def test_environments_run_the_same_code_objects_not_copies():
+    cache = templates.MemoryBytecodeCache()
+    first = _environment(cache=cache)[0].get_template("page.j2")
+    second = _environment(cache=cache)[0].get_template("page.j2")
+    assert first.root_render_func is not second.root_render_func
+    assert first.root_render_func.__code__ is second.root_render_func.__code__
+
+
 def test_a_changed_template_or_another_configuration_is_compiled_anew():
     cache = templates.MemoryBytecodeCache()
     _environment(cache=cache)[0].get_template("page.j2")

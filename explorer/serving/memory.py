@@ -12,8 +12,10 @@ each, the pool refilled; 2026-12-03): as shipped before, +48 then +57 MB; with a
 :data:`ARENAS` arenas and :func:`give_back` every :data:`GIVE_BACK_EVERY` seconds, +10, +22,
 +18 MB (what stays is fragmentation around live objects; it does not add up from class to
 class). A class that stays while the pool refills under it (``make bench-class SOAK=600``)
-ends +42.5 MB (2026-12-04), flat over its ten minutes: ≈ 30 MB free in the arenas, in pieces
-too small for ``malloc_trim`` to return.
+scatters the replacement kernels' objects over memory it used for a moment: that ended
++42.5 MB until the server kept ≈ 0.3 MB instead of ≈ 1.2 MB for each pre-heated kernel
+(``voila.json``'s ``VoilaExecutor.store_widget_state``, :mod:`explorer.serving.templates`);
+now +3.7 MB (peak +17 MB with the class connected; 2026-12-04, ``docs/deploy.md``).
 
 * :func:`limit_arenas` — at most :data:`ARENAS` ``malloc`` arenas (``mallopt(M_ARENA_MAX)``,
   what ``MALLOC_ARENA_MAX`` sets): the server has one busy thread (its event loop) and ZMQ's

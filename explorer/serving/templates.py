@@ -4,12 +4,19 @@ Voila renders every page with a new nbconvert exporter, and every exporter makes
 environment that parses and compiles the page's templates (``index.html.j2``, ``base.html.j2``,
 nbconvert's ``display_priority.j2`` …) from source: 38 % of the server's active samples in a
 class burst (py-spy, 8 students, previews off). :func:`install_template_cache` gives every
-Voila exporter's environment one shared in-memory Jinja bytecode cache, so a page only loads the
+Voila exporter's environment one shared in-memory Jinja bytecode cache, so a page only runs the
 compiled code.
 
+The cache keeps the compiled *code objects* themselves, not their marshalled bytes: a code
+object is immutable, so every environment can run the same one, where unmarshalling gave each
+pre-heated kernel's exporter its own copy (≈ 0.26 MB a kernel in the server, tracemalloc,
+2026-12-04 — memory that a pool refilled amid a class leaves scattered; see
+:mod:`explorer.serving.memory`).
+
 Jinja keys its bytecode by template name and checks the source's checksum on load (a changed
-template is compiled anew); compiled code also depends on the environment's options, so the key
-here adds whether the environment is asynchronous and its extensions.
+template is compiled anew, here as in Jinja's own caches); compiled code also depends on the
+environment's options, so the key here adds whether the environment is asynchronous and its
+extensions.
 
 Checked against nbconvert 7.16 and Voila 0.5.7–0.5.13: the wrapped method,
 ``VoilaExporter._create_environment``, is reached through
@@ -26,7 +33,8 @@ __all__ = ["MemoryBytecodeCache", "install_template_cache"]
 
 
 class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates in a dictionary, for environments of the same configuration."""
+    """Compiled templates (code objects, with their source's checksum) in a dictionary, for
+    environments of the same configuration."""
 
     def __init__(self):
         self._code: dict = {}
@@ -39,13 +47,13 @@ class MemoryBytecodeCache(BytecodeCache):
 
     def load_bytecode(self, bucket) -> None:
         with self._lock:
-            code = self._code.get(self._key(bucket))
-        if code is not None:
-            bucket.bytecode_from_string(code)  # ignored by Jinja if the checksum differs
+            checksum, code = self._code.get(self._key(bucket), (None, None))
+        if code is not None and checksum == bucket.checksum:  # else Jinja compiles the source
+            bucket.code = code
 
     def dump_bytecode(self, bucket) -> None:
         with self._lock:
-            self._code[self._key(bucket)] = bucket.bytecode_to_string()
+            self._code[self._key(bucket)] = (bucket.checksum, bucket.code)
 
     def clear(self) -> None:
         with self._lock:
