@@ -30,13 +30,24 @@ def _run(config: Config) -> dict:
     nb.metadata.kernelspec = {"name": "python3", "language": "python", "display_name": "Python 3"}
     executor = VoilaExecutor(nb, config=config, kernel_name="python3")
 
+    failures: list = []
+
     async def run():
         async with executor.async_setup_kernel():
             await executor.execute_cell(nb.cells[0], {}, 0)
 
-    thread = threading.Thread(target=asyncio.run, args=(run(),))  # its own loop (see conftest)
+    def in_thread():  # an event loop of its own (in the whole suite Playwright runs one here)
+        try:
+            asyncio.run(run())
+        except BaseException as e:  # raised again below, in the test
+            failures.append(e)
+
+    thread = threading.Thread(target=in_thread)
     thread.start()
     thread.join(120)
+    assert not thread.is_alive(), "the cell did not finish within 120 s"
+    if failures:
+        raise failures[0]
     return executor.widget_state
 
 
@@ -45,9 +56,8 @@ def test_the_repositorys_config_keeps_no_widget_state_and_the_default_does():
     repository = Config(json.loads((ROOT / "voila.json").read_text(encoding="utf-8")))
     assert _run(repository) == {}
     kept = _run(Config())
-    assert [s.get("value") for s in kept.values() if s.get("_model_name") == "IntSliderModel"] == [
-        3
-    ]
+    sliders = [s["value"] for s in kept.values() if s.get("_model_name") == "IntSliderModel"]
+    assert sliders == [3]
 
 
 def test_the_jupyter_route_reads_the_executor_section():
