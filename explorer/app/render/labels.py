@@ -108,7 +108,6 @@ class DecadeLabels:
         self.texts.set_animated(True)
         ax.figure.add_artist(self.texts)
         ax.tick_params(axis="y", labelleft=False)
-        self.fractions: tuple = ()
         self._ylim = None  # the limits the labels were last put on
         self._key: tuple = (None, ())
 
@@ -119,10 +118,8 @@ class DecadeLabels:
             return
         lo, hi = self._ylim = self.ax.get_ylim()
         ticks = self.ax.yaxis.get_major_locator().tick_values(lo, hi)
-        span = math.log10(hi / lo)
         shown = [t for t in ticks if lo * (1 - 1e-9) <= t <= hi * (1 + 1e-9)]
         self.texts.ticks = shown
-        self.fractions = tuple(round(math.log10(t / lo) / span, 9) for t in shown)
         self._key = (self._ylim, tuple(decade_label(t) for t in shown))
 
     @property
@@ -157,6 +154,7 @@ class DecadeGrid:
     def __init__(self, ax, labels: DecadeLabels):
         self.ax, self.labels = ax, labels
         self._ticks = None  # the decades the marks and lines were put at
+        self._fractions: tuple = ()  # where they lie, as fractions of the axis (its key)
         proto = ax.yaxis.get_major_ticks()[0]
         self.marks = Line2D([], [], linestyle="None")
         self.marks.update_from(proto.tick1line)
@@ -181,12 +179,14 @@ class DecadeGrid:
             return
         self._ticks = ticks
         lo, hi = self.ax.get_ylim()
+        span = math.log10(hi / lo)
+        self._fractions = tuple(round(math.log10(t / lo) / span, 9) for t in ticks)
         inner = [t for t in ticks if lo * (1 + 1e-9) < t < hi * (1 - 1e-9)]
         self.marks.set_data([0.0] * len(ticks), ticks)
         self.lines.set_segments([[(0.0, t), (1.0, t)] for t in inner])
 
     def key(self) -> tuple:
-        return self.labels.fractions
+        return self._fractions
 
     def strip(self) -> Bbox:
         """The axes and the tick marks left of them, two pixels round (display pixels)."""
